@@ -1,0 +1,4 @@
+//! Server functions: thin wrappers that check the session and call one domain service.
+
+pub mod admin;
+pub mod auth;

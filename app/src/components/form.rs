@@ -1,0 +1,101 @@
+//! Accessible form parts: every input has a label, its hint and error are tied to it with
+//! `aria-describedby`, and the error says what to do, in the page's language.
+
+use leptos::prelude::*;
+
+use crate::error::{problem_text, AppError};
+use crate::i18n::{msg, t, use_lang, Msg};
+
+/// The current error of an action, as a signal the fields can read.
+pub type ErrorSignal = Signal<Option<AppError>>;
+
+/// Turns a server action's value into the error signal for its form's fields.
+pub fn action_error<I, O>(action: ServerAction<I>) -> ErrorSignal
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    })
+}
+
+/// A labelled input with its hint and error text.
+#[component]
+pub fn Field(
+    /// The form field name, also used for the element id.
+    name: &'static str,
+    label: Msg,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional, into)] value: Option<String>,
+    error: ErrorSignal,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
+    let described = {
+        let hint_id = hint_id.clone();
+        let err_id = err_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if problem.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id.clone()>
+                {label.get(lang)}
+                {required.then(|| view! { <span class="req">{msg::REQUIRED_MARK.get(lang)}</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.get(lang)}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                required=required
+                maxlength=maxlength.map(|m| m.to_string())
+                value=value
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <p class="field-error" id=err_id.clone() hidden=move || problem.get().is_none()>
+                {move || problem.get().map(|p| problem_text(&p, lang))}
+            </p>
+        </div>
+    }
+}
+
+/// The message above a form: what went wrong as a whole, announced to screen readers.
+#[component]
+pub fn FormAlert(error: ErrorSignal) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
+            {move || error.get().map(|e| e.message(lang))}
+        </div>
+    }
+}
+
+/// A submit button that shows it is busy while the request runs.
+#[component]
+pub fn Submit(label: Msg, pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn btn-primary" aria-disabled=move || pending.get().then_some("true")>
+            {move || if pending.get() { t(msg::LOADING) } else { t(label) }}
+        </button>
+    }
+}

@@ -1,0 +1,4 @@
+//! Components shared by pages.
+
+pub mod form;
+pub mod layout;

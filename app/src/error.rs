@@ -1,0 +1,135 @@
+//! The one error type of server functions and HTTP handlers.
+//!
+//! It crosses the wire as JSON, so the browser can show each field's problem next to the
+//! field, in the reader's language. Internal details never leave the server: they are
+//! logged and the client gets [`AppError::Internal`].
+
+use gongzhi_domain::{FieldError, Problem};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{msg, Lang, Msg};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Some fields are wrong; nothing was saved.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("email or password is incorrect")]
+    BadCredentials,
+    #[error("account not activated")]
+    NotActivated,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server function or its answer was unreadable.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// The problem with one field, if the error names it.
+    pub fn field(&self, name: &str) -> Option<&Problem> {
+        match self {
+            AppError::Invalid(list) => list.iter().find(|f| f.field == name).map(|f| &f.problem),
+            _ => None,
+        }
+    }
+
+    /// A sentence for the whole form, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Invalid(_) => msg::ERR_INVALID.get(lang).to_string(),
+            AppError::BadCredentials => msg::ERR_BAD_CREDENTIALS.get(lang).to_string(),
+            AppError::NotActivated => msg::ERR_NOT_ACTIVATED.get(lang).to_string(),
+            AppError::Unauthenticated => msg::ERR_UNAUTHENTICATED.get(lang).to_string(),
+            AppError::Forbidden => msg::ERR_FORBIDDEN.get(lang).to_string(),
+            AppError::NotFound => msg::ERR_NOT_FOUND.get(lang).to_string(),
+            AppError::RateLimited { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                match lang {
+                    Lang::Zh => format!("尝试次数过多，请在 {minutes} 分钟后再试。"),
+                    Lang::En => {
+                        format!("Too many attempts. Please try again in {minutes} minute(s).")
+                    }
+                }
+            }
+            AppError::Internal => msg::ERR_INTERNAL.get(lang).to_string(),
+            AppError::Transport(_) => msg::ERR_TRANSPORT.get(lang).to_string(),
+        }
+    }
+}
+
+/// Text for a field problem, in `lang`.
+pub fn problem_text(p: &Problem, lang: Lang) -> String {
+    let fixed = |m: Msg| m.get(lang).to_string();
+    match (p, lang) {
+        (Problem::Required, _) => fixed(msg::P_REQUIRED),
+        (Problem::TooLong { max }, Lang::Zh) => format!("最多 {max} 个字符。"),
+        (Problem::TooLong { max }, Lang::En) => format!("Use at most {max} characters."),
+        (Problem::TooShort { min }, Lang::Zh) => format!("至少需要 {min} 个字符。"),
+        (Problem::TooShort { min }, Lang::En) => format!("Use at least {min} characters."),
+        (Problem::InvalidEmail, _) => fixed(msg::P_INVALID_EMAIL),
+        (Problem::PasswordMismatch, _) => fixed(msg::P_PASSWORD_MISMATCH),
+        (Problem::PasswordTooCommon, _) => fixed(msg::P_PASSWORD_COMMON),
+        (Problem::WrongPassword, _) => fixed(msg::P_WRONG_PASSWORD),
+        (Problem::InvalidChoice, _) => fixed(msg::P_INVALID_CHOICE),
+        (Problem::DepartmentRequired, _) => fixed(msg::P_DEPARTMENT_REQUIRED),
+        (Problem::UnknownDepartment, _) => fixed(msg::P_UNKNOWN_DEPARTMENT),
+        (Problem::ExpiredLink, _) => fixed(msg::P_EXPIRED_LINK),
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<gongzhi_domain::Error> for AppError {
+    fn from(e: gongzhi_domain::Error) -> Self {
+        use gongzhi_domain::Error as E;
+        match e {
+            E::Invalid(list) => AppError::Invalid(list),
+            E::BadCredentials => AppError::BadCredentials,
+            E::NotActivated => AppError::NotActivated,
+            E::Unauthenticated => AppError::Unauthenticated,
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+            E::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::BadCredentials | AppError::NotActivated | AppError::Unauthenticated => {
+                S::UNAUTHORIZED
+            }
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The two UI languages. Every string the UI shows is a [`Msg`] holding both, so a
+//! string without its translation does not compile.
+//!
+//! The language of a page is chosen on the server (the `lang` cookie set by the switch,
+//! else the browser's `Accept-Language`, else Chinese) and written to `<html lang>`, from
+//! which the browser side reads it when it hydrates.
+
+pub use gongzhi_domain::model::Lang;
+use leptos::prelude::*;
+
+/// One UI string in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Msg {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Msg {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// The page's language, provided at the root of the app.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The string in the page's language.
+pub fn t(m: Msg) -> &'static str {
+    m.get(use_lang())
+}
+
+/// The name of the cookie that remembers the language switch.
+pub const LANG_COOKIE: &str = "lang";
+
+macro_rules! msgs {
+    ($($name:ident = $zh:literal / $en:literal;)*) => {
+        $(pub const $name: Msg = Msg { zh: $zh, en: $en };)*
+        /// Every message, for the test that none is empty.
+        #[cfg(test)]
+        pub const ALL: &[Msg] = &[$($name),*];
+    };
+}
+
+/// The catalogue.
+pub mod msg {
+    use super::Msg;
+
+    msgs! {
+        APP_NAME = "共治" / "Gongzhi";
+        TAGLINE = "城市共治平台：反映问题、参与议事、问政部门、评价服务。" / "Your city, run together: report problems, deliberate, ask departments, rate services.";
+        SKIP_TO_CONTENT = "跳到正文" / "Skip to main content";
+        NAV_LABEL = "主导航" / "Main navigation";
+        NAV_HOME = "首页" / "Home";
+        NAV_REPORTS = "问题反映" / "Reports";
+        NAV_DELIBERATION = "网络议事" / "Deliberation";
+        NAV_ASK = "问政" / "Ask";
+        NAV_RESULTS = "公开结果" / "Results";
+        NAV_ADMIN = "管理" / "Admin";
+        LANG_SWITCH_LABEL = "切换语言" / "Change language";
+        LANG_OTHER = "English" / "中文";
+        LOG_IN = "登录" / "Log in";
+        LOG_OUT = "退出登录" / "Log out";
+        SIGN_UP = "注册" / "Sign up";
+        MY_ACCOUNT = "我的账号" / "My account";
+        LOADING = "正在加载…" / "Loading…";
+
+        HOME_TITLE = "一起把城市变得更好" / "Make the city better, together";
+        HOME_REPORT_TITLE = "反映问题" / "Report a problem";
+        HOME_REPORT_TEXT = "路灯不亮、井盖缺失、垃圾堆放？拍照定位，一键上报，全程跟踪处理结果。" / "Street light out, manhole cover missing, rubbish dumped? Take a photo, pin the place, and follow the case to its close.";
+        HOME_DELIB_TITLE = "参与议事" / "Join deliberation";
+        HOME_DELIB_TEXT = "对市场改造、交通方案、公园开放时间等提出建议，表达支持或反对。" / "Propose, support and argue for or against plans for markets, traffic and parks.";
+        HOME_ASK_TITLE = "问政部门" / "Ask a department";
+        HOME_ASK_TEXT = "公开向政府部门提问，部门公开答复，答复快慢人人可见。" / "Ask government departments in public; they answer in public, and everyone sees how fast.";
+        HOME_RESULTS_TITLE = "公开结果" / "See the results";
+        HOME_RESULTS_TEXT = "各部门办结率、满意度和开放数据。" / "Closure rates, satisfaction and open data for every department.";
+        COMING_SOON = "这一部分即将开放。" / "This part of Gongzhi opens soon.";
+        COMING_SOON_DETAIL = "我们正在建设这一功能。您现在可以注册账号，开放后即可使用。" / "We are building it now. Create an account today and you can use it as soon as it opens.";
+
+        EMAIL = "电子邮箱" / "Email";
+        DISPLAY_NAME = "显示名称" / "Display name";
+        DISPLAY_NAME_HINT = "其他人看到的名字，最多 40 个字符。" / "The name others see, up to 40 characters.";
+        PASSWORD = "密码" / "Password";
+        PASSWORD_HINT = "至少 8 个字符。可以使用一句好记的话。" / "At least 8 characters. A memorable phrase works well.";
+        PASSWORD_CONFIRM = "再次输入密码" / "Repeat the password";
+        CURRENT_PASSWORD = "当前密码" / "Current password";
+        NEW_PASSWORD = "新密码" / "New password";
+        NEW_PASSWORD_CONFIRM = "再次输入新密码" / "Repeat the new password";
+        REQUIRED_MARK = "（必填）" / "(required)";
+
+        LOGIN_TITLE = "登录" / "Log in";
+        LOGIN_NO_ACCOUNT = "还没有账号？" / "No account yet?";
+        LOGIN_FORGOT = "忘记密码？" / "Forgot your password?";
+        SIGNUP_TITLE = "注册账号" / "Create an account";
+        SIGNUP_HAVE_ACCOUNT = "已有账号？" / "Already have an account?";
+        SIGNUP_DONE_TITLE = "请查收邮件" / "Check your email";
+        SIGNUP_DONE_TEXT = "我们已向您的邮箱发送了激活链接。打开链接即可完成注册。" / "We have sent an activation link to your email address. Open it to finish signing up.";
+        OUTBOX_NOTE = "本站尚未配置邮件服务器：邮件保存在管理员的发件箱中，并写入服务器日志。" / "This server has no mail server configured: messages are kept in the administrator's outbox and written to the server log.";
+        ACTIVATE_TITLE = "激活账号" / "Activate your account";
+        ACTIVATE_TEXT = "点击下面的按钮完成激活并登录。" / "Press the button below to activate your account and log in.";
+        ACTIVATE_BUTTON = "激活并登录" / "Activate and log in";
+        RESET_TITLE = "重设密码" / "Reset your password";
+        RESET_TEXT = "输入注册时使用的邮箱，我们会发送一个重设密码的链接。" / "Enter the email address of your account and we will send you a link to choose a new password.";
+        RESET_SEND = "发送重设链接" / "Send the link";
+        RESET_SENT = "如果该邮箱已注册，重设链接已发送，一小时内有效。" / "If that address has an account, a reset link is on its way. It works for one hour.";
+        RESET_NEW_TITLE = "设置新密码" / "Choose a new password";
+        RESET_SAVE = "保存新密码" / "Save the new password";
+        RESET_DONE = "密码已更改。所有设备上的登录都已退出，请用新密码登录。" / "Your password is changed. You are logged out everywhere; log in with the new password.";
+
+        ACCOUNT_TITLE = "我的账号" / "My account";
+        ROLE = "角色" / "Role";
+        DEPARTMENT = "部门" / "Department";
+        NO_DEPARTMENT = "（无）" / "(none)";
+        CHANGE_PASSWORD = "修改密码" / "Change password";
+        PASSWORD_CHANGED = "密码已修改，其他设备上的登录已退出。" / "Password changed. You were logged out on your other devices.";
+        SAVE = "保存" / "Save";
+        SAVED = "已保存" / "Saved";
+        ROLE_RESIDENT = "居民" / "Resident";
+        ROLE_MODERATOR = "志愿者（版主）" / "Volunteer moderator";
+        ROLE_OFFICIAL = "部门工作人员" / "Official";
+        ROLE_ADMIN = "管理员" / "Administrator";
+
+        ADMIN_USERS_TITLE = "用户与角色" / "Users and roles";
+        ADMIN_OUTBOX_TITLE = "发件箱" / "Outbox";
+        ADMIN_SEARCH = "按邮箱或名称搜索" / "Search by email or name";
+        SEARCH = "搜索" / "Search";
+        NAME = "名称" / "Name";
+        STATUS = "状态" / "Status";
+        ACTIVE = "已激活" / "Active";
+        NOT_ACTIVE = "未激活" / "Not activated";
+        JOINED = "注册时间" / "Joined";
+        NO_USERS = "没有符合条件的用户。" / "No users match.";
+        USERS_TOTAL = "用户总数" / "Users in total";
+        PREVIOUS_PAGE = "上一页" / "Previous page";
+        NEXT_PAGE = "下一页" / "Next page";
+        OUTBOX_EMPTY = "发件箱是空的。" / "The outbox is empty.";
+        TO = "收件人" / "To";
+        SUBJECT = "主题" / "Subject";
+        SENT = "已发送" / "Sent";
+        NOT_SENT = "未发送（保存在发件箱）" / "Not sent (kept in the outbox)";
+
+        NOT_FOUND_TITLE = "找不到这个页面" / "Page not found";
+        NOT_FOUND_TEXT = "链接可能有误，或者页面已被移除。" / "The link may be wrong, or the page was removed.";
+        BACK_HOME = "返回首页" / "Back to the home page";
+        FOOTER_TEXT = "共治 · 开源的城市公众参与平台" / "Gongzhi · open-source public participation for cities";
+
+        ERR_INVALID = "请修改标出的内容后再提交。" / "Please correct the marked fields and submit again.";
+        ERR_BAD_CREDENTIALS = "邮箱或密码不正确。" / "The email or password is incorrect.";
+        ERR_NOT_ACTIVATED = "账号尚未激活。我们已重新发送激活链接，请查收邮件。" / "This account is not activated yet. We have sent a new activation link; please check your email.";
+        ERR_UNAUTHENTICATED = "请先登录。" / "Please log in first.";
+        ERR_FORBIDDEN = "您没有权限进行此操作。" / "You do not have permission to do this.";
+        ERR_NOT_FOUND = "没有找到。" / "Not found.";
+        ERR_INTERNAL = "服务器出错了，请稍后再试。您填写的内容仍在表单中。" / "Something went wrong on the server. Please try again later; what you typed is still in the form.";
+        ERR_TRANSPORT = "无法连接服务器，请检查网络后重试。" / "Could not reach the server. Check your connection and try again.";
+
+        P_REQUIRED = "请填写此项。" / "Please fill in this field.";
+        P_INVALID_EMAIL = "请输入有效的邮箱地址，例如 name@example.cn。" / "Enter a valid email address, such as name@example.org.";
+        P_PASSWORD_MISMATCH = "两次输入的密码不一致。" / "The passwords do not match.";
+        P_PASSWORD_COMMON = "这个密码太常见，请换一个。" / "This password is too common; choose another.";
+        P_WRONG_PASSWORD = "当前密码不正确。" / "The current password is not right.";
+        P_INVALID_CHOICE = "这个选项不可用。" / "This choice is not allowed.";
+        P_DEPARTMENT_REQUIRED = "部门工作人员必须属于一个部门。" / "An official must belong to a department.";
+        P_UNKNOWN_DEPARTMENT = "没有这个部门。" / "There is no such department.";
+        P_EXPIRED_LINK = "链接已过期或已使用过。请重新申请。" / "This link has expired or was already used. Please ask for a new one.";
+        LAST_ADMIN = "不能取消最后一位管理员的管理员角色。" / "The last administrator cannot give up the role.";
+    }
+}
+
+/// The display name of a role.
+pub fn role_name(role: gongzhi_domain::model::Role) -> Msg {
+    use gongzhi_domain::model::Role;
+    match role {
+        Role::Resident => msg::ROLE_RESIDENT,
+        Role::Moderator => msg::ROLE_MODERATOR,
+        Role::Official => msg::ROLE_OFFICIAL,
+        Role::Admin => msg::ROLE_ADMIN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for m in msg::ALL {
+            assert!(!m.zh.trim().is_empty() && !m.en.trim().is_empty(), "{m:?}");
+            assert_ne!(m.zh, m.en, "untranslated: {m:?}");
+        }
+    }
+}

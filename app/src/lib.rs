@@ -1,0 +1,145 @@
+//! Gongzhi's user interface, rendered on the server and hydrated in the browser.
+
+pub mod api;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{msg, Lang};
+use crate::pages::*;
+
+/// The HTML document around the app (server side).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = page_lang();
+    #[cfg(feature = "ssr")]
+    set_page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0f5f4f"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's language: on the server from the `lang` cookie, else `Accept-Language`, else
+/// Chinese; in the browser from `<html lang>`, which the server wrote.
+fn page_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| request_lang(&p.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Lang::from_tag(&l))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Lang::default()
+        }
+    }
+}
+
+/// The language a request asks for.
+#[cfg(feature = "ssr")]
+pub fn request_lang(headers: &http::HeaderMap) -> Lang {
+    state::cookie_from(headers, i18n::LANG_COOKIE)
+        .and_then(|c| Lang::from_tag(&c))
+        .or_else(|| {
+            headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// The Content-Security-Policy of an HTML page allows only our own scripts and the
+/// per-response nonce that Leptos puts on its inline hydration scripts.
+#[cfg(feature = "ssr")]
+fn set_page_security_headers() {
+    use http::header::{HeaderName, HeaderValue};
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.insert_header(HeaderName::from_static("content-security-policy"), v);
+    }
+}
+
+/// The app: routes and the context every page uses.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(page_lang());
+    auth::provide_auth();
+    // Tells end-to-end tests (and curious people) that the page is interactive now.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=|text: String| {
+            if text.is_empty() { "共治 Gongzhi".to_string() } else { format!("{text} · 共治 Gongzhi") }
+        }/>
+        <Router>
+            <components::layout::Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/activate/:token") view=ActivatePage/>
+                    <Route path=path!("/reset") view=ResetRequestPage/>
+                    <Route path=path!("/reset/:token") view=ResetPasswordPage/>
+                    <Route path=path!("/me") view=AccountPage/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
+                    <Route path=path!("/reports") view=|| view! { <ComingSoon title=msg::NAV_REPORTS/> }/>
+                    <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> }/>
+                    <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> }/>
+                    <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> }/>
+                </Routes>
+            </components::layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,156 @@
+//! What server functions get from the server (server side only).
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use gongzhi_domain::model::Me;
+use gongzhi_domain::Services;
+use http::header::{HeaderValue, COOKIE, SET_COOKIE, USER_AGENT};
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+/// The server's shared state: built once in `gongzhi serve`, cloned into axum handlers and
+/// provided as context to every server function and page render.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub svc: Services,
+    /// Mark cookies `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Whether outgoing mail really leaves (SMTP configured) or stays in the outbox.
+    pub smtp_configured: bool,
+}
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "gz_session";
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or(AppError::Internal)
+}
+
+/// A cookie's value from a request's `Cookie` headers.
+pub fn cookie_from(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token() -> Option<String> {
+    parts()
+        .ok()
+        .and_then(|p| cookie_from(&p.headers, SESSION_COOKIE))
+}
+
+/// The signed-in user, if any. An unknown or expired session counts as signed out.
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    let st = state()?;
+    Ok(gongzhi_domain::accounts::sessions::user(&st.svc.db, &token).await?)
+}
+
+/// The signed-in user, or [`AppError::Unauthenticated`].
+pub async fn require_user() -> Result<Me, AppError> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The client's IP address, for rate limits.
+pub fn client_ip() -> String {
+    let Ok(p) = parts() else {
+        return "unknown".into();
+    };
+    let trust = use_context::<AppState>().is_some_and(|s| s.trust_forwarded_for);
+    if trust {
+        if let Some(ip) = p
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return ip.trim().to_string();
+        }
+    }
+    p.extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn user_agent() -> Option<String> {
+    parts()
+        .ok()?
+        .headers
+        .get(USER_AGENT)?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
+fn set_cookie(value: String) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
+        res.append_header(SET_COOKIE, v);
+    }
+}
+
+/// Sets the session cookie: HttpOnly, SameSite=Lax, Secure over https.
+pub fn set_session_cookie(token: &str, max_age_secs: i64) {
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    ));
+}
+
+pub fn clear_session_cookie() {
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    ));
+}
+
+/// Starts the session in the browser after a sign-in.
+pub fn start_session(token: &str) -> Result<(), AppError> {
+    let ttl = state()?.svc.session_ttl.num_seconds();
+    set_session_cookie(token, ttl);
+    Ok(())
+}
+
+/// Gives a failed server function the HTTP status of its error (422, 401, 403, 429, …)
+/// instead of a blanket 500, so API clients and logs see what happened. A plain HTML form
+/// post (no wasm) keeps the redirect back to its page, which carries the error.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    let plain_form = parts().ok().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (Err(e), false) = (&result, plain_form) {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(e.status());
+        }
+    }
+    result
+}

@@ -1,0 +1,136 @@
+//! Errors the domain reports to its callers.
+//!
+//! Validation problems are codes, not sentences: the UI turns each [`Problem`] into text in
+//! the reader's language, and the JSON APIs into English. Every problem names its field.
+
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// The field must not be empty.
+    Required,
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// Shorter than `min` characters.
+    TooShort { min: usize },
+    /// Not an email address.
+    InvalidEmail,
+    /// The two password fields differ.
+    PasswordMismatch,
+    /// The password is one of the most common ones.
+    PasswordTooCommon,
+    /// The current password given was not right.
+    WrongPassword,
+    /// The value is not one of the allowed choices.
+    InvalidChoice,
+    /// An official must belong to a department.
+    DepartmentRequired,
+    /// No such department.
+    UnknownDepartment,
+    /// A link or code that has expired or was already used.
+    ExpiredLink,
+}
+
+impl Problem {
+    /// English text, used by JSON APIs and logs; the UI has its own translations.
+    pub fn english(&self) -> String {
+        match self {
+            Problem::Required => "is required".into(),
+            Problem::TooLong { max } => format!("must be at most {max} characters"),
+            Problem::TooShort { min } => format!("must be at least {min} characters"),
+            Problem::InvalidEmail => "is not a valid email address".into(),
+            Problem::PasswordMismatch => "does not match the password".into(),
+            Problem::PasswordTooCommon => "is too common; choose another".into(),
+            Problem::WrongPassword => "is not your current password".into(),
+            Problem::InvalidChoice => "is not one of the allowed values".into(),
+            Problem::DepartmentRequired => "is required for an official".into(),
+            Problem::UnknownDepartment => "is not a known department".into(),
+            Problem::ExpiredLink => "has expired or was already used".into(),
+        }
+    }
+}
+
+/// A problem with a named field of the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field's name, as in the HTML form and the JSON body.
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: &str, problem: Problem) -> Self {
+        Self {
+            field: field.to_string(),
+            problem,
+        }
+    }
+}
+
+/// Everything a domain service can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input has problems; nothing was saved.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Sign-in failed. Deliberately says nothing about which part was wrong.
+    #[error("email or password is incorrect")]
+    BadCredentials,
+    /// Right password, but the account's activation link was never followed; a new one
+    /// has been sent.
+    #[error("account not activated yet")]
+    NotActivated,
+    /// The action needs a signed-in user.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The signed-in user may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts, retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Storage or another internal failure; details are logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// One invalid field.
+    pub fn field(field: &str, problem: Problem) -> Self {
+        Error::Invalid(vec![FieldError::new(field, problem)])
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Internal(format!("database: {e}"))
+    }
+}
+
+/// Collects field problems while validating a whole form, so the user sees all at once.
+#[derive(Default, Debug)]
+pub struct Problems(pub Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push(FieldError::new(field, problem));
+    }
+    /// Adds the problem if `result` is one.
+    pub fn check(&mut self, field: &str, result: Result<(), Problem>) {
+        if let Err(p) = result {
+            self.add(field, p);
+        }
+    }
+    pub fn into_result(self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.0))
+        }
+    }
+}

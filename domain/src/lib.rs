@@ -1,0 +1,39 @@
+//! Gongzhi's domain: everything that is neither HTTP nor UI.
+//!
+//! The plain types and validation rules compile everywhere (the wasm front end uses them
+//! too); storage, password hashing and mail sit behind the `server` feature so that sqlx,
+//! argon2 and lettre never reach the browser bundle.
+
+pub mod error;
+pub mod model;
+pub mod validate;
+
+#[cfg(feature = "server")]
+pub mod accounts;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod departments;
+#[cfg(feature = "server")]
+pub mod mail;
+#[cfg(feature = "server")]
+pub mod ratelimit;
+#[cfg(feature = "server")]
+pub mod seed;
+#[cfg(feature = "server")]
+pub mod time;
+
+pub use error::{Error, FieldError, Problem};
+
+/// What the domain services need from the outside world, built once at start-up.
+#[cfg(feature = "server")]
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub db: db::Db,
+    pub mailer: mail::Mailer,
+    pub limits: ratelimit::Limits,
+    /// The public base URL, e.g. `https://gongzhi.example.gov.cn`, for links in mail.
+    pub public_url: String,
+    /// How long a sign-in lasts.
+    pub session_ttl: chrono::Duration,
+}

@@ -1,0 +1,125 @@
+//! Rate limits on sign-in, sign-up and password-reset requests, kept in the database so
+//! they hold across restarts and across several server instances.
+
+use chrono::Duration;
+
+use crate::db::Db;
+use crate::error::Error;
+use crate::time::now;
+use crate::with_db;
+
+/// How many attempts are allowed per window. Defaults follow common practice (OWASP
+/// Authentication Cheat Sheet): a handful of failures per account, more per address since
+/// many residents may share one network (a library, an office).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Failed sign-ins per account (by email) per window.
+    pub login_per_account: u32,
+    /// Failed sign-ins per client IP per window.
+    pub login_per_ip: u32,
+    pub login_window: Duration,
+    /// Sign-ups per client IP per window.
+    pub signup_per_ip: u32,
+    pub signup_window: Duration,
+    /// Password-reset requests per IP and per account per window.
+    pub reset_per_ip: u32,
+    pub reset_per_account: u32,
+    pub reset_window: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            login_per_account: 5,
+            login_per_ip: 30,
+            login_window: Duration::minutes(15),
+            signup_per_ip: 10,
+            signup_window: Duration::hours(1),
+            reset_per_ip: 10,
+            reset_per_account: 3,
+            reset_window: Duration::hours(1),
+        }
+    }
+}
+
+/// What a counted attempt is about.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope {
+    LoginIp,
+    LoginAccount,
+    SignupIp,
+    ResetIp,
+    ResetAccount,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::LoginIp => "login_ip",
+            Scope::LoginAccount => "login_account",
+            Scope::SignupIp => "signup_ip",
+            Scope::ResetIp => "reset_ip",
+            Scope::ResetAccount => "reset_account",
+        }
+    }
+}
+
+/// Refuses with [`Error::RateLimited`] when `key` already has `max` attempts in `window`.
+pub async fn check(
+    db: &Db,
+    scope: Scope,
+    key: &str,
+    max: u32,
+    window: Duration,
+) -> Result<(), Error> {
+    let since = now() - window;
+    let (count, oldest): (i64, Option<chrono::DateTime<chrono::Utc>>) = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT count(*), min(at) FROM auth_attempts WHERE scope = $1 AND key = $2 AND at > $3",
+        )
+        .bind(scope.as_str())
+        .bind(key)
+        .bind(since)
+        .fetch_one(p)
+        .await
+    })?;
+    if count >= i64::from(max) {
+        let retry = oldest
+            .map(|o| (o + window - now()).num_seconds().max(1))
+            .unwrap_or(60);
+        return Err(Error::RateLimited {
+            retry_after_secs: retry as u64,
+        });
+    }
+    Ok(())
+}
+
+/// Counts one attempt, and forgets attempts older than a day.
+pub async fn record(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
+    let t = now();
+    with_db!(db, p => {
+        sqlx::query("INSERT INTO auth_attempts (scope, key, at) VALUES ($1, $2, $3)")
+            .bind(scope.as_str())
+            .bind(key)
+            .bind(t)
+            .execute(p)
+            .await.map(|r| r.rows_affected())?;
+        sqlx::query("DELETE FROM auth_attempts WHERE at < $1")
+            .bind(t - Duration::days(1))
+            .execute(p)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Forgets the attempts of `key`, e.g. an account's failures after it signs in.
+pub async fn clear(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
+    with_db!(db, p => {
+        sqlx::query("DELETE FROM auth_attempts WHERE scope = $1 AND key = $2")
+            .bind(scope.as_str())
+            .bind(key)
+            .execute(p)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

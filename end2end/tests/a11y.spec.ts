@@ -1,0 +1,32 @@
+import { test, expect } from "@playwright/test";
+import { open, expectAccessible, logIn, ADMIN } from "./helpers";
+
+const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/reports", "/deliberation", "/ask", "/results", "/no-such-page"];
+
+for (const path of publicPages) {
+  test(`accessible: ${path}`, async ({ page }) => {
+    await open(page, path);
+    await expectAccessible(page);
+  });
+}
+
+test("accessible: signed-in and admin pages, in both languages", async ({ page }) => {
+  await logIn(page, ADMIN.email, ADMIN.password);
+  for (const path of ["/me", "/admin/users", "/admin/outbox"]) {
+    await open(page, path);
+    await expect(page.locator("h1")).toBeVisible();
+    await expectAccessible(page);
+  }
+  await page.getByRole("button", { name: "切换语言" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expectAccessible(page);
+});
+
+test("the layout fits a phone without sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ["/", "/signup", "/login"]) {
+    await open(page, path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+});

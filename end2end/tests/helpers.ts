@@ -1,0 +1,44 @@
+import { expect, Page, Browser, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const ADMIN = { email: "admin@demo.gongzhi.org", password: "admin-demo-2026" };
+
+/** Opens a page and waits until the wasm has hydrated it. */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+/** An email address unique to this test and project. */
+export function uniqueEmail(info: TestInfo, tag: string) {
+  return `${tag}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cn`;
+}
+
+export async function logIn(page: Page, email: string, password: string) {
+  await open(page, "/login");
+  await page.locator("#f-email").fill(email);
+  await page.locator("#f-password").fill(password);
+  await page.locator("form.stack button[type=submit]").click();
+  await expect(page).toHaveURL(/\/me$/);
+}
+
+/** Reads the newest link of `kind` (activate or reset) mailed to `email`, as the admin. */
+export async function mailedLink(browser: Browser, email: string, kind: "activate" | "reset") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await open(page, "/admin/outbox");
+  const mail = page.locator("li.mail", { has: page.locator(".mail-to", { hasText: email }) }).first();
+  const body = await mail.locator("pre.mail-body").innerText();
+  await context.close();
+  const match = body.match(new RegExp(`(/${kind}/[A-Za-z0-9_-]+)`));
+  expect(match, `a ${kind} link in: ${body}`).not.toBeNull();
+  return match![1];
+}
+
+/** No serious or critical accessibility violations on the current page. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+}

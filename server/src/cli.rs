@@ -1,0 +1,50 @@
+//! The command line: `gongzhi [serve]`, `migrate`, `seed-demo`, `admin create`.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongzhi",
+    version,
+    about = "Gongzhi (共治): public participation platform for cities"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app and APIs (the default). The address comes from LEPTOS_SITE_ADDR.
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Load the demo city (departments, one account per role); safe to run again.
+    SeedDemo,
+    /// Administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an activated admin account, or make an existing account an admin.
+    Create {
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// The name others see.
+        #[arg(long, default_value = "管理员 Admin")]
+        name: String,
+        /// The password; read from GONGZHI_ADMIN_PASSWORD, else from the first line of
+        /// standard input, so it stays out of shell history.
+        #[arg(long, env = "GONGZHI_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}

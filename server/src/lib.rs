@@ -1,0 +1,65 @@
+//! The `gongzhi` server: configuration, start-up, the axum router and the CLI's commands.
+//!
+//! [`serve`] takes a bound listener and a shutdown future, so tests run real servers on
+//! port 0 and stop them cleanly.
+
+pub mod cli;
+pub mod config;
+pub mod router;
+pub mod routes;
+pub mod security;
+pub mod startup;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+pub use config::Config;
+pub use startup::{open_state, StartError};
+
+/// Serves Gongzhi on `listener` until `shutdown` completes, then finishes the requests in
+/// flight and closes the database.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let state = open_state(&config).await?;
+    let app = router::build(&config, state.clone());
+    let addr = listener.local_addr().map_err(StartError::Io)?;
+    tracing::info!(%addr, database = state.svc.db.backend(), "serving");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Io)?;
+    state.svc.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

@@ -1,0 +1,90 @@
+//! The axum router: the Leptos app and its server functions, plain routes, static files,
+//! and the security layers around all of them.
+
+use axum::routing::{get, post};
+use axum::Router;
+use gongzhi_app::state::AppState;
+use gongzhi_app::{shell, App};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use crate::config::Config;
+use crate::routes;
+use crate::security;
+
+/// The Leptos options: from the `LEPTOS_*` variables cargo-leptos sets, with our defaults.
+pub fn leptos_options() -> LeptosOptions {
+    let mut options = get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "LEPTOS_* configuration unreadable; using defaults");
+            LeptosOptions::builder().output_name("gongzhi").build()
+        });
+    if options.output_name.is_empty() {
+        options.output_name = "gongzhi".into();
+    }
+    // cargo-leptos writes hash.txt next to the binary when asset names carry hashes.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        let beside_exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join(&*options.hash_file)));
+        options.hash_files = beside_exe.is_some_and(|p| p.exists());
+    }
+    options
+}
+
+pub fn build(config: &Config, state: AppState) -> Router {
+    let options = leptos_options();
+    let routes = generate_route_list(App);
+
+    let leptos_state = state.clone();
+    let fallback_state = state.clone();
+    // Static files (precompressed .br/.gz copies are preferred) or, for anything else,
+    // the app's own 404 page.
+    let fallback = leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
+        move || provide_context(fallback_state.clone()),
+        shell,
+    );
+    let app = Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(leptos_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(fallback)
+        .with_state(options);
+
+    let plain = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/lang", post(routes::lang::set_lang))
+        .with_state(state);
+
+    let origin = public_origin(&config.public_url);
+    app.merge(plain)
+        .layer(axum::middleware::from_fn_with_state(
+            origin,
+            security::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.is_https(),
+            security::security_headers,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+fn public_origin(url: &str) -> String {
+    let url = url.trim_end_matches('/');
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => url[..i + 3 + j].to_string(),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}

@@ -1,0 +1,4 @@
+//! Plain axum routes outside the Leptos app.
+
+pub mod health;
+pub mod lang;

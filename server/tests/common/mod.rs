@@ -1,0 +1,262 @@
+//! The test harness: each test gets a fresh database (SQLite file or a new PostgreSQL
+//! database) and a real server on a free port, and talks to it over HTTP.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use gongzhi_domain::db::Db;
+use gongzhi_server::Config;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with a fresh database.
+pub struct TestApp {
+    pub base: String,
+    /// A browser-like client that keeps cookies.
+    pub client: reqwest::Client,
+    /// Direct access to the same database, for checks the UI does not expose.
+    pub db: Db,
+    pub backend: Backend,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// `TEST_DATABASE_URL` names a PostgreSQL server database that may create databases.
+fn pg_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!("TEST_DATABASE_URL is not set: PostgreSQL tests need a postgres:// URL (make test sets it)")
+    })
+}
+
+fn with_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if i > base.find("://").map(|j| j + 2).unwrap_or(0) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    /// Starts a server with the default test configuration.
+    pub async fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let (url, dir, pg) = fresh_database(backend).await;
+        let mut config = Config::with_database(&url);
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        config.public_url = format!("http://{addr}");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_config = config.clone();
+        let handle = tokio::spawn(async move {
+            gongzhi_server::serve(server_config, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server failed");
+        });
+        let base = format!("http://{addr}");
+        // Ready when /readyz answers: the server migrated the database before binding routes.
+        let client = new_client();
+        let mut ready = false;
+        for _ in 0..200 {
+            if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+                if r.status().is_success() {
+                    ready = true;
+                    break;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(ready, "server did not become ready");
+        let db = Db::connect(&url, 2).await.expect("test db connection");
+        TestApp { base, client, db, backend, stop: Some(tx), handle: Some(handle), _dir: dir, pg }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function with a form body, as the browser's wasm does.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value, HeaderMap) {
+        let res = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value, headers)
+    }
+
+    /// The newest mail sent to `to`, with its body.
+    pub async fn last_mail_to(&self, to: &str) -> Option<String> {
+        gongzhi_domain::mail::recent(&self.db, 100)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .find(|m| m.to_address == to)
+            .map(|m| m.body_text)
+    }
+
+    /// The token from the newest link of the form `/{kind}/TOKEN` mailed to `to`.
+    pub async fn link_token(&self, to: &str, kind: &str) -> String {
+        let body = self.last_mail_to(to).await.unwrap_or_else(|| panic!("no mail to {to}"));
+        let marker = format!("/{kind}/");
+        let start = body.find(&marker).unwrap_or_else(|| panic!("no {kind} link in: {body}")) + marker.len();
+        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
+
+    /// Signs up and activates an account; returns a client signed in as it.
+    pub async fn resident(&self, email: &str, name: &str, password: &str) -> reqwest::Client {
+        let client = new_client();
+        let (status, body, _) = self
+            .call(
+                &client,
+                "sign_up",
+                &[("email", email), ("display_name", name), ("password", password), ("password_confirm", password)],
+            )
+            .await;
+        assert_eq!(status, 200, "sign up failed: {body}");
+        let token = self.link_token(email, "activate").await;
+        let (status, body, _) = self.call(&client, "activate", &[("token", &token)]).await;
+        assert_eq!(status, 200, "activation failed: {body}");
+        client
+    }
+
+    /// A signed-in admin client (the admin is created as the CLI does).
+    pub async fn admin(&self) -> reqwest::Client {
+        let svc = self.services();
+        gongzhi_domain::accounts::create_admin(&svc, "root@city.example", "Root", "correct horse battery")
+            .await
+            .expect("admin");
+        self.logged_in("root@city.example", "correct horse battery").await
+    }
+
+    pub async fn logged_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = new_client();
+        let (status, body, _) =
+            self.call(&client, "log_in", &[("email", email), ("password", password), ("next", "/me")]).await;
+        assert_eq!(status, 200, "log in failed: {body}");
+        client
+    }
+
+    /// Domain services on the test database (mail to the outbox).
+    pub fn services(&self) -> gongzhi_domain::Services {
+        gongzhi_domain::Services {
+            db: self.db.clone(),
+            mailer: gongzhi_domain::mail::Mailer::OutboxOnly,
+            limits: Default::default(),
+            public_url: self.base.clone(),
+            session_ttl: chrono::Duration::days(30),
+        }
+    }
+
+    pub async fn me(&self, client: &reqwest::Client) -> Value {
+        let (status, body, _) = self.call(client, "me", &[]).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Stops the server and removes the database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.await;
+        }
+        self.db.close().await;
+        if let Some((admin_url, name)) = self.pg.take() {
+            if let Ok(Db::Postgres(p)) = Db::connect(&admin_url, 1).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&p).await;
+            }
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A new, empty database for one test.
+pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}/test.db", dir.path().display());
+            (url, Some(dir), None)
+        }
+        Backend::Postgres => {
+            let admin = pg_admin_url();
+            let name = format!("gz_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let Db::Postgres(p) = Db::connect(&admin, 1).await.expect("PostgreSQL at TEST_DATABASE_URL") else {
+                panic!("TEST_DATABASE_URL must be a postgres:// URL");
+            };
+            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&p).await.expect("create test database");
+            p.close().await;
+            (with_db_name(&admin, &name), None, Some((admin, name)))
+        }
+    }
+}
+
+/// Declares each test function once and runs it on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::common::TestApp::start($crate::common::Backend::Sqlite).await;
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let app = $crate::common::TestApp::start($crate::common::Backend::Postgres).await;
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+            }
+        )*
+    };
+}
