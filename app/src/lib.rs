@@ -113,7 +113,10 @@ pub fn App() -> impl IntoView {
     // Tells end-to-end tests (and curious people) that the page is interactive now.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });

@@ -16,10 +16,28 @@ on_both_backends!(
 
 async fn pages_render_in_the_browsers_language(app: &TestApp) {
     let c = new_client();
-    let zh = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(zh.contains("<html lang=\"zh-CN\""), "Chinese is the default");
+    let zh = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        zh.contains("<html lang=\"zh-CN\""),
+        "Chinese is the default"
+    );
     assert!(zh.contains("一起把城市变得更好"));
-    let en = c.get(app.url("/")).header("accept-language", "en-GB,en;q=0.9,zh;q=0.5").send().await.unwrap().text().await.unwrap();
+    let en = c
+        .get(app.url("/"))
+        .header("accept-language", "en-GB,en;q=0.9,zh;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(en.contains("<html lang=\"en\""));
     assert!(en.contains("Make the city better, together"));
 }
@@ -35,12 +53,33 @@ async fn the_language_switch_is_remembered(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/signup");
-    let page = c.get(app.url("/signup")).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("<html lang=\"en\""), "the cookie wins over Accept-Language");
+    let page = c
+        .get(app.url("/signup"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<html lang=\"en\""),
+        "the cookie wins over Accept-Language"
+    );
     // Only same-site destinations.
-    let res = c.post(app.url("/lang")).form(&[("lang", "zh-CN"), ("next", "//evil.example/")]).send().await.unwrap();
+    let res = c
+        .post(app.url("/lang"))
+        .form(&[("lang", "zh-CN"), ("next", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["location"], "/me");
-    let res = c.post(app.url("/lang")).form(&[("lang", "fr"), ("next", "/")]).send().await.unwrap();
+    let res = c
+        .post(app.url("/lang"))
+        .form(&[("lang", "fr"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
 }
 
@@ -50,7 +89,12 @@ async fn pages_carry_security_headers_and_a_nonce_csp(app: &TestApp) {
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP").to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in CSP")
+        .to_string();
     assert!(nonce.len() >= 16);
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
@@ -60,11 +104,17 @@ async fn pages_carry_security_headers_and_a_nonce_csp(app: &TestApp) {
     for (i, _) in body.match_indices("<script") {
         let tag: String = body[i..].chars().take_while(|c| *c != '>').collect();
         if !tag.contains(" src=") {
-            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "inline script without nonce: {tag}");
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "inline script without nonce: {tag}"
+            );
         }
     }
     let health = new_client().get(app.url("/healthz")).send().await.unwrap();
-    assert!(health.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
 }
 
 async fn cross_site_posts_are_refused(app: &TestApp) {
@@ -78,7 +128,13 @@ async fn cross_site_posts_are_refused(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    let res = c.post(app.url("/lang")).header("origin", "https://evil.example").form(&[("lang", "en")]).send().await.unwrap();
+    let res = c
+        .post(app.url("/lang"))
+        .header("origin", "https://evil.example")
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     let res = c
         .post(app.url("/api/me"))
@@ -92,17 +148,40 @@ async fn cross_site_posts_are_refused(app: &TestApp) {
 
 async fn health_and_readiness(app: &TestApp) {
     let c = new_client();
-    assert_eq!(c.get(app.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
-    let ready: serde_json::Value = c.get(app.url("/readyz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        c.get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    let ready: serde_json::Value = c
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let expected = match app.backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
-    assert_eq!(ready, serde_json::json!({"status": "ready", "database": expected}));
+    assert_eq!(
+        ready,
+        serde_json::json!({"status": "ready", "database": expected})
+    );
 }
 
 async fn unknown_pages_are_404_with_the_app_frame(app: &TestApp) {
-    let res = new_client().get(app.url("/no/such/page")).send().await.unwrap();
+    let res = new_client()
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let body = res.text().await.unwrap();
     assert!(body.contains("找不到这个页面"));
@@ -113,7 +192,9 @@ async fn unknown_pages_are_404_with_the_app_frame(app: &TestApp) {
 async fn both_schemas_have_the_same_tables_and_columns() {
     let (sqlite_url, _dir, _) = common::fresh_database(Backend::Sqlite).await;
     let (pg_url, _, pg) = common::fresh_database(Backend::Postgres).await;
-    let sqlite = gongzhi_domain::db::Db::connect(&sqlite_url, 1).await.unwrap();
+    let sqlite = gongzhi_domain::db::Db::connect(&sqlite_url, 1)
+        .await
+        .unwrap();
     let postgres = gongzhi_domain::db::Db::connect(&pg_url, 1).await.unwrap();
     sqlite.migrate().await.unwrap();
     postgres.migrate().await.unwrap();
@@ -123,8 +204,12 @@ async fn both_schemas_have_the_same_tables_and_columns() {
     assert_eq!(a, b);
     postgres.close().await;
     if let Some((admin, name)) = pg {
-        if let Ok(gongzhi_domain::db::Db::Postgres(p)) = gongzhi_domain::db::Db::connect(&admin, 1).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&p).await;
+        if let Ok(gongzhi_domain::db::Db::Postgres(p)) =
+            gongzhi_domain::db::Db::connect(&admin, 1).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&p)
+                .await;
         }
     }
 }
@@ -138,9 +223,13 @@ async fn a_failed_migration_stops_the_server_with_a_clear_message() {
     gongzhi_domain::with_db!(&db, p => sqlx::query("CREATE TABLE users (x INTEGER)").execute(p).await.map(|_| ())).unwrap();
     db.close().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let err = gongzhi_server::serve(gongzhi_server::Config::with_database(&url), listener, async {})
-        .await
-        .expect_err("start-up must fail");
+    let err = gongzhi_server::serve(
+        gongzhi_server::Config::with_database(&url),
+        listener,
+        async {},
+    )
+    .await
+    .expect_err("start-up must fail");
     let text = err.to_string();
     assert!(text.contains("migration"), "{text}");
 }

@@ -73,7 +73,9 @@ impl TestApp {
         let (url, dir, pg) = fresh_database(backend).await;
         let mut config = Config::with_database(&url);
         tweak(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.public_url = format!("http://{addr}");
         let (tx, rx) = oneshot::channel::<()>();
@@ -100,7 +102,16 @@ impl TestApp {
         }
         assert!(ready, "server did not become ready");
         let db = Db::connect(&url, 2).await.expect("test db connection");
-        TestApp { base, client, db, backend, stop: Some(tx), handle: Some(handle), _dir: dir, pg }
+        TestApp {
+            base,
+            client,
+            db,
+            backend,
+            stop: Some(tx),
+            handle: Some(handle),
+            _dir: dir,
+            pg,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -108,7 +119,12 @@ impl TestApp {
     }
 
     /// Calls a server function with a form body, as the browser's wasm does.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value, HeaderMap) {
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value, HeaderMap) {
         let res = client
             .post(self.url(&format!("/api/{endpoint}")))
             .header("accept", "application/json")
@@ -135,10 +151,20 @@ impl TestApp {
 
     /// The token from the newest link of the form `/{kind}/TOKEN` mailed to `to`.
     pub async fn link_token(&self, to: &str, kind: &str) -> String {
-        let body = self.last_mail_to(to).await.unwrap_or_else(|| panic!("no mail to {to}"));
+        let to = to.trim().to_lowercase();
+        let body = self
+            .last_mail_to(&to)
+            .await
+            .unwrap_or_else(|| panic!("no mail to {to}"));
         let marker = format!("/{kind}/");
-        let start = body.find(&marker).unwrap_or_else(|| panic!("no {kind} link in: {body}")) + marker.len();
-        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+        let start = body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {kind} link in: {body}"))
+            + marker.len();
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 
     /// Signs up and activates an account; returns a client signed in as it.
@@ -148,7 +174,12 @@ impl TestApp {
             .call(
                 &client,
                 "sign_up",
-                &[("email", email), ("display_name", name), ("password", password), ("password_confirm", password)],
+                &[
+                    ("email", email),
+                    ("display_name", name),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
             )
             .await;
         assert_eq!(status, 200, "sign up failed: {body}");
@@ -161,16 +192,27 @@ impl TestApp {
     /// A signed-in admin client (the admin is created as the CLI does).
     pub async fn admin(&self) -> reqwest::Client {
         let svc = self.services();
-        gongzhi_domain::accounts::create_admin(&svc, "root@city.example", "Root", "correct horse battery")
+        gongzhi_domain::accounts::create_admin(
+            &svc,
+            "root@city.example",
+            "Root",
+            "correct horse battery",
+        )
+        .await
+        .expect("admin");
+        self.logged_in("root@city.example", "correct horse battery")
             .await
-            .expect("admin");
-        self.logged_in("root@city.example", "correct horse battery").await
     }
 
     pub async fn logged_in(&self, email: &str, password: &str) -> reqwest::Client {
         let client = new_client();
-        let (status, body, _) =
-            self.call(&client, "log_in", &[("email", email), ("password", password), ("next", "/me")]).await;
+        let (status, body, _) = self
+            .call(
+                &client,
+                "log_in",
+                &[("email", email), ("password", password), ("next", "/me")],
+            )
+            .await;
         assert_eq!(status, 200, "log in failed: {body}");
         client
     }
@@ -203,7 +245,9 @@ impl TestApp {
         self.db.close().await;
         if let Some((admin_url, name)) = self.pg.take() {
             if let Ok(Db::Postgres(p)) = Db::connect(&admin_url, 1).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&p).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&p)
+                    .await;
             }
         }
     }
@@ -218,7 +262,9 @@ impl Drop for TestApp {
 }
 
 /// A new, empty database for one test.
-pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
+pub async fn fresh_database(
+    backend: Backend,
+) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("tempdir");
@@ -227,11 +273,21 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempD
         }
         Backend::Postgres => {
             let admin = pg_admin_url();
-            let name = format!("gz_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-            let Db::Postgres(p) = Db::connect(&admin, 1).await.expect("PostgreSQL at TEST_DATABASE_URL") else {
+            let name = format!(
+                "gz_t_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let Db::Postgres(p) = Db::connect(&admin, 1)
+                .await
+                .expect("PostgreSQL at TEST_DATABASE_URL")
+            else {
                 panic!("TEST_DATABASE_URL must be a postgres:// URL");
             };
-            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&p).await.expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&p)
+                .await
+                .expect("create test database");
             p.close().await;
             (with_db_name(&admin, &name), None, Some((admin, name)))
         }
