@@ -137,6 +137,7 @@ pub mod msg {
         USERS_TOTAL = "用户总数" / "Users in total";
         PREVIOUS_PAGE = "上一页" / "Previous page";
         NEXT_PAGE = "下一页" / "Next page";
+        PAGES = "分页" / "Pages";
         OUTBOX_EMPTY = "发件箱是空的。" / "The outbox is empty.";
         TO = "收件人" / "To";
         SUBJECT = "主题" / "Subject";

@@ -12,7 +12,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::i18n::{msg, Lang};
 use crate::pages::*;
@@ -105,6 +105,9 @@ fn set_page_security_headers() {
 }
 
 /// The app: routes and the context every page uses.
+///
+/// Pages render with `SsrMode::Async`: the server waits for the page's data and sends
+/// it complete, so it reads and works without wasm (cheap phones, bad networks).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -128,19 +131,19 @@ pub fn App() -> impl IntoView {
         <Router>
             <components::layout::Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/signup") view=SignUpPage/>
-                    <Route path=path!("/activate/:token") view=ActivatePage/>
-                    <Route path=path!("/reset") view=ResetRequestPage/>
-                    <Route path=path!("/reset/:token") view=ResetPasswordPage/>
-                    <Route path=path!("/me") view=AccountPage/>
-                    <Route path=path!("/admin/users") view=AdminUsersPage/>
-                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
-                    <Route path=path!("/reports") view=|| view! { <ComingSoon title=msg::NAV_REPORTS/> }/>
-                    <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> }/>
-                    <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> }/>
-                    <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> }/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activate/:token") view=ActivatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=|| view! { <ComingSoon title=msg::NAV_REPORTS/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

@@ -18,7 +18,7 @@ pub enum Mailer {
     /// No SMTP server: keep mail in the outbox and the log.
     OutboxOnly,
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
 }
@@ -41,7 +41,7 @@ impl Mailer {
         let from = from
             .parse()
             .map_err(|e| format!("GONGZHI_MAIL_FROM is not a valid address: {e}"))?;
-        Ok(Mailer::Smtp { transport, from })
+        Ok(Mailer::Smtp { transport: Box::new(transport), from })
     }
 
     /// Queues a message in the outbox, then sends it when SMTP is configured.

@@ -82,8 +82,9 @@ fn LangSwitch() -> impl IntoView {
         <form method="post" action="/lang" class="lang-switch">
             <input type="hidden" name="lang" value=other.tag()/>
             <input type="hidden" name="next" value=next/>
-            <button type="submit" class="btn btn-link" lang=other.tag() aria-label=t(msg::LANG_SWITCH_LABEL)>
-                {msg::LANG_OTHER.get(lang)}
+            <button type="submit" class="btn btn-link">
+                <span class="visually-hidden">{t(msg::LANG_SWITCH_LABEL)}": "</span>
+                <span lang=other.tag()>{msg::LANG_OTHER.get(lang)}</span>
             </button>
         </form>
     }

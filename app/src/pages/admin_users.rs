@@ -48,7 +48,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         <ul class="user-list">
                             {p.users.into_iter().map(|u| view! { <UserRow user=u departments=depts.clone()/> }).collect_view()}
                         </ul>
-                        <nav class="pager" aria-label="pages">
+                        <nav class="pager" aria-label=t(msg::PAGES)>
                             {(pg > 0).then(|| view! {
                                 <A href=format!("/admin/users?q={}&page={}", qs.clone(), pg - 1)>{t(msg::PREVIOUS_PAGE)}</A>
                             })}
