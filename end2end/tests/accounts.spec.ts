@@ -85,7 +85,7 @@ test("an admin changes a user's role and department", async ({ page, browser }, 
   await other.close();
 
   await logIn(page, ADMIN.email, ADMIN.password);
-  await page.getByRole("link", { name: "管理" }).click();
+  await page.getByRole("link", { name: "管理", exact: true }).click();
   await expect(page.getByRole("heading", { name: "用户与角色" })).toBeVisible();
   await page.getByLabel("按邮箱或名称搜索").fill(email);
   await page.getByRole("button", { name: "搜索" }).click();
