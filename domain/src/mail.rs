@@ -41,7 +41,10 @@ impl Mailer {
         let from = from
             .parse()
             .map_err(|e| format!("GONGZHI_MAIL_FROM is not a valid address: {e}"))?;
-        Ok(Mailer::Smtp { transport: Box::new(transport), from })
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from,
+        })
     }
 
     /// Queues a message in the outbox, then sends it when SMTP is configured.

@@ -59,6 +59,8 @@ CREATE TABLE auth_attempts (
     at      TEXT NOT NULL
 );
 CREATE INDEX auth_attempts_lookup ON auth_attempts (scope, key, at);
+-- Old attempts are pruned by time on every write.
+CREATE INDEX auth_attempts_at ON auth_attempts (at);
 
 CREATE TABLE audit_log (
     id              INTEGER PRIMARY KEY,

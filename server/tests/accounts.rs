@@ -141,37 +141,15 @@ async fn wrong_password_and_unknown_email_get_the_same_error(app: &TestApp) {
         .await;
     let c = new_client();
     let (s1, b1, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "known@example.cn"),
-                ("password", "the wrong password"),
-                ("next", "/"),
-            ],
-        )
+        .try_log_in(&c, "known@example.cn", "the wrong password")
         .await;
     let (s2, b2, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "nobody@example.cn"),
-                ("password", "the wrong password"),
-                ("next", "/"),
-            ],
-        )
+        .try_log_in(&c, "nobody@example.cn", "the wrong password")
         .await;
     assert_eq!((s1, s2), (401, 401));
     assert_eq!(b1, json!("BadCredentials"));
     assert_eq!(b1, b2);
-    let (s3, b3, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[("email", ""), ("password", ""), ("next", "/")],
-        )
-        .await;
+    let (s3, b3, _) = app.try_log_in(&c, "", "").await;
     assert_eq!(s3, 422);
     assert_eq!(
         field_problems(&b3),
@@ -197,15 +175,7 @@ async fn inactive_account_cannot_sign_in_and_gets_a_new_link(app: &TestApp) {
     .await;
     let first = app.link_token("late@example.cn", "activate").await;
     let (status, body, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "late@example.cn"),
-                ("password", "a fine password"),
-                ("next", "/"),
-            ],
-        )
+        .try_log_in(&c, "late@example.cn", "a fine password")
         .await;
     assert_eq!(status, 401);
     assert_eq!(body, json!("NotActivated"));
@@ -213,15 +183,7 @@ async fn inactive_account_cannot_sign_in_and_gets_a_new_link(app: &TestApp) {
     assert_ne!(first, second, "a fresh link is sent");
     // A wrong password on an inactive account says nothing about activation.
     let (_, body, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "late@example.cn"),
-                ("password", "wrong password!"),
-                ("next", "/"),
-            ],
-        )
+        .try_log_in(&c, "late@example.cn", "wrong password!")
         .await;
     assert_eq!(body, json!("BadCredentials"));
 }
@@ -231,30 +193,12 @@ async fn failed_logins_are_rate_limited_per_account(app: &TestApp) {
         .await;
     let c = new_client();
     for _ in 0..5 {
-        let (status, _, _) = app
-            .call(
-                &c,
-                "log_in",
-                &[
-                    ("email", "target@example.cn"),
-                    ("password", "guess guess"),
-                    ("next", "/"),
-                ],
-            )
-            .await;
+        let (status, _, _) = app.try_log_in(&c, "target@example.cn", "guess guess").await;
         assert_eq!(status, 401);
     }
     // Even the right password is refused now, with a clear message and a wait time.
     let (status, body, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "target@example.cn"),
-                ("password", "the real password"),
-                ("next", "/"),
-            ],
-        )
+        .try_log_in(&c, "target@example.cn", "the real password")
         .await;
     assert_eq!(status, 429);
     let wait = body["RateLimited"]["retry_after_secs"]
@@ -263,28 +207,9 @@ async fn failed_logins_are_rate_limited_per_account(app: &TestApp) {
     assert!(wait > 0 && wait <= 15 * 60, "{wait}");
     // An unknown account is limited the same way, so the limit reveals nothing.
     for _ in 0..5 {
-        app.call(
-            &c,
-            "log_in",
-            &[
-                ("email", "ghost@example.cn"),
-                ("password", "guess guess"),
-                ("next", "/"),
-            ],
-        )
-        .await;
+        app.try_log_in(&c, "ghost@example.cn", "guess guess").await;
     }
-    let (status, _, _) = app
-        .call(
-            &c,
-            "log_in",
-            &[
-                ("email", "ghost@example.cn"),
-                ("password", "guess guess"),
-                ("next", "/"),
-            ],
-        )
-        .await;
+    let (status, _, _) = app.try_log_in(&c, "ghost@example.cn", "guess guess").await;
     assert_eq!(status, 429);
 }
 

@@ -16,28 +16,13 @@ on_both_backends!(
 
 async fn pages_render_in_the_browsers_language(app: &TestApp) {
     let c = new_client();
-    let zh = c
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let zh = app.page(&c, "/", "").await;
     assert!(
         zh.contains("<html lang=\"zh-CN\""),
         "Chinese is the default"
     );
     assert!(zh.contains("一起把城市变得更好"));
-    let en = c
-        .get(app.url("/"))
-        .header("accept-language", "en-GB,en;q=0.9,zh;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = app.page(&c, "/", "en-GB,en;q=0.9,zh;q=0.5").await;
     assert!(en.contains("<html lang=\"en\""));
     assert!(en.contains("Make the city better, together"));
 }
@@ -53,15 +38,7 @@ async fn the_language_switch_is_remembered(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/signup");
-    let page = c
-        .get(app.url("/signup"))
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/signup", "zh-CN").await;
     assert!(
         page.contains("<html lang=\"en\""),
         "the cookie wins over Accept-Language"
@@ -148,16 +125,7 @@ async fn cross_site_posts_are_refused(app: &TestApp) {
 
 async fn health_and_readiness(app: &TestApp) {
     let c = new_client();
-    assert_eq!(
-        c.get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ok"
-    );
+    assert_eq!(app.page(&c, "/healthz", "").await, "ok");
     let ready: serde_json::Value = c
         .get(app.url("/readyz"))
         .send()

@@ -50,10 +50,10 @@ pub fn AdminUsersPage() -> impl IntoView {
                         </ul>
                         <nav class="pager" aria-label=t(msg::PAGES)>
                             {(pg > 0).then(|| view! {
-                                <A href=format!("/admin/users?q={}&page={}", qs.clone(), pg - 1)>{t(msg::PREVIOUS_PAGE)}</A>
+                                <A href=format!("/admin/users?q={}&page={}", query_escape(&qs), pg - 1)>{t(msg::PREVIOUS_PAGE)}</A>
                             })}
                             {((pg + 1) * USERS_PAGE < total).then(|| view! {
-                                <A href=format!("/admin/users?q={}&page={}", qs.clone(), pg + 1)>{t(msg::NEXT_PAGE)}</A>
+                                <A href=format!("/admin/users?q={}&page={}", query_escape(&qs), pg + 1)>{t(msg::NEXT_PAGE)}</A>
                             })}
                         </nav>
                     }.into_any()
@@ -115,5 +115,26 @@ fn UserRow(user: UserSummary, departments: Vec<Department>) -> impl IntoView {
                 <p class="field-error" id=err_id hidden=move || problem().is_none()>{problem}</p>
             </ActionForm>
         </li>
+    }
+}
+
+/// Percent-encodes a query value, so a search for "a&b" or "#1" survives the pager links.
+fn query_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_escaped() {
+        assert_eq!(super::query_escape("a&b=c #1"), "a%26b%3Dc%20%231");
+        assert_eq!(super::query_escape("王"), "%E7%8E%8B");
     }
 }

@@ -139,6 +139,40 @@ impl TestApp {
         (status, value, headers)
     }
 
+    /// Tries to sign in on `client`; returns status, body and headers.
+    pub async fn try_log_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> (u16, Value, HeaderMap) {
+        self.call(
+            client,
+            "log_in",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+
+    /// The HTML of a page, asked for in `accept_language` (empty: no header).
+    pub async fn page(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        accept_language: &str,
+    ) -> String {
+        let mut req = client.get(self.url(path));
+        if !accept_language.is_empty() {
+            req = req.header("accept-language", accept_language);
+        }
+        req.send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// The newest mail sent to `to`, with its body.
     pub async fn last_mail_to(&self, to: &str) -> Option<String> {
         gongzhi_domain::mail::recent(&self.db, 100)
