@@ -30,7 +30,7 @@ help:
 
 ## ---- set-up: each step checks first and does nothing when done -------------------------------
 
-setup: .tools/rust-wasm .tools/cargo-leptos-$(CARGO_LEPTOS_VERSION) .tools/wasm-bindgen-$(WASM_BINDGEN_VERSION) node_modules/.bin/wasm-opt
+setup: .tools/rust-wasm .tools/cargo-leptos-$(CARGO_LEPTOS_VERSION) .tools/wasm-bindgen-$(WASM_BINDGEN_VERSION) node_modules/.bin/wasm-opt public/vendor/leaflet/leaflet.js
 
 .tools/rust-wasm:
 	@mkdir -p .tools
@@ -54,6 +54,14 @@ setup: .tools/rust-wasm .tools/cargo-leptos-$(CARGO_LEPTOS_VERSION) .tools/wasm-
 
 node_modules/.bin/wasm-opt: package.json
 	npm install --no-audit --no-fund
+	@touch $@
+
+# Leaflet is served from our own assets (no CDN): copied from npm into public/vendor.
+public/vendor/leaflet/leaflet.js: node_modules/.bin/wasm-opt
+	@test -f node_modules/leaflet/dist/leaflet.js || npm install --no-audit --no-fund
+	mkdir -p public/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images public/vendor/leaflet/
+	cp node_modules/leaflet/LICENSE public/vendor/leaflet/LICENSE
 	@touch $@
 
 ## ---- build and run ---------------------------------------------------------------------------

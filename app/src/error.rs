@@ -93,6 +93,26 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::DepartmentRequired, _) => fixed(msg::P_DEPARTMENT_REQUIRED),
         (Problem::UnknownDepartment, _) => fixed(msg::P_UNKNOWN_DEPARTMENT),
         (Problem::ExpiredLink, _) => fixed(msg::P_EXPIRED_LINK),
+        (Problem::NotANumber, _) => fixed(msg::P_NOT_A_NUMBER),
+        (Problem::NotADate, _) => fixed(msg::P_NOT_A_DATE),
+        (Problem::InvalidLocation, _) => fixed(msg::P_INVALID_LOCATION),
+        (Problem::OutsideGrids, _) => fixed(msg::P_OUTSIDE_GRIDS),
+        (Problem::UnknownCategory, _) => fixed(msg::P_UNKNOWN_CATEGORY),
+        (Problem::TooManyPhotos { max }, Lang::Zh) => format!("最多只能上传 {max} 张照片。"),
+        (Problem::TooManyPhotos { max }, Lang::En) => format!("You can add at most {max} photos."),
+        (Problem::PhotoTooBig { max_mb }, Lang::Zh) => format!("每张照片不能超过 {max_mb} MB。"),
+        (Problem::PhotoTooBig { max_mb }, Lang::En) => {
+            format!("Each photo must be at most {max_mb} MB.")
+        }
+        (Problem::NotAnImage, _) => fixed(msg::P_NOT_AN_IMAGE),
+        (Problem::PhotoUnreadable, _) => fixed(msg::P_PHOTO_UNREADABLE),
+        (Problem::AlreadyTaken, _) => fixed(msg::P_ALREADY_TAKEN),
+        (Problem::InvalidGeoJson { detail }, Lang::Zh) => format!("GeoJSON 无效：{detail}"),
+        (Problem::InvalidGeoJson { detail }, Lang::En) => {
+            format!("Not valid grid GeoJSON: {detail}")
+        }
+        (Problem::InvalidJson { detail }, Lang::Zh) => format!("格式无效：{detail}"),
+        (Problem::InvalidJson { detail }, Lang::En) => format!("Not valid: {detail}"),
     }
 }
 

@@ -168,6 +168,126 @@ pub mod msg {
         P_UNKNOWN_DEPARTMENT = "没有这个部门。" / "There is no such department.";
         P_EXPIRED_LINK = "链接已过期或已使用过。请重新申请。" / "This link has expired or was already used. Please ask for a new one.";
         LAST_ADMIN = "不能取消最后一位管理员的管理员角色。" / "The last administrator cannot give up the role.";
+
+        REPORTS_TITLE = "问题反映" / "Reports";
+        REPORTS_LEAD = "居民反映的城市问题和处理进展，全部公开。" / "Problems residents reported and how they are being handled, all in public.";
+        REPORT_NEW = "我要反映问题" / "Report a problem";
+        MY_REPORTS = "我反映的问题" / "My reports";
+        NOTIFICATIONS = "消息通知" / "Notifications";
+        FILTERS = "筛选" / "Filters";
+        APPLY_FILTERS = "筛选" / "Apply filters";
+        CLEAR_FILTERS = "清除筛选" / "Clear filters";
+        ANY = "全部" / "All";
+        CATEGORY = "问题类别" / "Category";
+        GROUP = "大类" / "Group";
+        GRID = "网格" / "Grid";
+        DATE_FROM = "起始日期" / "From date";
+        DATE_TO = "截止日期" / "To date";
+        SEARCH_TEXT = "关键词" / "Search words";
+        STATUS_OPEN_ALL = "未办结（全部）" / "Open (all)";
+        STATUS_CLOSED_ALL = "已办结或不予受理" / "Closed or not accepted";
+        NO_REPORTS = "没有符合条件的问题。" / "No reports match.";
+        OLDER = "更早的问题" / "Older reports";
+        FIRST_PAGE = "回到最新" / "Back to the newest";
+        ST_SUBMITTED = "待受理" / "Received";
+        ST_ACCEPTED = "已受理" / "Accepted";
+        ST_IN_PROGRESS = "处置中" / "In progress";
+        ST_RESOLVED = "已处置" / "Resolved";
+        ST_CLOSED = "已办结" / "Closed";
+        ST_REJECTED = "不予受理" / "Not accepted";
+        ST_REOPENED = "整改中" / "Reopened";
+        SUPPORTS = "人遇到同样问题" / "people have the same problem";
+        REPORTED_AT = "反映时间" / "Reported";
+        DUE_AT = "处理时限" / "Due by";
+        CLOSED_AT = "办结时间" / "Closed";
+        LOCATION = "位置" / "Location";
+        ADDRESS = "地址或位置描述" / "Address or description of the place";
+        ADDRESS_HINT = "例如：民族大道 100 号门前、南湖公园北门。" / "For example: outside 100 Minzu Avenue, the north gate of Nanhu Park.";
+        DESCRIPTION = "问题描述" / "What is the problem?";
+        DESCRIPTION_HINT = "说清楚是什么问题、持续多久、有什么影响。" / "Say what the problem is, how long it has been there and whom it affects.";
+        CHARS_LEFT = "剩余字数" / "Characters left";
+        PHOTOS = "照片" / "Photos";
+        PHOTOS_HINT = "最多 5 张 JPEG、PNG 或 WebP 照片。照片中的位置等信息会被去除。" / "Up to 5 JPEG, PNG or WebP photos. Location and other hidden data are removed from them.";
+        PHOTOS_KEPT = "已上传的照片（取消勾选可移除）" / "Photos already uploaded (untick to remove)";
+        TIMELINE = "处理进展" / "Progress";
+        REPORTER = "反映人" / "Reported by";
+        ANONYMOUS = "匿名" / "Anonymous";
+        NAME_HIDDEN = "未公开姓名" / "Name not shown";
+        ME_TOO = "我也遇到了" / "Me too";
+        ME_TOO_DONE = "已表示遇到同样问题（点击撤回）" / "You have this problem too (press to take back)";
+        FOLLOW = "关注进展" / "Follow";
+        UNFOLLOW = "取消关注" / "Unfollow";
+        FOLLOWING_NOTE = "有新进展时会通知您。" / "You will be notified of every update.";
+        SIGN_IN_TO_ACT = "登录后可以表示“我也遇到了”并关注进展。" / "Log in to say \"me too\" and follow the report.";
+        REPORT_THANKS = "感谢您的反映！问题已提交，处理进展会显示在这里。" / "Thank you! Your report is filed; its progress will show here.";
+        TRACK_TITLE = "跟踪问题处理进展" / "Follow your report";
+        TRACK_CODE = "跟踪码" / "Tracking code";
+        TRACK_SAVE = "请保存这个跟踪码或本页链接。为保护隐私，我们只保存跟踪码的摘要，无法找回。" / "Save this code or this page's link. To protect your privacy we keep only a fingerprint of the code and cannot show it again.";
+        TRACK_ENTER = "输入跟踪码" / "Enter your tracking code";
+        TRACK_GO = "查看进展" / "Show progress";
+        TRACK_NOT_FOUND = "没有找到这个跟踪码对应的问题，请检查后重试。" / "No report has this tracking code. Please check it and try again.";
+        FORM_STEP_WHAT = "1. 什么问题" / "1. What is the problem";
+        FORM_STEP_WHERE = "2. 在哪里" / "2. Where is it";
+        FORM_STEP_DETAILS = "3. 详细情况" / "3. Details";
+        CATEGORY_SEARCH = "搜索类别（名称或关键词）" / "Search categories (name or keyword)";
+        CATEGORY_CHOOSE = "请选择类别" / "Choose a category";
+        LAT = "纬度" / "Latitude";
+        LON = "经度" / "Longitude";
+        COORDS_HINT = "在地图上点击选点，或使用当前位置；也可以直接填写坐标（WGS84，例如 22.817、108.366）。" / "Tap the map to place the pin, or use your location; you can also type the coordinates (WGS84, e.g. 22.817, 108.366).";
+        USE_MY_LOCATION = "使用我的当前位置" / "Use my location";
+        MAP_LABEL = "选择位置的地图" / "Map to choose the place";
+        HIDE_NAME = "不公开我的名字" / "Do not show my name publicly";
+        ANON_NOTE = "您未登录，将以匿名方式提交。提交后会得到一个跟踪码，用于查看处理进展。" / "You are not logged in, so this report is anonymous. You will get a tracking code to follow it.";
+        ANON_DISABLED = "本市要求登录后才能反映问题。" / "This city asks you to log in before reporting.";
+        SUBMIT_REPORT = "提交" / "Submit the report";
+        DUPLICATES_TITLE = "附近已有类似问题" / "Already reported nearby";
+        DUPLICATES_TEXT = "如果是同一个问题，可以点击“我也遇到了”并关注进展，不必重复提交。" / "If it is the same problem, say \"me too\" and follow it instead of filing again.";
+        METRES_AWAY = "米外" / "m away";
+        DRAFT_RESTORED = "已恢复您上次未提交的草稿。" / "Your unsent draft was restored.";
+        NOTIFICATIONS_EMPTY = "暂无消息。" / "No notifications.";
+        MARK_ALL_READ = "全部标为已读" / "Mark all as read";
+        UNREAD = "未读" / "Unread";
+        NOTIF_UPDATE = "您关注的问题有新进展" / "A report you follow has news";
+        ADD_UPDATE = "添加处理进展" / "Add an update";
+        NEW_STATUS = "新状态" / "New status";
+        NO_STATUS_CHANGE = "（状态不变）" / "(status unchanged)";
+        NOTE = "说明" / "Note";
+        PUBLIC_NOTE = "公开（居民可见，并通知关注者）" / "Public (residents see it; followers are notified)";
+        INTERNAL = "内部" / "Internal";
+        ACTOR_SYSTEM = "系统" / "System";
+        ACTOR_RESIDENT = "居民" / "Resident";
+        EV_SUBMITTED = "问题已提交" / "Report filed";
+        ADMIN_CATEGORIES_TITLE = "问题类别" / "Report categories";
+        ADMIN_GRIDS_TITLE = "网格" / "Grids";
+        NEW_CATEGORY = "新建类别" / "New category";
+        EDIT = "编辑" / "Edit";
+        CODE = "编码" / "Code";
+        NAME_ZH = "中文名称" / "Chinese name";
+        NAME_EN = "英文名称" / "English name";
+        DESCRIPTION_ZH = "中文说明" / "Chinese description";
+        DESCRIPTION_EN = "英文说明" / "English description";
+        KEYWORDS = "关键词（逗号分隔）" / "Keywords (comma-separated)";
+        TIME_LIMIT_HOURS = "处理时限（小时）" / "Time limit (hours)";
+        ATTRIBUTES = "附加字段（Open311 属性，JSON）" / "Extra fields (Open311 attributes, JSON)";
+        ATTRIBUTES_HINT = "每项包含 code、datatype（string、text、number、datetime、singlevaluelist、multivaluelist）、required、description_zh、description_en、order，选择类还需 values。" / "Each has code, datatype (string, text, number, datetime, singlevaluelist, multivaluelist), required, description_zh, description_en, order, and values for lists.";
+        ACTIVE_CATEGORY = "启用（居民可选）" / "Active (residents can choose it)";
+        POSITION = "排序" / "Order";
+        INACTIVE = "已停用" / "Inactive";
+        GRIDS_UPLOAD = "上传网格（GeoJSON）" / "Upload grids (GeoJSON)";
+        GRIDS_HINT = "FeatureCollection，每个要素为 Polygon 或 MultiPolygon，properties 含 code、name_zh、name_en、department（部门编码）。相同编码的网格会被更新。" / "A FeatureCollection of Polygon or MultiPolygon features whose properties have code, name_zh, name_en and department (a department code). Grids with a known code are updated.";
+        GRIDS_IMPORTED = "网格已导入" / "Grids imported";
+        CREATED = "新增" / "created";
+        UPDATED = "更新" / "updated";
+        DOWNLOAD_GEOJSON = "下载全部网格（GeoJSON）" / "Download all grids (GeoJSON)";
+        HOURS = "小时" / "hours";
+        P_NOT_A_NUMBER = "请输入数字。" / "Enter a number.";
+        P_NOT_A_DATE = "请输入日期，格式为 年-月-日。" / "Enter a date as YYYY-MM-DD.";
+        P_INVALID_LOCATION = "请在地图上选点，或填写有效的纬度和经度。" / "Place the pin on the map, or enter a valid latitude and longitude.";
+        P_OUTSIDE_GRIDS = "这个位置不在本市的服务范围（网格）内，请检查位置。" / "This place is outside the city's service area (its grids). Please check the location.";
+        P_UNKNOWN_CATEGORY = "请从列表中选择一个类别。" / "Choose a category from the list.";
+        P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
+        P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";
+        P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
     }
 }
 
@@ -179,6 +299,20 @@ pub fn role_name(role: gongzhi_domain::model::Role) -> Msg {
         Role::Moderator => msg::ROLE_MODERATOR,
         Role::Official => msg::ROLE_OFFICIAL,
         Role::Admin => msg::ROLE_ADMIN,
+    }
+}
+
+/// The name of a report status.
+pub fn status_name(status: gongzhi_domain::model::report::ReportStatus) -> Msg {
+    use gongzhi_domain::model::report::ReportStatus as S;
+    match status {
+        S::Submitted => msg::ST_SUBMITTED,
+        S::Accepted => msg::ST_ACCEPTED,
+        S::InProgress => msg::ST_IN_PROGRESS,
+        S::Resolved => msg::ST_RESOLVED,
+        S::Closed => msg::ST_CLOSED,
+        S::Rejected => msg::ST_REJECTED,
+        S::Reopened => msg::ST_REOPENED,
     }
 }
 

@@ -1,4 +1,5 @@
 //! Gongzhi's user interface, rendered on the server and hydrated in the browser.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod auth;
@@ -8,6 +9,7 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod util;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -20,6 +22,7 @@ use crate::pages::*;
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = page_lang();
+    let hydrate = !served_without_wasm();
     #[cfg(feature = "ssr")]
     set_page_security_headers();
     view! {
@@ -32,13 +35,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {hydrate.then(|| view! { <HydrationScripts options/> })}
+                // Small progressive enhancements that need no wasm (maps, the report form).
+                <script type="module" src="/js/gongzhi.js"></script>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Pages served as plain HTML plus a small script, without the wasm bundle: the report
+/// form, the path residents use most, so it is fast on cheap phones and slow networks.
+/// Links to them are `rel="external"` so the client-side router does a full page load.
+pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports/new"];
+
+fn served_without_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|p| PAGES_WITHOUT_WASM.contains(&p.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
     }
 }
 
@@ -140,7 +162,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reports") view=|| view! { <ComingSoon title=msg::NAV_REPORTS/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/new") view=NewReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/track") view=TrackFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/track/:code") view=TrackPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/reports") view=MyReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories/new") view=AdminCategoryEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories/:id") view=AdminCategoryEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/grids") view=AdminGridsPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> } ssr=SsrMode::Async/>
                     <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>

@@ -23,6 +23,15 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Whether outgoing mail really leaves (SMTP configured) or stays in the outbox.
     pub smtp_configured: bool,
+    /// Map tiles for Leaflet.
+    pub map: MapConfig,
+}
+
+/// Map tiles, from config; an empty URL means no tiles.
+#[derive(Clone, Debug, Default)]
+pub struct MapConfig {
+    pub tile_url: String,
+    pub attribution: String,
 }
 
 /// The name of the session cookie.

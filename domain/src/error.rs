@@ -31,6 +31,30 @@ pub enum Problem {
     UnknownDepartment,
     /// A link or code that has expired or was already used.
     ExpiredLink,
+    /// Not a number.
+    NotANumber,
+    /// Not a date (YYYY-MM-DD).
+    NotADate,
+    /// Latitude/longitude missing or out of range.
+    InvalidLocation,
+    /// The place is outside every management grid of the city.
+    OutsideGrids,
+    /// No such category, or it is no longer offered.
+    UnknownCategory,
+    /// More photos than allowed.
+    TooManyPhotos { max: usize },
+    /// A photo larger than allowed.
+    PhotoTooBig { max_mb: usize },
+    /// Not a JPEG, PNG or WebP image (judged by content).
+    NotAnImage,
+    /// The image is damaged or too large in pixels.
+    PhotoUnreadable,
+    /// The value is already used by another record (e.g. a code).
+    AlreadyTaken,
+    /// Not valid GeoJSON for grids; the detail says where.
+    InvalidGeoJson { detail: String },
+    /// Not valid JSON of the expected shape; the detail says where.
+    InvalidJson { detail: String },
 }
 
 impl Problem {
@@ -48,6 +72,18 @@ impl Problem {
             Problem::DepartmentRequired => "is required for an official".into(),
             Problem::UnknownDepartment => "is not a known department".into(),
             Problem::ExpiredLink => "has expired or was already used".into(),
+            Problem::NotANumber => "must be a number".into(),
+            Problem::NotADate => "must be a date (YYYY-MM-DD)".into(),
+            Problem::InvalidLocation => "must be a valid latitude and longitude".into(),
+            Problem::OutsideGrids => "is outside the city's service area".into(),
+            Problem::UnknownCategory => "is not a category that can be reported".into(),
+            Problem::TooManyPhotos { max } => format!("may have at most {max} photos"),
+            Problem::PhotoTooBig { max_mb } => format!("must be at most {max_mb} MB per photo"),
+            Problem::NotAnImage => "must be a JPEG, PNG or WebP image".into(),
+            Problem::PhotoUnreadable => "is damaged or too large to read".into(),
+            Problem::AlreadyTaken => "is already used".into(),
+            Problem::InvalidGeoJson { detail } => format!("is not valid grid GeoJSON: {detail}"),
+            Problem::InvalidJson { detail } => format!("is not valid: {detail}"),
         }
     }
 }

@@ -5,19 +5,34 @@
 //! argon2 and lettre never reach the browser bundle.
 
 pub mod error;
+pub mod geo;
 pub mod model;
 pub mod validate;
 
 #[cfg(feature = "server")]
 pub mod accounts;
 #[cfg(feature = "server")]
+pub mod blobs;
+#[cfg(feature = "server")]
+pub mod categories;
+#[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]
 pub mod departments;
 #[cfg(feature = "server")]
+pub mod flash;
+#[cfg(feature = "server")]
+pub mod grids;
+#[cfg(feature = "server")]
 pub mod mail;
 #[cfg(feature = "server")]
+pub mod notifications;
+#[cfg(feature = "server")]
+pub mod photos;
+#[cfg(feature = "server")]
 pub mod ratelimit;
+#[cfg(feature = "server")]
+pub mod reports;
 #[cfg(feature = "server")]
 pub mod seed;
 #[cfg(feature = "server")]
@@ -36,4 +51,8 @@ pub struct Services {
     pub public_url: String,
     /// How long a sign-in lasts.
     pub session_ttl: chrono::Duration,
+    /// Where photos are kept.
+    pub blobs: blobs::SharedBlobStore,
+    /// The city's choices about reporting.
+    pub reports: reports::ReportSettings,
 }

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod catalog;
+pub mod report;
+
 /// What a user may do. Officials belong to exactly one department.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! Rate limits on sign-in, sign-up and password-reset requests, kept in the database so
+//! Rate limits on sign-in, sign-up, password-reset requests and new reports, kept in the database so
 //! they hold across restarts and across several server instances.
 
 use chrono::Duration;
@@ -25,6 +25,10 @@ pub struct Limits {
     pub reset_per_ip: u32,
     pub reset_per_account: u32,
     pub reset_window: Duration,
+    /// New reports per client IP and per account per window (anonymous reports count by IP).
+    pub report_per_ip: u32,
+    pub report_per_account: u32,
+    pub report_window: Duration,
 }
 
 impl Default for Limits {
@@ -38,6 +42,9 @@ impl Default for Limits {
             reset_per_ip: 10,
             reset_per_account: 3,
             reset_window: Duration::hours(1),
+            report_per_ip: 30,
+            report_per_account: 20,
+            report_window: Duration::hours(1),
         }
     }
 }
@@ -50,6 +57,8 @@ pub enum Scope {
     SignupIp,
     ResetIp,
     ResetAccount,
+    ReportIp,
+    ReportAccount,
 }
 
 impl Scope {
@@ -60,6 +69,8 @@ impl Scope {
             Scope::SignupIp => "signup_ip",
             Scope::ResetIp => "reset_ip",
             Scope::ResetAccount => "reset_account",
+            Scope::ReportIp => "report_ip",
+            Scope::ReportAccount => "report_account",
         }
     }
 }

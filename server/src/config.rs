@@ -71,6 +71,40 @@ pub struct Config {
     /// The case system that receives reports.
     #[arg(long, env = "GONGZHI_CASE_CONNECTOR", value_enum, default_value_t = CaseConnector::Builtin)]
     pub case_connector: CaseConnector,
+
+    /// Where photos are stored: a directory (default `data/blobs`), or an S3-compatible
+    /// bucket as `s3://ACCESS_KEY:SECRET@host[:port]/bucket?region=..&path_style=true`.
+    #[arg(long, env = "GONGZHI_BLOB_STORE", default_value = "data/blobs")]
+    pub blob_store: String,
+
+    /// Residents may report without an account (they get a tracking code).
+    #[arg(long, env = "GONGZHI_ALLOW_ANONYMOUS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub allow_anonymous: bool,
+
+    /// Open reports of the same category within this many metres are offered as duplicates.
+    #[arg(long, env = "GONGZHI_DUPLICATE_RADIUS_M", default_value_t = 50.0)]
+    pub duplicate_radius_m: f64,
+
+    /// The largest photo accepted, in megabytes.
+    #[arg(long, env = "GONGZHI_MAX_PHOTO_MB", default_value_t = 10)]
+    pub max_photo_mb: usize,
+
+    /// A report outside every grid goes to this grid (by code); unset, it is refused.
+    #[arg(long, env = "GONGZHI_DEFAULT_GRID")]
+    pub default_grid: Option<String>,
+
+    /// The city's offset from UTC in minutes (480 for China), for dates in filters.
+    #[arg(long, env = "GONGZHI_UTC_OFFSET_MINUTES", default_value_t = 480)]
+    pub utc_offset_minutes: i32,
+
+    /// Map tiles, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Unset, maps show the
+    /// grids and pins on a plain background (the form works either way).
+    #[arg(long, env = "GONGZHI_MAP_TILE_URL", default_value = "")]
+    pub map_tile_url: String,
+
+    /// The attribution the tile provider requires, shown on every map.
+    #[arg(long, env = "GONGZHI_MAP_ATTRIBUTION", default_value = "")]
+    pub map_attribution: String,
 }
 
 impl Config {
@@ -89,6 +123,14 @@ impl Config {
             login_limit_per_ip: 30,
             signup_limit_per_ip: 10,
             case_connector: CaseConnector::Builtin,
+            blob_store: "data/blobs".into(),
+            allow_anonymous: true,
+            duplicate_radius_m: 50.0,
+            max_photo_mb: 10,
+            default_grid: None,
+            utc_offset_minutes: 480,
+            map_tile_url: String::new(),
+            map_attribution: String::new(),
         }
     }
 
@@ -122,7 +164,24 @@ impl std::fmt::Debug for Config {
             .field("login_limit_per_ip", &self.login_limit_per_ip)
             .field("signup_limit_per_ip", &self.signup_limit_per_ip)
             .field("case_connector", &self.case_connector)
+            .field("blob_store", &redact_blob_store(&self.blob_store))
+            .field("allow_anonymous", &self.allow_anonymous)
+            .field("duplicate_radius_m", &self.duplicate_radius_m)
+            .field("max_photo_mb", &self.max_photo_mb)
+            .field("default_grid", &self.default_grid)
+            .field("utc_offset_minutes", &self.utc_offset_minutes)
+            .field("map_tile_url", &self.map_tile_url)
+            .field("map_attribution", &self.map_attribution)
             .finish()
+    }
+}
+
+/// An S3 URL without its secret key.
+fn redact_blob_store(s: &str) -> String {
+    if s.starts_with("s3://") {
+        gongzhi_domain::db::redact_url(s)
+    } else {
+        s.to_string()
     }
 }
 
@@ -134,9 +193,11 @@ mod tests {
     fn debug_hides_secrets() {
         let mut c = Config::with_database("postgres://gz:hunter2@db/gongzhi");
         c.smtp_url = Some("smtps://u:mailpass@mail".into());
+        c.blob_store = "s3://AKID:blobsecret@minio:9000/photos".into();
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains("mailpass"), "{shown}");
+        assert!(!shown.contains("blobsecret"), "{shown}");
         assert!(shown.contains("<redacted>"));
     }
 }

@@ -1,6 +1,7 @@
 //! The axum router: the Leptos app and its server functions, plain routes, static files,
 //! and the security layers around all of them.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use gongzhi_app::state::AppState;
@@ -58,7 +59,22 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .fallback(fallback)
         .with_state(options);
 
+    // Multipart bodies: every photo at its largest, plus the text fields.
+    let photo_limit = state.svc.reports.max_photo_bytes;
+    let form_limit = photo_limit * gongzhi_domain::model::report::PHOTOS_MAX + 1024 * 1024;
+    let uploads = Router::new()
+        .route("/reports/new", post(routes::reports::submit_form))
+        .layer(DefaultBodyLimit::max(form_limit))
+        .merge(
+            Router::new()
+                .route("/api/photos", post(routes::reports::upload_photo))
+                .layer(DefaultBodyLimit::max(photo_limit + 64 * 1024)),
+        );
     let plain = Router::new()
+        .merge(uploads)
+        .route("/photos/{file}", get(routes::reports::photo))
+        .route("/api/reports/nearby", get(routes::reports::nearby))
+        .route("/grids.geojson", get(routes::reports::grids_geojson))
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang", post(routes::lang::set_lang))

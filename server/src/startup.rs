@@ -5,6 +5,7 @@ use gongzhi_app::state::AppState;
 use gongzhi_domain::db::{Db, DbError};
 use gongzhi_domain::mail::Mailer;
 use gongzhi_domain::ratelimit::Limits;
+use gongzhi_domain::reports::ReportSettings;
 use gongzhi_domain::{seed, Services};
 
 use crate::config::Config;
@@ -52,21 +53,54 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         signup_per_ip: config.signup_limit_per_ip,
         ..Limits::default()
     };
+    if !(config.duplicate_radius_m.is_finite()
+        && (0.0..=5000.0).contains(&config.duplicate_radius_m))
+    {
+        return Err(StartError::Config(
+            "GONGZHI_DUPLICATE_RADIUS_M must be between 0 and 5000".into(),
+        ));
+    }
+    if config.max_photo_mb == 0 || config.max_photo_mb > 50 {
+        return Err(StartError::Config(
+            "GONGZHI_MAX_PHOTO_MB must be between 1 and 50".into(),
+        ));
+    }
+    let blobs = gongzhi_domain::blobs::from_config(&config.blob_store)
+        .map_err(|e| StartError::Config(format!("GONGZHI_BLOB_STORE: {e}")))?;
+    tracing::info!(store = %blobs.describe(), "photos are stored here");
+    let reports = ReportSettings {
+        allow_anonymous: config.allow_anonymous,
+        duplicate_radius_m: config.duplicate_radius_m,
+        max_photo_bytes: config.max_photo_mb * 1024 * 1024,
+        default_grid: config.default_grid.clone().filter(|g| !g.trim().is_empty()),
+        utc_offset_minutes: config.utc_offset_minutes,
+    };
     let svc = Services {
         db,
         mailer,
         limits,
         public_url: config.public_base(),
         session_ttl: Duration::days(config.session_days),
+        blobs,
+        reports,
     };
     if config.seed_demo && seed::is_empty(&svc).await.map_err(StartError::Seed)? {
         tracing::info!("empty database: loading the demo city");
         seed::seed_demo(&svc).await.map_err(StartError::Seed)?;
+    } else if config.seed_demo && seed::has_no_catalog(&svc).await.map_err(StartError::Seed)? {
+        // A demo database from before reporting existed: add the catalogue, grids and reports.
+        tracing::info!("demo database without a report catalogue: loading it");
+        seed::seed_catalog(&svc).await.map_err(StartError::Seed)?;
+        seed::seed_reports(&svc).await.map_err(StartError::Seed)?;
     }
     Ok(AppState {
         svc,
         secure_cookies: config.is_https(),
         trust_forwarded_for: config.trust_forwarded_for,
         smtp_configured,
+        map: gongzhi_app::state::MapConfig {
+            tile_url: config.map_tile_url.clone(),
+            attribution: config.map_attribution.clone(),
+        },
     })
 }

@@ -1,4 +1,8 @@
-//! Administration: users and roles, departments, the mail outbox.
+//! Administration: users and roles, departments, the mail outbox, categories and grids.
+
+// A server function takes one argument per form field; the category form has thirteen.
+// (The lint must be allowed for the whole module: the macro generates the browser's copy.)
+#![allow(clippy::too_many_arguments)]
 
 use gongzhi_domain::model::{Department, OutboxMessage, UserSummary};
 use leptos::prelude::*;
@@ -74,6 +78,102 @@ pub async fn outbox() -> Result<Vec<OutboxMessage>, AppError> {
             let me = current_user().await?;
             gongzhi_domain::accounts::require_admin(me.as_ref())?;
             Ok(gongzhi_domain::mail::recent(&st.svc.db, 100).await?)
+        }
+        .await,
+    )
+}
+
+/// The whole catalogue, inactive categories included. Admins only.
+#[server(prefix = "/api", endpoint = "admin_catalog")]
+pub async fn admin_catalog() -> Result<crate::api::reports::Catalog, AppError> {
+    with_status(
+        async move {
+            let me = current_user().await?;
+            gongzhi_domain::accounts::require_admin(me.as_ref())?;
+            crate::api::reports::load_catalog(true).await
+        }
+        .await,
+    )
+}
+
+/// Creates (empty `id`) or edits a category. Admins only.
+#[server(prefix = "/api", endpoint = "admin_save_category")]
+pub async fn save_category(
+    id: String,
+    code: String,
+    group_id: String,
+    name_zh: String,
+    name_en: String,
+    description_zh: String,
+    description_en: String,
+    keywords: String,
+    department_id: String,
+    time_limit_hours: String,
+    attributes: String,
+    active: Option<String>,
+    position: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::{FieldError, Problem};
+            let st = state()?;
+            let me = current_user().await?;
+            let mut problems = Vec::new();
+            let mut number = |field: &str, v: &str, default: Option<i64>| match (v.trim(), default)
+            {
+                ("", Some(d)) => d,
+                (v, _) => v.parse::<i64>().unwrap_or_else(|_| {
+                    problems.push(FieldError::new(
+                        field,
+                        if v.is_empty() {
+                            Problem::Required
+                        } else {
+                            Problem::NotANumber
+                        },
+                    ));
+                    0
+                }),
+            };
+            let id = match id.trim() {
+                "" => None,
+                v => Some(number("id", v, None)),
+            };
+            let input = gongzhi_domain::categories::CategoryInput {
+                id,
+                code,
+                group_id: number("group_id", &group_id, None),
+                name_zh,
+                name_en,
+                description_zh,
+                description_en,
+                keywords,
+                department_id: number("department_id", &department_id, None),
+                time_limit_hours: number("time_limit_hours", &time_limit_hours, None),
+                attributes,
+                active: active.is_some(),
+                position: number("position", &position, Some(0)),
+            };
+            if !problems.is_empty() {
+                return Err(AppError::Invalid(problems));
+            }
+            let saved = gongzhi_domain::categories::save(&st.svc.db, me.as_ref(), input).await?;
+            leptos_axum::redirect("/admin/categories");
+            Ok(saved)
+        }
+        .await,
+    )
+}
+
+/// Loads grids from GeoJSON text. Admins only.
+#[server(prefix = "/api", endpoint = "admin_import_grids")]
+pub async fn import_grids(
+    geojson: String,
+) -> Result<gongzhi_domain::model::catalog::ImportSummary, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::grids::import(&st.svc.db, me.as_ref(), &geojson).await?)
         }
         .await,
     )

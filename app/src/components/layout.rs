@@ -103,6 +103,8 @@ fn AccountLinks() -> impl IntoView {
                             <span class="visually-hidden">{t(msg::MY_ACCOUNT)}": "</span>
                             <span class="user-name">{me.display_name}</span>
                         </A>
+                        <A href="/me/reports" attr:class="btn btn-link">{t(msg::MY_REPORTS)}</A>
+                        <A href="/me/notifications" attr:class="btn btn-link">{t(msg::NOTIFICATIONS)}</A>
                         <ActionForm action=auth.log_out attr:class="inline-form">
                             <button type="submit" class="btn btn-link">{t(msg::LOG_OUT)}</button>
                         </ActionForm>

@@ -8,6 +8,7 @@ use crate::api::admin::{list_users, SetRole, USERS_PAGE};
 use crate::error::problem_text;
 use crate::i18n::{msg, role_name, t, use_lang};
 use crate::pages::LoadError;
+use crate::util::query_escape;
 
 /// Admins list users and change their roles and departments.
 #[component]
@@ -115,26 +116,5 @@ fn UserRow(user: UserSummary, departments: Vec<Department>) -> impl IntoView {
                 <p class="field-error" id=err_id hidden=move || problem().is_none()>{problem}</p>
             </ActionForm>
         </li>
-    }
-}
-
-/// Percent-encodes a query value, so a search for "a&b" or "#1" survives the pager links.
-fn query_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn query_values_are_escaped() {
-        assert_eq!(super::query_escape("a&b=c #1"), "a%26b%3Dc%20%231");
-        assert_eq!(super::query_escape("王"), "%E7%8E%8B");
     }
 }

@@ -17,6 +17,8 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{t(msg::HOME_TITLE)}</h1>
             <p class="lead">{t(msg::TAGLINE)}</p>
+            // A full page load: the report form is served without wasm, light on cheap phones.
+            <p><a href="/reports/new" rel="external" class="btn btn-accent">{t(msg::REPORT_NEW)}</a></p>
         </section>
         <ul class="cards">
             {cards.into_iter().map(|(href, title, text)| view! {

@@ -29,6 +29,8 @@ pub struct TestApp {
     handle: Option<tokio::task::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
+    /// Where this server keeps photos.
+    pub blobs: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -71,7 +73,9 @@ impl TestApp {
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (url, dir, pg) = fresh_database(backend).await;
+        let blobs = tempfile::tempdir().expect("blob dir");
         let mut config = Config::with_database(&url);
+        config.blob_store = blobs.path().display().to_string();
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -111,6 +115,7 @@ impl TestApp {
             handle: Some(handle),
             _dir: dir,
             pg,
+            blobs,
         }
     }
 
@@ -259,6 +264,9 @@ impl TestApp {
             limits: Default::default(),
             public_url: self.base.clone(),
             session_ttl: chrono::Duration::days(30),
+            blobs: gongzhi_domain::blobs::from_config(&self.blobs.path().display().to_string())
+                .expect("blob store"),
+            reports: Default::default(),
         }
     }
 

@@ -1,0 +1,402 @@
+//! Reports: the catalogue, the public list and page, "me too" and follow, the report form's
+//! data, tracking codes, notifications. Filing a report is a multipart form handled by the
+//! server crate (`POST /reports/new`), so photos travel with it even without wasm.
+
+use std::collections::BTreeMap;
+
+use gongzhi_domain::model::catalog::{Category, CategoryGroup, Grid};
+use gongzhi_domain::model::report::{PhotoRef, ReportDetail, ReportPage, Viewer};
+use gongzhi_domain::model::Department;
+use gongzhi_domain::FieldError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::state::*;
+
+/// Reports per page of the public list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Everything needed to name categories, groups, departments and grids on a page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub groups: Vec<CategoryGroup>,
+    pub categories: Vec<Category>,
+    pub departments: Vec<Department>,
+    pub grids: Vec<Grid>,
+}
+
+impl Catalog {
+    pub fn category(&self, id: i64) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+    pub fn department(&self, id: i64) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+    pub fn grid(&self, id: i64) -> Option<&Grid> {
+        self.grids.iter().find(|g| g.id == id)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub async fn load_catalog(include_inactive: bool) -> Result<Catalog, AppError> {
+    let db = &state()?.svc.db;
+    Ok(Catalog {
+        groups: gongzhi_domain::categories::groups(db).await?,
+        categories: gongzhi_domain::categories::list(db, include_inactive).await?,
+        departments: gongzhi_domain::departments::list(db).await?,
+        grids: gongzhi_domain::grids::list(db).await?,
+    })
+}
+
+/// The list's filters as they appear in the page's query string.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub grid: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub before: String,
+}
+
+/// A page of the list with the names it needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListResult {
+    pub page: ReportPage,
+    pub catalog: Catalog,
+}
+
+#[cfg(feature = "ssr")]
+fn to_filter(
+    q: &ListQuery,
+) -> Result<(gongzhi_domain::model::report::ReportFilter, Option<i64>), AppError> {
+    use gongzhi_domain::model::report::{ReportFilter, ReportStatus};
+    use gongzhi_domain::Problem;
+    let mut problems = Vec::new();
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut date = |field: &str, s: &str| match s.trim() {
+        "" => None,
+        s => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(FieldError::new(field, Problem::NotADate));
+                None
+            }
+        },
+    };
+    let from = date("from", &q.from);
+    let to = date("to", &q.to);
+    let (status, open) = match q.status.trim() {
+        "" => (None, None),
+        "open" => (None, Some(true)),
+        "closed_all" => (None, Some(false)),
+        s => match ReportStatus::parse(s) {
+            Some(st) => (Some(st), None),
+            None => {
+                problems.push(FieldError::new("status", Problem::InvalidChoice));
+                (None, None)
+            }
+        },
+    };
+    let before = match q.before.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(b) => Some(b),
+            Err(_) => {
+                problems.push(FieldError::new("before", Problem::NotANumber));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    Ok((
+        ReportFilter {
+            category: text(&q.category),
+            group: text(&q.group),
+            status,
+            open,
+            grid: text(&q.grid),
+            department: text(&q.department),
+            from,
+            to,
+            q: text(&q.q),
+            reporter_id: None,
+        },
+        before,
+    ))
+}
+
+/// The public list (or, with `mine`, the signed-in resident's own reports).
+#[server(prefix = "/api", endpoint = "reports")]
+pub async fn list_reports(
+    #[server(default)] query: ListQuery,
+    #[server(default)] mine: bool,
+) -> Result<ListResult, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let (mut filter, before) = to_filter(&query)?;
+            if mine {
+                filter.reporter_id = Some(require_user().await?.id);
+            }
+            let page = gongzhi_domain::reports::list(&st.svc, &filter, before, PAGE_SIZE).await?;
+            Ok(ListResult {
+                page,
+                catalog: load_catalog(true).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// One report's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub report: ReportDetail,
+    pub viewer: Viewer,
+    /// The viewer may add updates (an official of its department, or an admin).
+    pub can_update: bool,
+    pub catalog: Catalog,
+}
+
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::Role;
+            let st = state()?;
+            let me = current_user().await?;
+            let report = gongzhi_domain::reports::get(&st.svc, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let viewer = gongzhi_domain::reports::viewer(&st.svc, me.as_ref(), id).await?;
+            let can_update = me.as_ref().is_some_and(|m| {
+                m.role == Role::Admin
+                    || (m.role == Role::Official && m.department_id == Some(report.department_id))
+            });
+            Ok(ReportView {
+                report,
+                viewer,
+                can_update,
+                catalog: load_catalog(true).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// The report an anonymous reporter's tracking code belongs to.
+#[server(prefix = "/api", endpoint = "track")]
+pub async fn track_report(code: String) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            gongzhi_domain::reports::track(&st.svc, &code)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// "Me too" (`on`) or taking it back.
+#[server(prefix = "/api", endpoint = "support_report")]
+pub async fn support_report(id: i64, on: bool) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(if on {
+                gongzhi_domain::reports::support(&st.svc, me.as_ref(), id).await?
+            } else {
+                gongzhi_domain::reports::unsupport(&st.svc, me.as_ref(), id).await?
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "follow_report")]
+pub async fn follow_report(id: i64, on: bool) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            if on {
+                gongzhi_domain::reports::follow(&st.svc, me.as_ref(), id).await?;
+            } else {
+                gongzhi_domain::reports::unfollow(&st.svc, me.as_ref(), id).await?;
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// An update by the department: a new status (or none), a note, public or internal.
+#[server(prefix = "/api", endpoint = "report_update")]
+pub async fn add_report_update(
+    id: i64,
+    status: String,
+    note: String,
+    public: Option<String>,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::report::ReportStatus;
+            let st = state()?;
+            let me = current_user().await?;
+            let status = match status.trim() {
+                "" => None,
+                s => Some(ReportStatus::parse(s).ok_or_else(|| {
+                    AppError::Invalid(vec![FieldError::new(
+                        "status",
+                        gongzhi_domain::Problem::InvalidChoice,
+                    )])
+                })?),
+            };
+            let update = gongzhi_domain::reports::Update {
+                status,
+                note,
+                public: public.is_some(),
+            };
+            Ok(gongzhi_domain::reports::add_update(&st.svc, me.as_ref(), id, update).await?)
+        }
+        .await,
+    )
+}
+
+/// What the resident typed in a report form sent without JavaScript that had problems.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormValues {
+    pub category: String,
+    pub lat: String,
+    pub lon: String,
+    pub address: String,
+    pub description: String,
+    pub answers: BTreeMap<String, Vec<String>>,
+    pub hide_name: bool,
+}
+
+/// The values and the problems, kept between the rejected post and the form coming back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormFlash {
+    pub values: ReportFormValues,
+    pub errors: Vec<FieldError>,
+    /// A problem with the form as a whole (e.g. too many reports this hour).
+    pub general: Option<AppError>,
+}
+
+/// Everything the report form page needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportFormData {
+    /// The form's one-time token: photos are kept under it, and a double submit is one report.
+    pub token: String,
+    pub flash: Option<ReportFormFlash>,
+    /// Photos already uploaded with this form.
+    pub photos: Vec<PhotoRef>,
+    pub catalog: Catalog,
+    pub signed_in: bool,
+    pub allow_anonymous: bool,
+    pub max_photo_mb: usize,
+    pub tile_url: String,
+    pub attribution: String,
+    /// Where the map opens: (lat, lon).
+    pub center: (f64, f64),
+}
+
+/// The report form's data; `draft` is the token of a form coming back with problems.
+#[server(prefix = "/api", endpoint = "report_form")]
+pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            let draft = draft.filter(|t| {
+                (32..=64).contains(&t.len())
+                    && t.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+            let (token, flash, photos) = match draft {
+                Some(t) => {
+                    let flash = gongzhi_domain::flash::load(&st.svc.db, &t)
+                        .await?
+                        .and_then(|json| serde_json::from_str::<ReportFormFlash>(&json).ok());
+                    let photos = gongzhi_domain::reports::pending_photos(&st.svc, &t).await?;
+                    (t, flash, photos)
+                }
+                None => (
+                    gongzhi_domain::accounts::tokens::new_token(),
+                    None,
+                    Vec::new(),
+                ),
+            };
+            let center = gongzhi_domain::grids::extent(&st.svc.db)
+                .await?
+                .map(|b| ((b.min_lat + b.max_lat) / 2.0, (b.min_lon + b.max_lon) / 2.0))
+                .unwrap_or((22.817, 108.366));
+            Ok(ReportFormData {
+                token,
+                flash,
+                photos,
+                catalog: load_catalog(false).await?,
+                signed_in: me.is_some(),
+                allow_anonymous: st.svc.reports.allow_anonymous,
+                max_photo_mb: st.svc.reports.max_photo_bytes / (1024 * 1024),
+                tile_url: st.map.tile_url.clone(),
+                attribution: st.map.attribution.clone(),
+                center,
+            })
+        }
+        .await,
+    )
+}
+
+/// The signed-in user's notifications, newest first, and how many were unread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationList {
+    pub items: Vec<gongzhi_domain::model::report::Notification>,
+    pub unread: i64,
+}
+
+#[server(prefix = "/api", endpoint = "notifications")]
+pub async fn notifications() -> Result<NotificationList, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = require_user().await?;
+            let unread = gongzhi_domain::notifications::unread_count(&st.svc, &me).await?;
+            let items = gongzhi_domain::notifications::list(&st.svc, &me, 100).await?;
+            Ok(NotificationList { items, unread })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "notifications_read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = require_user().await?;
+            Ok(gongzhi_domain::notifications::mark_all_read(&st.svc, &me).await?)
+        }
+        .await,
+    )
+}

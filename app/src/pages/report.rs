@@ -1,0 +1,229 @@
+//! One report: photos, the category's fields, the place on a map, the public timeline,
+//! "me too", follow, and (for its department) the update form.
+
+use gongzhi_domain::model::catalog::answer_text;
+use gongzhi_domain::model::report::ReportStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::reports::{get_report, AddReportUpdate, FollowReport, ReportView, SupportReport};
+use crate::components::form::{action_error, FormAlert};
+use crate::components::reports::{StatusBadge, Timeline};
+use crate::error::problem_text;
+use crate::i18n::{msg, status_name, t, use_lang};
+use crate::pages::LoadError;
+use crate::util::local_datetime;
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let is_new = move || query.read().get("new").is_some();
+    let support = ServerAction::<SupportReport>::new();
+    let follow = ServerAction::<FollowReport>::new();
+    let update = ServerAction::<AddReportUpdate>::new();
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                support.version().get(),
+                follow.version().get(),
+                update.version().get(),
+            )
+        },
+        |(id, ..)| get_report(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(view) => view! { <ReportBody view is_new=is_new() support follow update/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// A report's page body for a known id (used by the tracking page).
+#[component]
+pub fn ReportById(id: i64) -> impl IntoView {
+    let support = ServerAction::<SupportReport>::new();
+    let follow = ServerAction::<FollowReport>::new();
+    let update = ServerAction::<AddReportUpdate>::new();
+    let data = Resource::new(
+        move || {
+            (
+                support.version().get(),
+                follow.version().get(),
+                update.version().get(),
+            )
+        },
+        move |_| get_report(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(view) => view! { <ReportBody view is_new=false support follow update/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ReportBody(
+    view: ReportView,
+    is_new: bool,
+    support: ServerAction<SupportReport>,
+    follow: ServerAction<FollowReport>,
+    update: ServerAction<AddReportUpdate>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let r = view.report;
+    let catalog = view.catalog;
+    let category = catalog.category(r.category_id).cloned();
+    let title = format!(
+        "{} #{}",
+        category
+            .as_ref()
+            .map(|c| c.name(lang).to_string())
+            .unwrap_or_default(),
+        r.id
+    );
+    let department = catalog
+        .department(r.department_id)
+        .map(|d| d.name(lang).to_string())
+        .unwrap_or_default();
+    let grid = r
+        .grid_id
+        .and_then(|g| catalog.grid(g))
+        .map(|g| g.name(lang).to_string());
+    let reporter = match (&r.reporter_name, view.viewer.is_reporter) {
+        (Some(name), _) => name.clone(),
+        (None, _) => msg::NAME_HIDDEN.get(lang).to_string(),
+    };
+    let answers: Vec<(String, String)> = category
+        .as_ref()
+        .map(|c| {
+            c.attributes
+                .iter()
+                .filter_map(|a| {
+                    r.answers
+                        .get(&a.code)
+                        .map(|ans| (a.description(lang).to_string(), answer_text(a, ans, lang)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let viewer = view.viewer;
+    let id = r.id;
+    view! {
+        <Title text=title.clone()/>
+        {is_new.then(|| view! { <div class="alert alert-success" role="status">{t(msg::REPORT_THANKS)}</div> })}
+        <article class="report">
+            <h1>{title}</h1>
+            <p class="report-meta"><StatusBadge status=r.status/>
+                {(r.support_count > 0).then(|| view! { " "<span class="supports">{r.support_count}" "{t(msg::SUPPORTS)}</span> })}
+            </p>
+            {(!r.photos.is_empty()).then(|| view! {
+                <ul class="photos">
+                    {r.photos.iter().map(|p| view! {
+                        <li><a href=p.display_url()><img src=p.thumb_url() alt=msg::PHOTOS.get(lang) loading="lazy"
+                            width=p.thumb_width.to_string() height=p.thumb_height.to_string()/></a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <p class="description">{r.description.clone()}</p>
+            <dl class="facts">
+                <dt>{t(msg::LOCATION)}</dt>
+                <dd>{r.address.clone()}{(!r.address.is_empty()).then_some(" ")}
+                    <span class="muted">{format!("({:.5}, {:.5})", r.lat, r.lon)}</span></dd>
+                {grid.map(|g| view! { <dt>{t(msg::GRID)}</dt><dd>{g}</dd> })}
+                <dt>{t(msg::DEPARTMENT)}</dt><dd>{department}</dd>
+                {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                <dt>{t(msg::REPORTER)}</dt><dd>{reporter}</dd>
+                <dt>{t(msg::REPORTED_AT)}</dt><dd>{local_datetime(r.created_at)}</dd>
+                {if r.status.is_open() {
+                    view! { <dt>{t(msg::DUE_AT)}</dt><dd>{local_datetime(r.due_at)}</dd> }.into_any()
+                } else {
+                    r.closed_at.map(|c| view! { <dt>{t(msg::CLOSED_AT)}</dt><dd>{local_datetime(c)}</dd> }).into_any()
+                }}
+            </dl>
+            <div class="map map-small" data-map="point" data-lat=r.lat.to_string() data-lon=r.lon.to_string()
+                role="img" aria-label=msg::MAP_LABEL.get(lang)></div>
+            <section class="engage" aria-label=msg::ME_TOO.get(lang)>
+                {if viewer.signed_in {
+                    view! {
+                        <ActionForm action=support attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <input type="hidden" name="on" value=(!viewer.supported).to_string()/>
+                            <button type="submit" class="btn" class:btn-on=viewer.supported aria-pressed=viewer.supported.to_string()>
+                                {if viewer.supported { t(msg::ME_TOO_DONE) } else { t(msg::ME_TOO) }}
+                            </button>
+                        </ActionForm>
+                        <ActionForm action=follow attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <input type="hidden" name="on" value=(!viewer.following).to_string()/>
+                            <button type="submit" class="btn">
+                                {if viewer.following { t(msg::UNFOLLOW) } else { t(msg::FOLLOW) }}
+                            </button>
+                        </ActionForm>
+                        {viewer.following.then(|| view! { <p class="muted">{t(msg::FOLLOWING_NOTE)}</p> })}
+                    }.into_any()
+                } else {
+                    view! { <p><a href=format!("/login?next=/reports/{id}")>{t(msg::LOG_IN)}</a>" · "{t(msg::SIGN_IN_TO_ACT)}</p> }.into_any()
+                }}
+            </section>
+            <section aria-labelledby="timeline-title">
+                <h2 id="timeline-title">{t(msg::TIMELINE)}</h2>
+                <Timeline entries=r.timeline.clone() catalog=catalog.clone()/>
+            </section>
+            {view.can_update.then(|| view! { <UpdateForm id action=update/> })}
+        </article>
+    }
+}
+
+/// The department's update form (the start of the built-in case workflow).
+#[component]
+fn UpdateForm(id: i64, action: ServerAction<AddReportUpdate>) -> impl IntoView {
+    let lang = use_lang();
+    let error = action_error(action);
+    let note_error = move || {
+        error
+            .get()
+            .and_then(|e| e.field("note").cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    view! {
+        <section class="card update-form" aria-labelledby="update-title">
+            <h2 id="update-title">{t(msg::ADD_UPDATE)}</h2>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="field">
+                    <label for="upd-status">{t(msg::NEW_STATUS)}</label>
+                    <select id="upd-status" name="status">
+                        <option value="">{t(msg::NO_STATUS_CHANGE)}</option>
+                        {ReportStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{status_name(s).get(lang)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="upd-note">{t(msg::NOTE)}</label>
+                    <textarea id="upd-note" name="note" rows="3" maxlength="2000"
+                        aria-invalid=move || note_error().is_some().then_some("true")
+                        aria-describedby="upd-note-error"></textarea>
+                    <p class="field-error" id="upd-note-error" hidden=move || note_error().is_none()>{note_error}</p>
+                </div>
+                <label class="check"><input type="checkbox" name="public" value="on" checked=true/>" "{t(msg::PUBLIC_NOTE)}</label>
+                <button type="submit" class="btn btn-primary">{t(msg::ADD_UPDATE)}</button>
+            </ActionForm>
+        </section>
+    }
+}

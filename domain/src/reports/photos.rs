@@ -1,0 +1,149 @@
+//! Photos uploaded while the report form is filled in. Each is checked by content and
+//! re-encoded (see [`crate::photos`]), stored in the blob store, and kept under the form's
+//! token until the report is filed; a rejected form keeps its photos.
+
+use crate::blobs::{new_key, Blob};
+use crate::error::Error;
+use crate::model::report::{PhotoRef, PHOTOS_MAX};
+use crate::photos::{process_async, PhotoError};
+use crate::time::now;
+use crate::{with_db, Problem, Services};
+
+/// Which size of a photo to serve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhotoSize {
+    Display,
+    Thumb,
+}
+
+/// The problem a refused file gets, on the `photos` field.
+fn problem(e: PhotoError, max_bytes: usize) -> Problem {
+    match e {
+        PhotoError::TooBig { .. } => Problem::PhotoTooBig {
+            max_mb: max_bytes.div_ceil(1024 * 1024),
+        },
+        PhotoError::Empty => Problem::Required,
+        PhotoError::NotAnImage => Problem::NotAnImage,
+        PhotoError::TooManyPixels { .. } | PhotoError::Corrupt => Problem::PhotoUnreadable,
+    }
+}
+
+/// Uids of the photos uploaded with a form (by the hash of its token) and not yet filed.
+pub(super) async fn pending_uids(
+    db: &crate::db::Db,
+    token_hash: &str,
+) -> Result<Vec<String>, Error> {
+    Ok(with_db!(db, p => {
+        sqlx::query_scalar("SELECT uid FROM photos WHERE form_token = $1 AND report_id IS NULL ORDER BY id")
+            .bind(token_hash)
+            .fetch_all(p)
+            .await
+    })?)
+}
+
+/// Checks, re-encodes and stores one photo for the form with `submit_token`.
+pub async fn upload_photo(
+    svc: &Services,
+    submit_token: &str,
+    bytes: Vec<u8>,
+) -> Result<PhotoRef, Error> {
+    let token_hash = crate::accounts::tokens::hash_token(submit_token);
+    if pending_uids(&svc.db, &token_hash).await?.len() >= PHOTOS_MAX {
+        return Err(Error::field(
+            "photos",
+            Problem::TooManyPhotos { max: PHOTOS_MAX },
+        ));
+    }
+    let max = svc.reports.max_photo_bytes;
+    let size = bytes.len();
+    let processed = process_async(bytes, max)
+        .await
+        .map_err(|e| Error::field("photos", problem(e, max)))?;
+    let display_key = new_key("photos", "-display.jpg");
+    let thumb_key = display_key.replace("-display.jpg", "-thumb.jpg");
+    let blob_err = |e: crate::blobs::BlobError| Error::Internal(format!("blob store: {e}"));
+    svc.blobs
+        .put(&display_key, processed.display, "image/jpeg")
+        .await
+        .map_err(blob_err)?;
+    svc.blobs
+        .put(&thumb_key, processed.thumb, "image/jpeg")
+        .await
+        .map_err(blob_err)?;
+    let uid = crate::accounts::tokens::new_token()[..22].to_string();
+    let photo = PhotoRef {
+        uid: uid.clone(),
+        display_width: i64::from(processed.display_width),
+        display_height: i64::from(processed.display_height),
+        thumb_width: i64::from(processed.thumb_width),
+        thumb_height: i64::from(processed.thumb_height),
+    };
+    with_db!(&svc.db, p => {
+        sqlx::query(
+            "INSERT INTO photos (uid, form_token, display_key, thumb_key, display_width, display_height, thumb_width, \
+             thumb_height, bytes, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&uid)
+        .bind(&token_hash)
+        .bind(&display_key)
+        .bind(&thumb_key)
+        .bind(photo.display_width)
+        .bind(photo.display_height)
+        .bind(photo.thumb_width)
+        .bind(photo.thumb_height)
+        .bind(size as i64)
+        .bind(&processed.sha256)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(photo)
+}
+
+/// The stored image of a photo, by its uid.
+pub async fn photo_blob(svc: &Services, uid: &str, size: PhotoSize) -> Result<Option<Blob>, Error> {
+    let key: Option<(String, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT display_key, thumb_key FROM photos WHERE uid = $1")
+            .bind(uid)
+            .fetch_optional(p)
+            .await
+    })?;
+    let Some((display, thumb)) = key else {
+        return Ok(None);
+    };
+    let key = match size {
+        PhotoSize::Display => display,
+        PhotoSize::Thumb => thumb,
+    };
+    svc.blobs
+        .get(&key)
+        .await
+        .map_err(|e| Error::Internal(format!("blob store: {e}")))
+}
+
+/// The photos uploaded with a form and not yet filed, in upload order.
+pub async fn pending_photos(svc: &Services, submit_token: &str) -> Result<Vec<PhotoRef>, Error> {
+    let token_hash = crate::accounts::tokens::hash_token(submit_token);
+    let rows: Vec<(String, i64, i64, i64, i64)> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT uid, display_width, display_height, thumb_width, thumb_height FROM photos \
+             WHERE form_token = $1 AND report_id IS NULL ORDER BY id",
+        )
+        .bind(&token_hash)
+        .fetch_all(p)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(uid, display_width, display_height, thumb_width, thumb_height)| PhotoRef {
+                uid,
+                display_width,
+                display_height,
+                thumb_width,
+                thumb_height,
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,356 @@
+//! Filing a report: checks, grid assignment, and one transaction for the report, its first
+//! timeline entry, its photos and the reporter's follow.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Problems};
+use crate::geo::Point;
+use crate::model::catalog::{check_answers, Answer, Category, Grid};
+use crate::model::report::{Submitted, ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, PHOTOS_MAX};
+use crate::model::Me;
+use crate::ratelimit::{self, Scope};
+use crate::time::now;
+use crate::{categories, grids, with_db, Problem, Services};
+
+use super::{tracking_code, tracking_hash};
+
+/// What the report form (or the Open311 API) submits.
+#[derive(Clone, Debug, Default)]
+pub struct NewReport {
+    /// The category's code (the Open311 `service_code`).
+    pub category: String,
+    /// As typed or set by the map; parsed here so a bad value gets a field error.
+    pub lat: String,
+    pub lon: String,
+    pub address: String,
+    pub description: String,
+    /// Answers to the category's extra fields: attribute code → values.
+    pub answers: BTreeMap<String, Vec<String>>,
+    /// Photos uploaded with this form's token, in order.
+    pub photos: Vec<String>,
+    /// A signed-in reporter who does not want their name shown.
+    pub hide_name: bool,
+    /// The form's one-time token: submitting the same form twice files one report.
+    pub submit_token: String,
+}
+
+/// Who is reporting.
+#[derive(Clone, Debug)]
+pub struct Reporter<'a> {
+    pub user: Option<&'a Me>,
+    /// The client's address, for rate limits.
+    pub ip: &'a str,
+}
+
+/// True for the tokens the form hands out: 43 URL-safe characters.
+fn valid_token(t: &str) -> bool {
+    (32..=64).contains(&t.len())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Parses the two coordinate fields (a comma is accepted as the decimal mark).
+pub fn parse_point(lat: &str, lon: &str) -> Result<Point, Problem> {
+    let num = |s: &str| s.trim().replace(',', ".").parse::<f64>().ok();
+    if lat.trim().is_empty() && lon.trim().is_empty() {
+        return Err(Problem::Required);
+    }
+    match (num(lat), num(lon)) {
+        (Some(la), Some(lo)) => Point::new(la, lo).ok_or(Problem::InvalidLocation),
+        _ => Err(Problem::InvalidLocation),
+    }
+}
+
+/// A form that passed every check, ready to file.
+#[derive(Debug)]
+pub struct Checked {
+    category: Category,
+    point: Point,
+    grid: Option<Grid>,
+    description: String,
+    address: String,
+    answers: BTreeMap<String, Answer>,
+    photo_uids: Vec<String>,
+}
+
+/// Checks a report without filing it. Every problem with the input is reported at once, by
+/// field.
+pub async fn check(
+    svc: &Services,
+    who: &Reporter<'_>,
+    input: &NewReport,
+) -> Result<Checked, Error> {
+    let settings = &svc.reports;
+    if who.user.is_none() && !settings.allow_anonymous {
+        return Err(Error::Unauthenticated);
+    }
+    if !valid_token(&input.submit_token) {
+        return Err(Error::field("submit_token", Problem::ExpiredLink));
+    }
+    let token_hash = crate::accounts::tokens::hash_token(&input.submit_token);
+    let mut problems = Problems::default();
+    let category = match input.category.trim() {
+        "" => {
+            problems.add("category", Problem::Required);
+            None
+        }
+        code => match categories::by_code(&svc.db, code).await? {
+            Some(c) if c.active => Some(c),
+            _ => {
+                problems.add("category", Problem::UnknownCategory);
+                None
+            }
+        },
+    };
+    let point = match parse_point(&input.lat, &input.lon) {
+        Ok(p) => Some(p),
+        Err(p) => {
+            problems.add("location", p);
+            None
+        }
+    };
+    let grid = match point {
+        Some(p) => match grids::locate(&svc.db, p).await? {
+            Some(g) => Some(g),
+            None => match &settings.default_grid {
+                Some(code) => grids::by_code(&svc.db, code).await?,
+                None => {
+                    problems.add("location", Problem::OutsideGrids);
+                    None
+                }
+            },
+        },
+        None => None,
+    };
+    let description = input.description.trim();
+    let len = description.chars().count();
+    if len == 0 {
+        problems.add("description", Problem::Required);
+    } else if len < DESCRIPTION_MIN {
+        problems.add(
+            "description",
+            Problem::TooShort {
+                min: DESCRIPTION_MIN,
+            },
+        );
+    } else if len > DESCRIPTION_MAX {
+        problems.add(
+            "description",
+            Problem::TooLong {
+                max: DESCRIPTION_MAX,
+            },
+        );
+    }
+    let address = input.address.trim();
+    if address.chars().count() > ADDRESS_MAX {
+        problems.add("address", Problem::TooLong { max: ADDRESS_MAX });
+    }
+    let answers = match &category {
+        Some(c) => match check_answers(&c.attributes, &input.answers) {
+            Ok(a) => a,
+            Err(list) => {
+                problems.0.extend(list);
+                BTreeMap::new()
+            }
+        },
+        None => BTreeMap::new(),
+    };
+    let mut photo_uids: Vec<String> = Vec::new();
+    for uid in input
+        .photos
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        if !photo_uids.iter().any(|u| u == uid) {
+            photo_uids.push(uid.to_string());
+        }
+    }
+    if photo_uids.len() > PHOTOS_MAX {
+        problems.add("photos", Problem::TooManyPhotos { max: PHOTOS_MAX });
+    } else if !photo_uids.is_empty() {
+        let pending = super::photos::pending_uids(&svc.db, &token_hash).await?;
+        if photo_uids.iter().any(|u| !pending.iter().any(|p| p == u)) {
+            problems.add("photos", Problem::ExpiredLink);
+        }
+    }
+    problems.into_result()?;
+    let (Some(category), Some(point)) = (category, point) else {
+        return Err(Error::Internal(
+            "checked input lost its category or place".into(),
+        ));
+    };
+    Ok(Checked {
+        category,
+        point,
+        grid,
+        description: description.to_string(),
+        address: address.to_string(),
+        answers,
+        photo_uids,
+    })
+}
+
+/// Files a report after [`check`]ing it; nothing is saved unless everything is right.
+/// Submitting the same form token again returns the report it already filed.
+pub async fn submit(
+    svc: &Services,
+    who: Reporter<'_>,
+    input: NewReport,
+) -> Result<Submitted, Error> {
+    if !valid_token(&input.submit_token) {
+        return Err(Error::field("submit_token", Problem::ExpiredLink));
+    }
+    let token_hash = crate::accounts::tokens::hash_token(&input.submit_token);
+    if let Some(id) = existing(svc, &token_hash).await? {
+        return Ok(Submitted {
+            id,
+            tracking_code: who
+                .user
+                .is_none()
+                .then(|| tracking_code(&input.submit_token)),
+        });
+    }
+    let Checked {
+        category,
+        point,
+        grid,
+        description,
+        address,
+        answers,
+        photo_uids,
+    } = check(svc, &who, &input).await?;
+    let description = description.as_str();
+    let address = address.as_str();
+
+    // Rate limits count only well-formed reports, so a resident fixing a mistake is not punished.
+    let limits = &svc.limits;
+    ratelimit::check(
+        &svc.db,
+        Scope::ReportIp,
+        who.ip,
+        limits.report_per_ip,
+        limits.report_window,
+    )
+    .await?;
+    if let Some(u) = who.user {
+        let key = u.id.to_string();
+        ratelimit::check(
+            &svc.db,
+            Scope::ReportAccount,
+            &key,
+            limits.report_per_account,
+            limits.report_window,
+        )
+        .await?;
+    }
+
+    let t = now();
+    let due = t + chrono::Duration::hours(category.time_limit_hours);
+    let answers_json =
+        serde_json::to_string(&answers).map_err(|e| Error::Internal(e.to_string()))?;
+    let code = who
+        .user
+        .is_none()
+        .then(|| tracking_code(&input.submit_token));
+    let track = code.as_deref().map(tracking_hash);
+    let reporter_id = who.user.map(|u| u.id);
+    let grid_id = grid.as_ref().map(|g| g.id);
+    // An async block, so `?` ends the block (not the function) and a unique violation
+    // can be told apart below.
+    let result: Result<i64, sqlx::Error> = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
+             reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        )
+        .bind(category.id)
+        .bind(grid_id)
+        .bind(category.department_id)
+        .bind(description)
+        .bind(point.lat)
+        .bind(point.lon)
+        .bind(address)
+        .bind(&answers_json)
+        .bind(reporter_id)
+        .bind(input.hide_name && reporter_id.is_some())
+        .bind(track.as_deref())
+        .bind(&token_hash)
+        .bind(due)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
+             VALUES ($1, 'submitted', 'submitted', TRUE, 'resident', $2, '', $3)",
+        )
+        .bind(id)
+        .bind(reporter_id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        for (position, uid) in photo_uids.iter().enumerate() {
+            let uid = uid.as_str();
+            sqlx::query(
+                "UPDATE photos SET report_id = $1, position = $2 WHERE uid = $3 AND form_token = $4 AND report_id IS NULL",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(uid)
+            .bind(&token_hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(user_id) = reporter_id {
+            sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(user_id)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }.await);
+    let id = match result {
+        Ok(id) => id,
+        // The same form submitted twice at the same moment: the other request filed it.
+        Err(e) if crate::db::is_unique_violation(&e) => existing(svc, &token_hash)
+            .await?
+            .ok_or_else(|| Error::Internal(e.to_string()))?,
+        Err(e) => return Err(e.into()),
+    };
+    ratelimit::record(&svc.db, Scope::ReportIp, who.ip).await?;
+    if let Some(u) = who.user {
+        ratelimit::record(&svc.db, Scope::ReportAccount, &u.id.to_string()).await?;
+    }
+    tracing::info!(report = id, category = %category.code, anonymous = who.user.is_none(), "report filed");
+    Ok(Submitted {
+        id,
+        tracking_code: code,
+    })
+}
+
+async fn existing(svc: &Services, token_hash: &str) -> Result<Option<i64>, Error> {
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT id FROM reports WHERE submit_token = $1")
+            .bind(token_hash)
+            .fetch_optional(p)
+            .await
+    })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_parse_with_named_problems() {
+        assert_eq!(parse_point("", " "), Err(Problem::Required));
+        assert_eq!(parse_point("22.8", "abc"), Err(Problem::InvalidLocation));
+        assert_eq!(parse_point("95", "108"), Err(Problem::InvalidLocation));
+        let p = parse_point("22,817", "108.366").unwrap();
+        assert!((p.lat - 22.817).abs() < 1e-12 && (p.lon - 108.366).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,389 @@
+//! Demo data: a city government in Nanning (南宁) with one account per role, its report
+//! catalogue and grids, and a few reports in several states.
+//! Loaded on the first start of an empty database, or with `gongzhi seed-demo`.
+
+pub mod catalog;
+
+use crate::accounts::{admin::insert_user, find_by_email, password};
+use crate::error::Error;
+use crate::model::report::ReportStatus;
+use crate::model::{Me, Role};
+use crate::with_db;
+use crate::{categories, departments, grids, Services};
+
+/// The demo city's departments: code, Chinese name, English name.
+pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
+    ("cgj", "南宁市城市管理局", "Nanning Urban Management Bureau"),
+    (
+        "zjj",
+        "南宁市住房和城乡建设局",
+        "Nanning Housing and Urban-Rural Development Bureau",
+    ),
+    ("jtj", "南宁市交通运输局", "Nanning Transport Bureau"),
+    (
+        "sthjj",
+        "南宁市生态环境局",
+        "Nanning Ecology and Environment Bureau",
+    ),
+    (
+        "scjgj",
+        "南宁市市场监督管理局",
+        "Nanning Market Regulation Administration",
+    ),
+    (
+        "ylj",
+        "南宁市园林局",
+        "Nanning Landscaping and Gardens Bureau",
+    ),
+    (
+        "zwfw",
+        "南宁市政务服务中心",
+        "Nanning Government Services Centre",
+    ),
+];
+
+/// A demo account: role, email, display name, password, department code.
+pub struct DemoAccount {
+    pub role: Role,
+    pub email: &'static str,
+    pub display_name: &'static str,
+    pub password: &'static str,
+    pub department: Option<&'static str>,
+}
+
+/// One account per role; the README lists the same.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        role: Role::Admin,
+        email: "admin@demo.gongzhi.org",
+        display_name: "王芳（管理员）",
+        password: "admin-demo-2026",
+        department: None,
+    },
+    DemoAccount {
+        role: Role::Official,
+        email: "official@demo.gongzhi.org",
+        display_name: "陈刚（城管局）",
+        password: "official-demo-2026",
+        department: Some("cgj"),
+    },
+    DemoAccount {
+        role: Role::Moderator,
+        email: "moderator@demo.gongzhi.org",
+        display_name: "林小雨（志愿者）",
+        password: "moderator-demo-2026",
+        department: None,
+    },
+    DemoAccount {
+        role: Role::Resident,
+        email: "resident@demo.gongzhi.org",
+        display_name: "黄伟",
+        password: "resident-demo-2026",
+        department: None,
+    },
+];
+
+/// True when the database has no users yet: a first start.
+pub async fn is_empty(svc: &Services) -> Result<bool, Error> {
+    let n: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(p).await)?;
+    Ok(n == 0)
+}
+
+/// True when no category exists yet.
+pub async fn has_no_catalog(svc: &Services) -> Result<bool, Error> {
+    let n: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT count(*) FROM categories").fetch_one(p).await)?;
+    Ok(n == 0)
+}
+
+/// Loads the demo data. Safe to run again: existing departments are updated and existing
+/// accounts are left as they are.
+pub async fn seed_demo(svc: &Services) -> Result<(), Error> {
+    let mut dept_ids = Vec::new();
+    for (code, zh, en) in DEPARTMENTS {
+        dept_ids.push((*code, departments::upsert(&svc.db, code, zh, en).await?));
+    }
+    for a in DEMO_ACCOUNTS {
+        if find_by_email(&svc.db, a.email).await?.is_some() {
+            continue;
+        }
+        let dept = a.department.and_then(|c| {
+            dept_ids
+                .iter()
+                .find(|(code, _)| *code == c)
+                .map(|(_, id)| *id)
+        });
+        let hash = password::hash(a.password).await?;
+        insert_user(svc, a.email, a.display_name, &hash, a.role, dept).await?;
+    }
+    seed_catalog(svc).await?;
+    seed_reports(svc).await?;
+    Ok(())
+}
+
+/// Loads the demo catalogue (groups, categories) and grids. Safe to run again.
+pub async fn seed_catalog(svc: &Services) -> Result<(), Error> {
+    for (code, zh, en) in DEPARTMENTS {
+        departments::upsert(&svc.db, code, zh, en).await?;
+    }
+    let depts = departments::list(&svc.db).await?;
+    let dept = |code: &str| depts.iter().find(|d| d.code == code).map(|d| d.id);
+    let mut group_ids = Vec::new();
+    for (i, (code, zh, en)) in catalog::GROUPS.iter().enumerate() {
+        group_ids.push((
+            *code,
+            categories::upsert_group(&svc.db, code, zh, en, i as i64).await?,
+        ));
+    }
+    let admin = Me {
+        id: 0,
+        email: String::new(),
+        display_name: "seed".into(),
+        role: Role::Admin,
+        department_id: None,
+    };
+    for (i, c) in catalog::CATEGORIES.iter().enumerate() {
+        let existing = categories::by_code(&svc.db, c.code).await?;
+        let group_id = group_ids
+            .iter()
+            .find(|(g, _)| *g == c.group)
+            .map(|(_, id)| *id);
+        let (Some(group_id), Some(department_id)) = (group_id, dept(c.department)) else {
+            return Err(Error::Internal(format!(
+                "demo category {} has an unknown group or department",
+                c.code
+            )));
+        };
+        categories::save(
+            &svc.db,
+            Some(&admin),
+            categories::CategoryInput {
+                id: existing.map(|e| e.id),
+                code: c.code.into(),
+                group_id,
+                name_zh: c.name_zh.into(),
+                name_en: c.name_en.into(),
+                description_zh: c.description_zh.into(),
+                description_en: c.description_en.into(),
+                keywords: c.keywords.into(),
+                department_id,
+                time_limit_hours: c.time_limit_hours,
+                attributes: c.attributes.into(),
+                active: true,
+                position: i as i64,
+            },
+        )
+        .await?;
+    }
+    grids::load(&svc.db, &catalog::grids_geojson()).await?;
+    Ok(())
+}
+
+/// Demo reports: what residents of the demo city have reported, in several states.
+/// Only loaded into a database without reports.
+pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
+    let n: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT count(*) FROM reports").fetch_one(p).await)?;
+    if n > 0 {
+        return Ok(());
+    }
+    let resident = find_by_email(&svc.db, "resident@demo.gongzhi.org")
+        .await?
+        .map(|u| u.into_me());
+    let official = find_by_email(&svc.db, "official@demo.gongzhi.org")
+        .await?
+        .map(|u| u.into_me());
+    let admin = find_by_email(&svc.db, "admin@demo.gongzhi.org")
+        .await?
+        .map(|u| u.into_me());
+    // category, lat, lon, address, description, answers, by the demo resident, updates
+    type Demo<'a> = (
+        &'a str,
+        f64,
+        f64,
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        bool,
+        &'a [(ReportStatus, &'a str)],
+    );
+    let demo: &[Demo] = &[
+        (
+            "manhole",
+            22.8172,
+            108.3661,
+            "民族大道与新竹路交叉口东北角",
+            "人行道上的井盖缺失，晚上很危险，已经有人差点踩空。",
+            &[("state", "missing")],
+            true,
+            &[
+                (
+                    ReportStatus::Accepted,
+                    "已受理，已通知市政养护单位到场设置警示。",
+                ),
+                (ReportStatus::InProgress, "养护单位已到场，更换井盖中。"),
+                (ReportStatus::Resolved, "已更换新井盖并恢复通行。"),
+                (ReportStatus::Closed, "经核查已处置完毕，结案。"),
+            ],
+        ),
+        (
+            "street_light",
+            22.8190,
+            108.3702,
+            "新竹路 120 号门前",
+            "连续三个晚上路灯都不亮，这一段路很黑。",
+            &[("pole", "XZ-0457")],
+            true,
+            &[
+                (ReportStatus::Accepted, "已受理，转路灯所处理。"),
+                (ReportStatus::InProgress, "已安排维修班组，预计明晚前修复。"),
+            ],
+        ),
+        (
+            "rubbish",
+            22.8215,
+            108.3597,
+            "古城路菜市场北门",
+            "菜市场门口堆了很多垃圾，气味很大，已经两天没人清运。",
+            &[("amount", "pile")],
+            false,
+            &[(ReportStatus::Accepted, "已受理。")],
+        ),
+        (
+            "road_damage",
+            22.8401,
+            108.3655,
+            "朝阳路与人民东路交叉口",
+            "车行道上有一个很深的坑，下雨后看不清，电动车容易摔倒。",
+            &[("where", "carriageway"), ("area", "1.5")],
+            true,
+            &[],
+        ),
+        (
+            "illegal_parking",
+            22.8105,
+            108.3902,
+            "南湖公园北门消防通道",
+            "每天晚上都有汽车停在消防通道上。",
+            &[("vehicle", "car")],
+            false,
+            &[(
+                ReportStatus::Rejected,
+                "经核实该处为临时停车泊位，不属于违章停车，不予受理。",
+            )],
+        ),
+        (
+            "noise",
+            22.8453,
+            108.3951,
+            "民生路 35 号工地",
+            "工地晚上十一点后还在施工，噪声很大，影响休息。",
+            &[("source", "construction")],
+            true,
+            &[(ReportStatus::Accepted, "已受理，已转生态环境局执法支队。")],
+        ),
+        (
+            "greenery_damage",
+            22.8160,
+            108.3925,
+            "南湖公园环湖步道",
+            "台风后有一棵大树倒在步道上，行人无法通过。",
+            &[("kind", "tree_down")],
+            false,
+            &[
+                (ReportStatus::Accepted, "已受理。"),
+                (ReportStatus::InProgress, "园林养护队已到场清理。"),
+                (ReportStatus::Closed, "倒伏树木已清理，步道恢复通行。"),
+            ],
+        ),
+        (
+            "drain_blocked",
+            22.8052,
+            108.3383,
+            "江南区福建园路 18 号",
+            "下雨后路口积水很深，雨水口被树叶堵住了。",
+            &[],
+            true,
+            &[],
+        ),
+        (
+            "street_vending",
+            22.8331,
+            108.3578,
+            "朝阳广场东侧人行道",
+            "晚上有很多摊贩占用人行道，行人只能走到车行道上。",
+            &[("when", "evening"), ("when", "night")],
+            true,
+            &[],
+        ),
+        (
+            "graffiti",
+            22.8244,
+            108.3853,
+            "东葛路公交站亭",
+            "公交站亭上贴满了小广告。",
+            &[],
+            false,
+            &[],
+        ),
+    ];
+    for (i, (category, lat, lon, address, description, answers, by_resident, updates)) in
+        demo.iter().enumerate()
+    {
+        let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (k, v) in answers.iter() {
+            map.entry(k.to_string()).or_default().push(v.to_string());
+        }
+        let user = if *by_resident {
+            resident.as_ref()
+        } else {
+            None
+        };
+        let done = crate::reports::submit(
+            svc,
+            crate::reports::Reporter { user, ip: "seed" },
+            crate::reports::NewReport {
+                category: category.to_string(),
+                lat: lat.to_string(),
+                lon: lon.to_string(),
+                address: address.to_string(),
+                description: description.to_string(),
+                answers: map,
+                photos: vec![],
+                hide_name: false,
+                submit_token: format!("demo-report-token-{i:04}-0000000000000000000000"),
+            },
+        )
+        .await?;
+        for (status, note) in updates.iter() {
+            // The official belongs to the urban management bureau; other departments'
+            // reports are updated by the admin in the demo.
+            let dept = crate::reports::get(svc, done.id)
+                .await?
+                .map(|r| r.department_id);
+            let actor = match &official {
+                Some(o) if o.department_id == dept => Some(o),
+                _ => admin.as_ref(),
+            };
+            crate::reports::add_update(
+                svc,
+                actor,
+                done.id,
+                crate::reports::Update {
+                    status: Some(*status),
+                    note: note.to_string(),
+                    public: true,
+                },
+            )
+            .await?;
+        }
+    }
+    crate::ratelimit::clear(&svc.db, crate::ratelimit::Scope::ReportIp, "seed").await?;
+    if let Some(r) = &resident {
+        crate::ratelimit::clear(
+            &svc.db,
+            crate::ratelimit::Scope::ReportAccount,
+            &r.id.to_string(),
+        )
+        .await?;
+    }
+    Ok(())
+}
