@@ -22,7 +22,7 @@ E2E_PORT ?= 3100
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 
-.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench clean-test-dbs help
+.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports clean-test-dbs help
 
 help:
 	@echo "make run   - build (first time: installs tools), migrate, seed demo data, serve on http://127.0.0.1:3000"
@@ -106,6 +106,16 @@ test-e2e: build end2end/node_modules/.bin/playwright /usr/bin/chromium
 end2end/node_modules/.bin/playwright: end2end/package.json
 	cd end2end && npm install --no-audit --no-fund
 	@touch $@
+
+## ---- benchmarks ------------------------------------------------------------------------------
+
+# Report pages from a 100,000-report database, on SQLite and PostgreSQL (issue 3's targets).
+bench-reports: build /usr/bin/wrk
+	GONGZHI_BIN=$(BIN) bash bench/reports.sh
+
+/usr/bin/wrk:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli; fi
 
 /usr/bin/chromium:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \

@@ -12,4 +12,6 @@ export DATABASE_URL="sqlite://$data/e2e.db"
 export GONGZHI_SEED_DEMO=true
 # Many sign-ups and sign-ins come from one address in a test run.
 export GONGZHI_SIGNUP_LIMIT_PER_IP=10000 GONGZHI_LOGIN_LIMIT_PER_IP=10000
+export GONGZHI_REPORT_LIMIT_PER_IP=10000 GONGZHI_REPORT_LIMIT_PER_ACCOUNT=10000
+export GONGZHI_BLOB_STORE="$data/blobs"
 exec "${GONGZHI_BIN:?GONGZHI_BIN must name the release binary}" serve

@@ -247,6 +247,11 @@ pub mod msg {
         NOTIFICATIONS_EMPTY = "暂无消息。" / "No notifications.";
         MARK_ALL_READ = "全部标为已读" / "Mark all as read";
         UNREAD = "未读" / "Unread";
+        EMAIL_NOTIFICATIONS = "同时通过电子邮件通知我" / "Also notify me by email";
+        EMAIL_NOT_CONFIGURED = "本站尚未配置邮件服务器，目前只有站内通知。" / "This server has no mail server configured yet, so notifications stay in the app.";
+        REPORTS_MAP = "问题地图" / "Reports on the map";
+        MAP_VIEW = "在地图上查看" / "Show on a map";
+        LIST_VIEW = "以列表查看" / "Show as a list";
         NOTIF_UPDATE = "您关注的问题有新进展" / "A report you follow has news";
         ADD_UPDATE = "添加处理进展" / "Add an update";
         NEW_STATUS = "新状态" / "New status";

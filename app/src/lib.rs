@@ -116,13 +116,38 @@ fn set_page_security_headers() {
     let nonce = leptos::nonce::use_nonce()
         .map(|n| n.to_string())
         .unwrap_or_default();
+    // Map tiles come from the configured tile server, if any.
+    let tiles = use_context::<state::AppState>()
+        .map(|s| tile_origin(&s.map.tile_url))
+        .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {
         res.insert_header(HeaderName::from_static("content-security-policy"), v);
+    }
+}
+
+/// ` origin` of a tile URL template for the CSP (a `{s}.` subdomain becomes `*.`), or empty.
+#[cfg(feature = "ssr")]
+fn tile_origin(url: &str) -> String {
+    let Some(i) = url.find("://") else {
+        return String::new();
+    };
+    let end = url[i + 3..]
+        .find('/')
+        .map(|j| i + 3 + j)
+        .unwrap_or(url.len());
+    let origin = url[..end].replace("{s}.", "*.");
+    if origin
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ":/.-*".contains(c))
+    {
+        format!(" {origin}")
+    } else {
+        String::new()
     }
 }
 
@@ -164,6 +189,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/new") view=NewReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/map") view=ReportsMapPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/track") view=TrackFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/track/:code") view=TrackPage ssr=SsrMode::Async/>
@@ -179,5 +205,26 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </components::layout::Layout>
         </Router>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn tile_hosts_are_allowed_as_image_sources() {
+        assert_eq!(
+            super::tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            " https://tile.openstreetmap.org"
+        );
+        assert_eq!(
+            super::tile_origin("https://{s}.tiles.example.cn/{z}/{x}/{y}.png"),
+            " https://*.tiles.example.cn"
+        );
+        assert_eq!(super::tile_origin(""), "");
+        assert_eq!(
+            super::tile_origin("https://a.example/'unsafe-inline'/x"),
+            " https://a.example"
+        );
+        assert_eq!(super::tile_origin("https://a b;c/x"), "");
     }
 }

@@ -47,3 +47,26 @@ pub async fn mark_all_read(svc: &Services, me: &Me) -> Result<(), Error> {
     })?;
     Ok(())
 }
+
+/// Whether the user also wants notifications by email.
+pub async fn email_opt_in(svc: &Services, me: &Me) -> Result<bool, Error> {
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT email_notifications FROM users WHERE id = $1")
+            .bind(me.id)
+            .fetch_one(p)
+            .await
+    })?)
+}
+
+pub async fn set_email_opt_in(svc: &Services, me: &Me, on: bool) -> Result<(), Error> {
+    with_db!(&svc.db, p => {
+        sqlx::query("UPDATE users SET email_notifications = $1, updated_at = $2 WHERE id = $3")
+            .bind(on)
+            .bind(now())
+            .bind(me.id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -58,11 +58,35 @@ function initMap(el) {
         L.circleMarker([lat, lon], { radius: 9, color: "#a4161a", weight: 3 }).addTo(map);
       } else if (el.dataset.map === "picker") {
         initPicker(L, el, lat, lon);
+      } else if (el.dataset.map === "reports") {
+        initReportsMap(L, el, lat, lon);
       }
     })
     .catch(() => {
       el.hidden = true;
     });
+}
+
+function initReportsMap(L, el, lat, lon) {
+  const map = baseMap(L, el, lat, lon, 13);
+  const zh = document.documentElement.lang.startsWith("zh");
+  fetch(el.dataset.src)
+    .then((r) => (r.ok ? r.json() : null))
+    .then((fc) => {
+      if (!fc || !fc.features.length) return;
+      const layer = L.geoJSON(fc, {
+        pointToLayer: (f, ll) =>
+          L.circleMarker(ll, { radius: 7, weight: 2, color: /closed|rejected/.test(f.properties.status) ? "#135f2e" : "#a4161a" }),
+        onEachFeature: (f, m) => {
+          const a = document.createElement("a");
+          a.href = "/reports/" + f.properties.id;
+          a.textContent = "#" + f.properties.id + " " + ((zh ? f.properties.category_zh : f.properties.category_en) || "");
+          m.bindPopup(a);
+        },
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [20, 20] });
+    })
+    .catch(() => {});
 }
 
 function initPicker(L, el, lat, lon) {

@@ -1,4 +1,4 @@
-//! The command line: `gongzhi [serve]`, `migrate`, `seed-demo`, `admin create`.
+//! The command line: `gongzhi [serve]`, `migrate`, `seed-demo`, `seed-load`, `admin create`.
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +25,12 @@ pub enum Command {
     Migrate,
     /// Load the demo city (departments, one account per role); safe to run again.
     SeedDemo,
+    /// Add synthetic reports to the demo city, for benchmarks (never for a real city).
+    SeedLoad {
+        /// How many reports to add.
+        #[arg(long, default_value_t = 100_000)]
+        reports: usize,
+    },
     /// Administrator accounts.
     Admin {
         #[command(subcommand)]

@@ -68,6 +68,14 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_SIGNUP_LIMIT_PER_IP", default_value_t = 10)]
     pub signup_limit_per_ip: u32,
 
+    /// New reports allowed per client address per hour (anonymous reports count here).
+    #[arg(long, env = "GONGZHI_REPORT_LIMIT_PER_IP", default_value_t = 30)]
+    pub report_limit_per_ip: u32,
+
+    /// New reports allowed per account per hour.
+    #[arg(long, env = "GONGZHI_REPORT_LIMIT_PER_ACCOUNT", default_value_t = 20)]
+    pub report_limit_per_account: u32,
+
     /// The case system that receives reports.
     #[arg(long, env = "GONGZHI_CASE_CONNECTOR", value_enum, default_value_t = CaseConnector::Builtin)]
     pub case_connector: CaseConnector,
@@ -122,6 +130,8 @@ impl Config {
             login_limit_per_account: 5,
             login_limit_per_ip: 30,
             signup_limit_per_ip: 10,
+            report_limit_per_ip: 30,
+            report_limit_per_account: 20,
             case_connector: CaseConnector::Builtin,
             blob_store: "data/blobs".into(),
             allow_anonymous: true,
@@ -163,6 +173,8 @@ impl std::fmt::Debug for Config {
             .field("login_limit_per_account", &self.login_limit_per_account)
             .field("login_limit_per_ip", &self.login_limit_per_ip)
             .field("signup_limit_per_ip", &self.signup_limit_per_ip)
+            .field("report_limit_per_ip", &self.report_limit_per_ip)
+            .field("report_limit_per_account", &self.report_limit_per_account)
             .field("case_connector", &self.case_connector)
             .field("blob_store", &redact_blob_store(&self.blob_store))
             .field("allow_anonymous", &self.allow_anonymous)

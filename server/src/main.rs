@@ -25,6 +25,7 @@ async fn main() -> ExitCode {
             tracing::info!(database = db.backend(), "migrations applied");
         }),
         Command::SeedDemo => seed_demo(cli.config).await,
+        Command::SeedLoad { reports } => seed_load(cli.config, reports).await,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -65,6 +66,21 @@ async fn seed_demo(mut config: Config) -> Result<(), StartError> {
         .await
         .map_err(StartError::Seed)?;
     tracing::info!("demo data loaded");
+    Ok(())
+}
+
+async fn seed_load(mut config: Config, reports: usize) -> Result<(), StartError> {
+    config.seed_demo = false;
+    let state = startup::open_state(&config).await?;
+    let started = std::time::Instant::now();
+    let n = gongzhi_domain::seed::load::synthetic_reports(&state.svc, reports)
+        .await
+        .map_err(StartError::Seed)?;
+    tracing::info!(
+        reports = n,
+        seconds = started.elapsed().as_secs_f64(),
+        "synthetic reports added"
+    );
     Ok(())
 }
 

@@ -75,6 +75,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .route("/photos/{file}", get(routes::reports::photo))
         .route("/api/reports/nearby", get(routes::reports::nearby))
         .route("/grids.geojson", get(routes::reports::grids_geojson))
+        .route("/reports.geojson", get(routes::reports::reports_geojson))
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang", post(routes::lang::set_lang))

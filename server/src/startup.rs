@@ -51,6 +51,8 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         login_per_account: config.login_limit_per_account,
         login_per_ip: config.login_limit_per_ip,
         signup_per_ip: config.signup_limit_per_ip,
+        report_per_ip: config.report_limit_per_ip,
+        report_per_account: config.report_limit_per_account,
         ..Limits::default()
     };
     if !(config.duplicate_radius_m.is_finite()

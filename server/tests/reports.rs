@@ -944,6 +944,26 @@ async fn the_public_list_filters_and_pages_by_keyset(app: &TestApp) {
     ])
     .await;
     assert_eq!(ids(&next), first[3..].to_vec());
+    // The map view's points follow the same filters, and carry no reporter data.
+    let fc: Value = c
+        .get(app.url("/reports.geojson?category=noise"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3);
+    assert_eq!(features[0]["properties"]["category"], "noise");
+    assert_eq!(features[0]["geometry"]["coordinates"][0], 108.395);
+    assert!(!fc.to_string().contains("reporter"));
+    let bad = c
+        .get(app.url("/reports.geojson?status=lost"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
     // The HTML list shows the filters' result too (no wasm needed).
     let html = app.page(&c, "/reports?category=noise", "zh-CN").await;
     assert!(html.contains("marker1") && !html.contains("marker0"));
@@ -1090,6 +1110,15 @@ async fn department_updates_reach_followers(app: &TestApp) {
         .await;
     assert!(page.contains("已受理，转路灯所。") && page.contains("南宁市城市管理局"));
     assert!(!page.contains("内部：联系维修班组") && !page.contains("工作人员"));
+    // Email only for those who opted in (and only when SMTP is configured).
+    assert_eq!(n["email"], false);
+    let (status, _, _) = app
+        .call(&follower, "email_notifications", &[("on", "on")])
+        .await;
+    assert_eq!(status, 200);
+    let (_, n, _) = app.call(&follower, "notifications", &[]).await;
+    assert_eq!(n["email"], true);
+    assert_eq!(n["smtp"], false);
     let (status, _, _) = app.call(&follower, "notifications_read", &[]).await;
     assert_eq!(status, 200);
     let (_, n, _) = app.call(&follower, "notifications", &[]).await;

@@ -50,6 +50,12 @@ pub async fn load_catalog(include_inactive: bool) -> Result<Catalog, AppError> {
     })
 }
 
+/// The catalogue, for pages that name categories and grids.
+#[server(prefix = "/api", endpoint = "catalog")]
+pub async fn report_catalog() -> Result<Catalog, AppError> {
+    with_status(async move { load_catalog(true).await }.await)
+}
+
 /// The list's filters as they appear in the page's query string.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListQuery {
@@ -80,8 +86,9 @@ pub struct ListResult {
     pub catalog: Catalog,
 }
 
+/// The domain filter of a list query; a bad value is an error naming its field.
 #[cfg(feature = "ssr")]
-fn to_filter(
+pub fn to_filter(
     q: &ListQuery,
 ) -> Result<(gongzhi_domain::model::report::ReportFilter, Option<i64>), AppError> {
     use gongzhi_domain::model::report::{ReportFilter, ReportStatus};
@@ -373,6 +380,10 @@ pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppErr
 pub struct NotificationList {
     pub items: Vec<gongzhi_domain::model::report::Notification>,
     pub unread: i64,
+    /// The user also wants them by email.
+    pub email: bool,
+    /// Mail really leaves this server (SMTP configured).
+    pub smtp: bool,
 }
 
 #[server(prefix = "/api", endpoint = "notifications")]
@@ -383,7 +394,13 @@ pub async fn notifications() -> Result<NotificationList, AppError> {
             let me = require_user().await?;
             let unread = gongzhi_domain::notifications::unread_count(&st.svc, &me).await?;
             let items = gongzhi_domain::notifications::list(&st.svc, &me, 100).await?;
-            Ok(NotificationList { items, unread })
+            let email = gongzhi_domain::notifications::email_opt_in(&st.svc, &me).await?;
+            Ok(NotificationList {
+                items,
+                unread,
+                email,
+                smtp: st.smtp_configured,
+            })
         }
         .await,
     )
@@ -396,6 +413,19 @@ pub async fn mark_notifications_read() -> Result<(), AppError> {
             let st = state()?;
             let me = require_user().await?;
             Ok(gongzhi_domain::notifications::mark_all_read(&st.svc, &me).await?)
+        }
+        .await,
+    )
+}
+
+/// Turns notifications by email on or off for the signed-in user.
+#[server(prefix = "/api", endpoint = "email_notifications")]
+pub async fn set_email_notifications(on: Option<String>) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = require_user().await?;
+            Ok(gongzhi_domain::notifications::set_email_opt_in(&st.svc, &me, on.is_some()).await?)
         }
         .await,
     )

@@ -12,6 +12,7 @@ pub fn StatusBadge(status: ReportStatus) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str())>{t(status_name(status))}</span>
     }
+    .into_any()
 }
 
 /// A report's first photo in a list, or an empty frame of the same size.
@@ -57,4 +58,5 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
             }).collect_view()}
         </ol>
     }
+    .into_any()
 }

@@ -24,6 +24,7 @@ fn AdminTabs() -> impl IntoView {
             <A href="/admin/outbox">{t(msg::ADMIN_OUTBOX_TITLE)}</A>
         </nav>
     }
+    .into_any()
 }
 
 #[component]
@@ -65,6 +66,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -85,6 +87,7 @@ pub fn AdminCategoryEditPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -128,6 +131,7 @@ fn CategoryForm(catalog: Catalog, existing: Option<Category>) -> impl IntoView {
             <Submit label=msg::SAVE pending/>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// A labelled select with its error.
@@ -151,6 +155,7 @@ fn Select(
             <p class="field-error" id=err_id hidden=move || problem.get().is_none()>{move || problem.get().map(|p| problem_text(&p, lang))}</p>
         </div>
     }
+    .into_any()
 }
 
 /// A labelled textarea with its hint and error.
@@ -181,6 +186,7 @@ fn TextArea(
             <p class="field-error" id=err_id hidden=move || problem.get().is_none()>{move || problem.get().map(|p| problem_text(&p, lang))}</p>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -221,4 +227,5 @@ pub fn AdminGridsPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }

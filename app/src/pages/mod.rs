@@ -29,7 +29,7 @@ pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
 pub use report::ReportPage;
 pub use report_new::NewReportPage;
-pub use reports::{MyReportsPage, ReportsPage};
+pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
 pub use signup::SignUpPage;
 pub use track::{TrackFormPage, TrackPage};

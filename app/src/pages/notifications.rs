@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::reports::{notifications, MarkNotificationsRead};
+use crate::api::reports::{notifications, MarkNotificationsRead, SetEmailNotifications};
 use crate::i18n::{msg, status_name, t, use_lang};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
@@ -13,7 +13,11 @@ use crate::util::local_datetime;
 pub fn NotificationsPage() -> impl IntoView {
     let lang = use_lang();
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let data = Resource::new(move || mark.version().get(), |_| notifications());
+    let email = ServerAction::<SetEmailNotifications>::new();
+    let data = Resource::new(
+        move || (mark.version().get(), email.version().get()),
+        |_| notifications(),
+    );
     view! {
         <Title text=t(msg::NOTIFICATIONS)/>
         <h1>{t(msg::NOTIFICATIONS)}</h1>
@@ -21,6 +25,11 @@ pub fn NotificationsPage() -> impl IntoView {
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
                 Ok(list) => view! {
+                    <ActionForm action=email attr:class="card stack">
+                        <label class="check"><input type="checkbox" name="on" value="on" checked=list.email/>" "{t(msg::EMAIL_NOTIFICATIONS)}</label>
+                        {(!list.smtp).then(|| view! { <p class="hint">{t(msg::EMAIL_NOT_CONFIGURED)}</p> })}
+                        <button type="submit" class="btn">{t(msg::SAVE)}</button>
+                    </ActionForm>
                     {(list.unread > 0).then(|| view! {
                         <ActionForm action=mark attr:class="stack">
                             <button type="submit" class="btn">{t(msg::MARK_ALL_READ)}" ("{list.unread}")"</button>
@@ -47,4 +56,5 @@ pub fn NotificationsPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }

@@ -49,6 +49,7 @@ pub fn ReportPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// A report's page body for a known id (used by the tracking page).
@@ -75,6 +76,7 @@ pub fn ReportById(id: i64) -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -157,7 +159,7 @@ fn ReportBody(
                 }}
             </dl>
             <div class="map map-small" data-map="point" data-lat=r.lat.to_string() data-lon=r.lon.to_string()
-                role="img" aria-label=msg::MAP_LABEL.get(lang)></div>
+               ></div>
             <section class="engage" aria-label=msg::ME_TOO.get(lang)>
                 {if viewer.signed_in {
                     view! {
@@ -188,6 +190,7 @@ fn ReportBody(
             {view.can_update.then(|| view! { <UpdateForm id action=update/> })}
         </article>
     }
+    .into_any()
 }
 
 /// The department's update form (the start of the built-in case workflow).
@@ -226,4 +229,5 @@ fn UpdateForm(id: i64, action: ServerAction<AddReportUpdate>) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }

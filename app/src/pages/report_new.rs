@@ -7,18 +7,31 @@
 //! kept on the device. A rejected form comes back filled in, with each problem at its field
 //! and the photos already accepted kept.
 
-use gongzhi_domain::model::catalog::{Attribute, AttributeType, Category};
-use gongzhi_domain::model::report::{ADDRESS_MAX, DESCRIPTION_MAX, PHOTOS_MAX};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use crate::api::reports::{report_form, ReportFormData, ReportFormValues};
-use crate::components::form::{ErrorSignal, Field};
-use crate::error::{problem_text, AppError};
-use crate::i18n::{msg, t, use_lang, Lang, Msg};
-use crate::pages::LoadError;
+use crate::i18n::{msg, t};
+#[cfg(feature = "ssr")]
+use {
+    crate::api::reports::{report_form, ReportFormData, ReportFormValues},
+    crate::components::form::{ErrorSignal, Field},
+    crate::error::{problem_text, AppError},
+    crate::i18n::{use_lang, Lang, Msg},
+    crate::pages::LoadError,
+    gongzhi_domain::model::catalog::{Attribute, AttributeType, Category},
+    gongzhi_domain::model::report::{ADDRESS_MAX, DESCRIPTION_MAX, PHOTOS_MAX},
+    leptos_meta::Title,
+    leptos_router::hooks::use_query_map,
+};
 
+/// In the browser build the page is only a link: it is always served as plain HTML (see
+/// `PAGES_WITHOUT_WASM`), so its view code stays out of the wasm bundle.
+#[cfg(not(feature = "ssr"))]
+#[component]
+pub fn NewReportPage() -> impl IntoView {
+    view! { <p><a href="/reports/new" rel="external">{t(msg::REPORT_NEW)}</a></p> }
+}
+
+#[cfg(feature = "ssr")]
 #[component]
 pub fn NewReportPage() -> impl IntoView {
     let query = use_query_map();
@@ -37,6 +50,7 @@ pub fn NewReportPage() -> impl IntoView {
 }
 
 /// Texts the script needs, in the page's language.
+#[cfg(feature = "ssr")]
 fn script_texts(lang: Lang, max_photo_mb: usize) -> String {
     use gongzhi_domain::Problem;
     let pairs: [(&str, Msg); 6] = [
@@ -81,6 +95,7 @@ fn script_texts(lang: Lang, max_photo_mb: usize) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 fn TheForm(form: ReportFormData) -> impl IntoView {
     let lang = use_lang();
@@ -170,7 +185,7 @@ fn TheForm(form: ReportFormData) -> impl IntoView {
                 <legend>{t(msg::FORM_STEP_WHERE)}</legend>
                 <div class="map map-picker" data-map="picker" data-lat=lat0.to_string() data-lon=lon0.to_string()
                     data-tiles=form.tile_url.clone() data-attribution=form.attribution.clone()
-                    role="application" aria-label=msg::MAP_LABEL.get(lang) hidden=true></div>
+                    hidden=true></div>
                 <button type="button" class="btn" data-enhance="locate" hidden=true>{t(msg::USE_MY_LOCATION)}</button>
                 <p class="hint" id="coords-hint">{t(msg::COORDS_HINT)}</p>
                 {location_error.clone().map(|e| view! { <p class="field-error" id="location-error">{e}</p> })}
@@ -245,6 +260,7 @@ fn TheForm(form: ReportFormData) -> impl IntoView {
 
 /// The extra fields of one category. All are in the page (so the form works without
 /// JavaScript); the script shows only the chosen category's.
+#[cfg(feature = "ssr")]
 #[component]
 fn CategoryFields(
     category: Category,
@@ -264,6 +280,7 @@ fn CategoryFields(
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 fn AttributeField(
     attr: Attribute,
@@ -332,6 +349,7 @@ fn AttributeField(
 }
 
 /// Where the error summary's link for a field points.
+#[cfg(feature = "ssr")]
 fn anchor_for(field: &str, category: &str) -> String {
     match field {
         "category" => "step-category".into(),
@@ -348,6 +366,7 @@ fn anchor_for(field: &str, category: &str) -> String {
 }
 
 /// The label of a field in the error summary.
+#[cfg(feature = "ssr")]
 fn field_label(field: &str, categories: &[Category], lang: Lang) -> String {
     let m = match field {
         "category" => Some(msg::CATEGORY),

@@ -53,6 +53,39 @@ pub fn ReportsPage() -> impl IntoView {
     view! { <ReportList mine=false/> }
 }
 
+/// The map view: the same filters, the reports as pins (drawn by `/js/gongzhi.js` from
+/// `/reports.geojson`); the list stays one link away for readers without a map.
+#[component]
+pub fn ReportsMapPage() -> impl IntoView {
+    let query = use_query_map();
+    let lq = Memo::new(move |_| read_query(&query.read()));
+    let catalog = Resource::new(|| (), |_| crate::api::reports::report_catalog());
+    view! {
+        <Title text=t(msg::REPORTS_MAP)/>
+        <div class="page-head">
+            <h1>{t(msg::REPORTS_MAP)}</h1>
+            <a href="/reports/new" rel="external" class="btn btn-accent">{t(msg::REPORT_NEW)}</a>
+        </div>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || catalog.get().map(|r| {
+                let q = lq.get();
+                let filters = filter_string(&q);
+                let list_href = format!("/reports?{filters}");
+                match r {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(cat) => view! {
+                        <FilterForm base="/reports/map" query=q catalog=cat error=None/>
+                        <p><A href=list_href>{t(msg::LIST_VIEW)}</A></p>
+                        <div class="map map-reports" data-map="reports" data-src=format!("/reports.geojson?{filters}")
+                            data-lat="22.817" data-lon="108.366" hidden=true></div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
     view! { <ReportList mine=true/> }
@@ -75,7 +108,10 @@ fn ReportList(mine: bool) -> impl IntoView {
             <h1>{t(title)}</h1>
             <a href="/reports/new" rel="external" class="btn btn-accent">{t(msg::REPORT_NEW)}</a>
         </div>
-        {(!mine).then(|| view! { <p class="lead">{t(msg::REPORTS_LEAD)}</p> })}
+        {(!mine).then(|| view! {
+            <p class="lead">{t(msg::REPORTS_LEAD)}</p>
+            <p><A href=move || format!("/reports/map?{}", filter_string(&lq.get()))>{t(msg::MAP_VIEW)}</A></p>
+        })}
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! {
@@ -107,6 +143,7 @@ fn ReportList(mine: bool) -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// The filters: a GET form, so results have a URL to bookmark and share.
@@ -204,6 +241,7 @@ fn FilterForm(
             </form>
         </details>
     }
+    .into_any()
 }
 
 #[component]
@@ -231,4 +269,5 @@ fn ReportItem(report: ReportSummary, catalog: Catalog) -> impl IntoView {
             </div>
         </li>
     }
+    .into_any()
 }

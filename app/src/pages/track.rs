@@ -47,6 +47,7 @@ pub fn TrackPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// `/track?code=…` (the form above without wasm) goes to `/track/{code}`.
@@ -64,4 +65,5 @@ pub fn TrackFormPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }

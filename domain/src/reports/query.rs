@@ -161,19 +161,9 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// A page of reports, newest first, matching `filter`; `before` is the previous page's
-/// `next_before` (keyset pagination, so deep pages cost the same as the first).
-pub async fn list(
-    svc: &Services,
-    filter: &ReportFilter,
-    before: Option<i64>,
-    limit: i64,
-) -> Result<ReportPage, Error> {
-    let limit = limit.clamp(1, LIST_MAX);
+/// The `WHERE` conditions of a filter.
+fn conditions(svc: &Services, filter: &ReportFilter) -> Conditions {
     let mut c = Conditions::default();
-    if let Some(b) = before {
-        c.push("r.id < ?", vec![Bind::I64(b)]);
-    }
     if let Some(code) = filter.category.as_deref().filter(|s| !s.is_empty()) {
         c.push(
             "r.category_id = (SELECT id FROM categories WHERE code = ?)",
@@ -224,6 +214,22 @@ pub async fn list(
     if let Some(id) = filter.reporter_id {
         c.push("r.reporter_id = ?", vec![Bind::I64(id)]);
     }
+    c
+}
+
+/// A page of reports, newest first, matching `filter`; `before` is the previous page's
+/// `next_before` (keyset pagination, so deep pages cost the same as the first).
+pub async fn list(
+    svc: &Services,
+    filter: &ReportFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<ReportPage, Error> {
+    let limit = limit.clamp(1, LIST_MAX);
+    let mut c = conditions(svc, filter);
+    if let Some(b) = before {
+        c.push("r.id < ?", vec![Bind::I64(b)]);
+    }
     let sql = format!(
         "{SUMMARY_SELECT}{} ORDER BY r.id DESC LIMIT {}",
         c.where_clause(),
@@ -240,6 +246,40 @@ pub async fn list(
         reports,
         next_before,
     })
+}
+
+/// A report as a point on the map.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct MapPoint {
+    pub id: i64,
+    pub category_id: i64,
+    pub status: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The most points a map shows at once (the newest).
+pub const MAP_MAX: i64 = 2000;
+
+/// The newest reports matching `filter`, as points for the map view.
+pub async fn points(svc: &Services, filter: &ReportFilter) -> Result<Vec<MapPoint>, Error> {
+    let c = conditions(svc, filter);
+    let sql = format!(
+        "SELECT r.id, r.category_id, r.status, r.lat, r.lon FROM reports r{} ORDER BY r.id DESC LIMIT {MAP_MAX}",
+        c.where_clause()
+    );
+    Ok(with_db!(&svc.db, p => {
+        let mut q = sqlx::query_as(&sql);
+        for b in &c.binds {
+            q = match b {
+                Bind::I64(v) => q.bind(*v),
+                Bind::F64(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+                Bind::Time(v) => q.bind(*v),
+            };
+        }
+        q.fetch_all(p).await
+    })?)
 }
 
 /// Open reports of a category within the configured radius of `point`, nearest first.

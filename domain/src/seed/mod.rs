@@ -3,6 +3,7 @@
 //! Loaded on the first start of an empty database, or with `gongzhi seed-demo`.
 
 pub mod catalog;
+pub mod load;
 
 use crate::accounts::{admin::insert_user, find_by_email, password};
 use crate::error::Error;

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use gongzhi_app::api::reports::{ReportFormFlash, ReportFormValues};
+use gongzhi_app::api::reports::{to_filter, ListQuery, ReportFormFlash, ReportFormValues};
 use gongzhi_app::error::AppError;
 use gongzhi_app::state::{cookie_from, AppState, SESSION_COOKIE};
 use gongzhi_domain::model::Me;
@@ -345,4 +345,47 @@ pub async fn grids_geojson(State(state): State<AppState>) -> Response {
         }
         Err(e) => json_error(e.into()),
     }
+}
+
+/// `GET /reports.geojson?category=&status=&…`: the newest reports matching the list's
+/// filters as GeoJSON points, for the map view and open data. No reporter data.
+pub async fn reports_geojson(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let (filter, _) = match to_filter(&q) {
+        Ok(f) => f,
+        Err(e) => return json_error(e),
+    };
+    let (points, categories) = match (
+        reports::points(&state.svc, &filter).await,
+        gongzhi_domain::categories::list(&state.svc.db, true).await,
+    ) {
+        (Ok(p), Ok(c)) => (p, c),
+        (Err(e), _) | (_, Err(e)) => return json_error(e.into()),
+    };
+    let features: Vec<serde_json::Value> = points
+        .into_iter()
+        .map(|p| {
+            let c = categories.iter().find(|c| c.id == p.category_id);
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [p.lon, p.lat] },
+                "properties": {
+                    "id": p.id,
+                    "status": p.status,
+                    "category": c.map(|c| c.code.as_str()),
+                    "category_zh": c.map(|c| c.name_zh.as_str()),
+                    "category_en": c.map(|c| c.name_en.as_str()),
+                },
+            })
+        })
+        .collect();
+    let mut res = Json(serde_json::json!({ "type": "FeatureCollection", "features": features }))
+        .into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
+    res
 }

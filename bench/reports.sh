@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Benchmark of the report pages (issue 3): server-side rendering of the public list (50
+# reports) and of one report page from a database of 100,000 reports, on SQLite and on
+# PostgreSQL; and the bytes the report form's first visit downloads. Writes
+# bench/results-reports.md. Run through `make bench-reports`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${GONGZHI_BIN:?GONGZHI_BIN must name the release binary}
+N=${BENCH_REPORTS:-100000}
+PORT=${BENCH_PORT:-3200}
+DURATION=${BENCH_SECONDS:-10}
+PG=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
+work=$(mktemp -d /tmp/gongzhi-bench.XXXXXX)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD
+export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" GONGZHI_BLOB_STORE="$work/blobs" RUST_LOG=warn
+
+# The median and 99th percentile latency (ms) and requests/s of one URL, one connection
+# at a time (so the latency is the time to render one page).
+measure() {
+  local out
+  out=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$1")
+  local p50 p99 rps
+  p50=$(awk '/^ +50%/ {print $2}' <<<"$out")
+  p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  echo "$(to_ms "$p50") | $(to_ms "$p99") | $rps"
+}
+to_ms() { # wrk prints 812.00us, 1.23ms or 1.02s
+  awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0; else printf "%.2f", (v+0)*1000 }'
+}
+
+run_backend() {
+  local name=$1 url=$2
+  export DATABASE_URL=$url
+  local t0=$SECONDS
+  GONGZHI_SEED_DEMO=true "$BIN" seed-demo >/dev/null
+  "$BIN" seed-load --reports "$N" >/dev/null
+  local seeded=$((SECONDS - t0))
+  GONGZHI_SEED_DEMO=false "$BIN" serve >"$work/$name.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+  local id=$((N / 2))
+  # Warm up, then measure.
+  curl -sf "http://127.0.0.1:$PORT/reports" >/dev/null
+  local list report filtered
+  list=$(measure "http://127.0.0.1:$PORT/reports")
+  filtered=$(measure "http://127.0.0.1:$PORT/reports?category=noise&status=open")
+  report=$(measure "http://127.0.0.1:$PORT/reports/$id")
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  {
+    echo "| $name | /reports (50 newest) | $list |"
+    echo "| $name | /reports?category=noise&status=open | $filtered |"
+    echo "| $name | /reports/$id | $report |"
+  } >>"$work/rows.md"
+  echo "$name: seeded $N reports in ${seeded}s" >>"$work/notes.md"
+}
+
+command -v wrk >/dev/null || { echo "wrk is missing: make bench-reports installs it"; exit 1; }
+run_backend sqlite "sqlite://$work/bench.db"
+if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  db="gz_bench_$$"
+  psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
+  run_backend postgres "$PG/$db"
+  psql "$PG/postgres" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+else
+  echo "PostgreSQL not reachable at $PG: SQLite only" >>"$work/notes.md"
+fi
+
+# Bytes of the report form's first visit: the page's CSS and script, and Leaflet (the
+# page loads no wasm).
+size_row() {
+  local f=$1 raw gz br
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9c "$f" | wc -c)
+  br=$( (command -v brotli >/dev/null && brotli -c -q 11 "$f" | wc -c) || echo "-")
+  echo "| ${f#target/site/} | $raw | $gz | $br |"
+}
+css=$(ls target/site/pkg/*.css | head -1)
+{
+  echo "# Report pages: benchmark"
+  echo
+  echo "Made by \`make bench-reports\` on $(date -u +%Y-%m-%d) ($(nproc) cores). Each row: one connection, ${DURATION}s of"
+  echo "requests with \`wrk -t1 -c1 --latency\`, against the release build with $N synthetic reports."
+  echo
+  echo "| backend | page | p50 ms | p99 ms | requests/s |"
+  echo "|---|---|---|---|---|"
+  cat "$work/rows.md"
+  echo
+  cat "$work/notes.md" | sed 's/^/- /'
+  echo
+  echo "## The report form's first visit (no wasm)"
+  echo
+  echo "| file | raw bytes | gzip -9 | brotli -q 11 |"
+  echo "|---|---|---|---|"
+  size_row "$css"
+  size_row target/site/js/gongzhi.js
+  size_row target/site/vendor/leaflet/leaflet.js
+  size_row target/site/vendor/leaflet/leaflet.css
+  echo
+  echo "For comparison, the wasm bundle the other pages load:"
+  echo
+  echo "| file | raw bytes | gzip -9 | brotli -q 11 |"
+  echo "|---|---|---|---|"
+  size_row "$(ls target/site/pkg/*.wasm | head -1)"
+} >bench/results-reports.md
+cat bench/results-reports.md

@@ -1,0 +1,127 @@
+//! Synthetic reports for benchmarks (`gongzhi seed-load`): many plausible reports spread
+//! over the demo city's grids, categories and the past year, inserted in large batches.
+//! Never used for demo data; the values are generated here, so they are written as SQL
+//! literals (no user input reaches this SQL).
+
+use chrono::{Duration, SecondsFormat};
+use rand::{Rng, SeedableRng};
+
+use crate::error::Error;
+use crate::geo::{Area, Point};
+use crate::time::now;
+use crate::{categories, grids, with_db, Services};
+
+const STATUSES: &[&str] = &[
+    "submitted",
+    "accepted",
+    "in_progress",
+    "resolved",
+    "closed",
+    "closed",
+    "closed",
+    "rejected",
+];
+const PLACES: &[&str] = &[
+    "民族大道",
+    "新竹路",
+    "朝阳路",
+    "人民东路",
+    "古城路",
+    "东葛路",
+    "青秀路",
+    "民生路",
+    "江南大道",
+    "北湖路",
+];
+const PROBLEMS: &[&str] = &[
+    "这里的问题已经持续好几天了，影响附近居民出行，希望尽快处理。",
+    "晚上经过时发现的，存在安全隐患，请相关部门看一下。",
+    "早上上班路上看到的，路过的人很多，麻烦尽快处理。",
+];
+
+/// Adds `n` reports (and their first timeline entry) to the demo catalogue and grids.
+/// Returns how many were added.
+pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error> {
+    super::seed_catalog(svc).await?;
+    let cats = categories::list(&svc.db, false).await?;
+    let grid_list = grids::list(&svc.db).await?;
+    let fc = grids::feature_collection(&svc.db).await?;
+    let mut areas: Vec<(i64, Area)> = Vec::new();
+    for f in fc["features"].as_array().into_iter().flatten() {
+        let code = f["properties"]["code"].as_str().unwrap_or_default();
+        if let (Some(g), Ok(a)) = (
+            grid_list.iter().find(|g| g.code == code),
+            Area::from_geojson(&f["geometry"]),
+        ) {
+            areas.push((g.id, a));
+        }
+    }
+    let Some(extent) = grids::extent(&svc.db).await? else {
+        return Err(Error::Internal("no grids to place reports in".into()));
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(311);
+    let start = now() - Duration::days(365);
+    let step_us = (365 * 24 * 3600 * 1_000_000i64) / n.max(1) as i64;
+    // Unique per run, so the command can be run again on the same database.
+    let token_base = now().timestamp_micros();
+    let batch = 500;
+    let mut done = 0;
+    while done < n {
+        let rows = batch.min(n - done);
+        let mut reports = Vec::with_capacity(rows);
+        for i in 0..rows {
+            let k = done + i;
+            let c = &cats[rng.gen_range(0..cats.len())];
+            let p = Point {
+                lat: rng.gen_range(extent.min_lat..extent.max_lat),
+                lon: rng.gen_range(extent.min_lon..extent.max_lon),
+            };
+            let grid = areas
+                .iter()
+                .find(|(_, a)| a.contains(p))
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_else(|| "NULL".into());
+            let status = STATUSES[rng.gen_range(0..STATUSES.len())];
+            let t = start + Duration::microseconds(step_us * k as i64);
+            let ts = t.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+            let due = (t + Duration::hours(c.time_limit_hours))
+                .to_rfc3339_opts(SecondsFormat::AutoSi, false);
+            let closed = if matches!(status, "closed" | "rejected") {
+                format!("'{due}'")
+            } else {
+                "NULL".into()
+            };
+            let place = PLACES[rng.gen_range(0..PLACES.len())];
+            let description = format!(
+                "{}{}号附近：{}",
+                place,
+                rng.gen_range(1..300),
+                PROBLEMS[rng.gen_range(0..PROBLEMS.len())]
+            );
+            reports.push(format!(
+                "({}, {grid}, {}, '{status}', '{description}', {}, {}, '{place}', '{{}}', NULL, FALSE, NULL, 'load-{token_base}-{k}', {}, '{due}', {closed}, '{ts}', '{ts}')",
+                c.id,
+                c.department_id,
+                p.lat,
+                p.lon,
+                rng.gen_range(0..4),
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
+             reporter_id, hide_name, tracking_hash, submit_token, support_count, due_at, closed_at, created_at, updated_at) VALUES {}",
+            reports.join(", ")
+        );
+        let events = "INSERT INTO report_events (report_id, kind, status, public, actor_role, note, at) \
+             SELECT id, 'submitted', 'submitted', TRUE, 'resident', '', created_at FROM reports WHERE id > $1";
+        with_db!(&svc.db, p => {
+            let mut tx = p.begin().await?;
+            let before: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM reports").fetch_one(&mut *tx).await?;
+            sqlx::query(&sql).execute(&mut *tx).await?;
+            sqlx::query(events).bind(before).execute(&mut *tx).await?;
+            tx.commit().await
+        })?;
+        done += rows;
+    }
+    Ok(done)
+}
