@@ -23,6 +23,7 @@ export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" GONGZHI_BLOB_STORE="$work/blobs" RUST_
 measure() {
   local out
   out=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$1")
+  if grep -q "Non-2xx" <<<"$out"; then echo "error responses from $1" >&2; exit 1; fi
   local p50 p99 rps
   p50=$(awk '/^ +50%/ {print $2}' <<<"$out")
   p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
@@ -44,8 +45,12 @@ run_backend() {
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
   local id=$((N / 2))
-  # Warm up, then measure.
-  curl -sf "http://127.0.0.1:$PORT/reports" >/dev/null
+  # Check the pages are the real thing (50 reports listed; the report with its timeline),
+  # which also warms up, then measure.
+  local items
+  items=$(curl -sf "http://127.0.0.1:$PORT/reports" | grep -o 'class="report-item"' | wc -l)
+  [ "$items" = 50 ] || { echo "the list shows $items reports, not 50" >&2; exit 1; }
+  curl -sf "http://127.0.0.1:$PORT/reports/$id" | grep -q 'id="timeline-title"' || { echo "report $id did not render" >&2; exit 1; }
   local list report filtered
   list=$(measure "http://127.0.0.1:$PORT/reports")
   filtered=$(measure "http://127.0.0.1:$PORT/reports?category=noise&status=open")
