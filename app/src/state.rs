@@ -146,6 +146,47 @@ pub fn start_session(token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The cookie that carries what was typed into a form posted without wasm.
+pub const TYPED_COOKIE: &str = "gz_typed";
+
+/// True for a plain HTML form post (no wasm): the browser wants a page back.
+fn is_plain_form_post() -> bool {
+    parts().ok().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// For a form posted without wasm: keeps what was typed (never a password) in a
+/// one-minute HttpOnly cookie, so that when the form comes back with problems its fields
+/// are filled in again. Forms handled by wasm keep their values in the page already.
+pub fn keep_typed(fields: &[(&str, &str)]) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let value = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::util::query_escape(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    set_cookie(format!(
+        "{TYPED_COOKIE}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"
+    ));
+}
+
+/// What was typed into field `name` of the form posted last, if it came back.
+pub fn typed_value(name: &str) -> Option<String> {
+    let p = parts().ok()?;
+    let cookie = cookie_from(&p.headers, TYPED_COOKIE)?;
+    cookie
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| crate::util::query_unescape(v))
+}
+
 /// Gives a failed server function the HTTP status of its error (422, 401, 403, 429, …)
 /// instead of a blanket 500, so API clients and logs see what happened. A plain HTML form
 /// post (no wasm) keeps the redirect back to its page, which carries the error.
@@ -160,6 +201,12 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Some(res) = use_context::<ResponseOptions>() {
             res.set_status(e.status());
         }
+    }
+    // Done with a form posted without wasm: forget what was typed.
+    if result.is_ok() && plain_form {
+        set_cookie(format!(
+            "{TYPED_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        ));
     }
     result
 }

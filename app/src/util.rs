@@ -14,6 +14,30 @@ pub fn query_escape(s: &str) -> String {
         .collect()
 }
 
+/// Undoes [`query_escape`] (and `+` as a space, as forms send it).
+pub fn query_unescape(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// China Standard Time, in which the pages show times.
 fn city_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600)
@@ -35,6 +59,10 @@ mod tests {
     fn query_values_are_escaped() {
         assert_eq!(query_escape("a&b=c #1"), "a%26b%3Dc%20%231");
         assert_eq!(query_escape("王"), "%E7%8E%8B");
+        for s in ["a&b=c #1", "王芳 <x@y.cn>", "100%", ""] {
+            assert_eq!(query_unescape(&query_escape(s)), s);
+        }
+        assert_eq!(query_unescape("bad%zz%"), "bad%zz%");
     }
 
     #[test]

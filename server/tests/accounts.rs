@@ -19,7 +19,44 @@ on_both_backends!(
     password_reset_by_one_time_link,
     only_admins_list_users_and_change_roles,
     the_last_admin_keeps_the_role,
+    a_form_posted_without_wasm_comes_back_filled_in,
 );
+
+async fn a_form_posted_without_wasm_comes_back_filled_in(app: &TestApp) {
+    let c = common::new_client();
+    // A browser without wasm posts the form itself and follows the redirect back.
+    let res = c
+        .post(app.url("/api/sign_up"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/signup"))
+        .header("origin", app.base.clone())
+        .form(&[
+            ("email", "not-an-address"),
+            ("display_name", "张 & 李"),
+            ("password", "secret words 123"),
+            ("password_confirm", "other words 123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    let back = back.strip_prefix(&app.base).unwrap_or(&back).to_string();
+    let page = app.page(&c, &back, "zh-CN").await;
+    assert!(
+        page.contains("value=\"not-an-address\""),
+        "email kept: {back}"
+    );
+    assert!(page.contains("value=\"张 &amp; 李\""), "name kept");
+    assert!(
+        !page.contains("secret words 123"),
+        "passwords are never kept"
+    );
+    assert!(
+        page.contains("请输入有效的邮箱地址"),
+        "the problem is shown"
+    );
+}
 
 fn field_problems(body: &serde_json::Value) -> Vec<(String, String)> {
     body["Invalid"]

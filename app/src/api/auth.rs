@@ -57,6 +57,7 @@ pub async fn sign_up(
     with_status(
         async move {
             let st = state()?;
+            keep_typed(&[("email", &email), ("display_name", &display_name)]);
             let input = accounts::signup::SignUp {
                 email,
                 display_name,
@@ -91,6 +92,7 @@ pub async fn log_in(email: String, password: String, next: String) -> Result<(),
     with_status(
         async move {
             let st = state()?;
+            keep_typed(&[("email", &email)]);
             let previous = session_token();
             let (_, token) = accounts::log_in(
                 &st.svc,
@@ -155,6 +157,7 @@ pub async fn request_reset(email: String) -> Result<SignUpDone, AppError> {
     with_status(
         async move {
             let st = state()?;
+            keep_typed(&[("email", &email)]);
             accounts::request_reset(&st.svc, &email, &client_ip()).await?;
             Ok(SignUpDone {
                 mail_sent: st.smtp_configured,

@@ -36,6 +36,13 @@ pub fn Field(
     error: ErrorSignal,
 ) -> impl IntoView {
     let lang = use_lang();
+    // A form posted without wasm that came back: what was typed (never a password).
+    #[cfg(feature = "ssr")]
+    let value = value.or_else(|| {
+        (input_type != "password")
+            .then(|| crate::state::typed_value(name))
+            .flatten()
+    });
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
