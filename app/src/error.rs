@@ -97,6 +97,7 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::NotADate, _) => fixed(msg::P_NOT_A_DATE),
         (Problem::InvalidLocation, _) => fixed(msg::P_INVALID_LOCATION),
         (Problem::OutsideGrids, _) => fixed(msg::P_OUTSIDE_GRIDS),
+        (Problem::AddressNotFound, _) => fixed(msg::P_ADDRESS_NOT_FOUND),
         (Problem::UnknownCategory, _) => fixed(msg::P_UNKNOWN_CATEGORY),
         (Problem::TooManyPhotos { max }, Lang::Zh) => format!("最多只能上传 {max} 张照片。"),
         (Problem::TooManyPhotos { max }, Lang::En) => format!("You can add at most {max} photos."),

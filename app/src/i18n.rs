@@ -233,7 +233,7 @@ pub mod msg {
         CATEGORY_CHOOSE = "请选择类别" / "Choose a category";
         LAT = "纬度" / "Latitude";
         LON = "经度" / "Longitude";
-        COORDS_HINT = "在地图上点击选点，或使用当前位置；也可以直接填写坐标（WGS84，例如 22.817、108.366）。" / "Tap the map to place the pin, or use your location; you can also type the coordinates (WGS84, e.g. 22.817, 108.366).";
+        COORDS_HINT = "在地图上点击选点，或使用当前位置；也可以直接填写坐标（WGS84，例如 22.817、108.366），或者只填写下面的地址（写上道路、小区或地标的名称）。" / "Tap the map to place the pin, or use your location; you can also type the coordinates (WGS84, e.g. 22.817, 108.366), or just the address below (name a road, community or landmark).";
         USE_MY_LOCATION = "使用我的当前位置" / "Use my location";
         MAP_LABEL = "选择位置的地图" / "Map to choose the place";
         HIDE_NAME = "不公开我的名字" / "Do not show my name publicly";
@@ -289,6 +289,11 @@ pub mod msg {
         P_NOT_A_DATE = "请输入日期，格式为 年-月-日。" / "Enter a date as YYYY-MM-DD.";
         P_INVALID_LOCATION = "请在地图上选点，或填写有效的纬度和经度。" / "Place the pin on the map, or enter a valid latitude and longitude.";
         P_OUTSIDE_GRIDS = "这个位置不在本市的服务范围（网格）内，请检查位置。" / "This place is outside the city's service area (its grids). Please check the location.";
+        P_ADDRESS_NOT_FOUND = "没有找到这个地址。请写上道路、小区或地标的名称，或者在地图上选点。" / "We could not find this address. Name a road, community or landmark, or place the pin on the map.";
+        PLACES_UPLOAD = "地名（用于按地址定位）" / "Place names (to locate reports by address)";
+        PLACES_HINT = "每行一个：名称,纬度,经度（WGS84）。已有名称会被更新。" / "One per line: name,latitude,longitude (WGS84). Known names are updated.";
+        PLACES_COUNT = "已有地名" / "Place names known";
+        PLACES_IMPORTED = "地名已导入" / "Place names loaded";
         P_UNKNOWN_CATEGORY = "请从列表中选择一个类别。" / "Choose a category from the list.";
         P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
         P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";

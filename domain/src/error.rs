@@ -39,6 +39,8 @@ pub enum Problem {
     InvalidLocation,
     /// The place is outside every management grid of the city.
     OutsideGrids,
+    /// No known place is named in the typed address.
+    AddressNotFound,
     /// No such category, or it is no longer offered.
     UnknownCategory,
     /// More photos than allowed.
@@ -76,6 +78,9 @@ impl Problem {
             Problem::NotADate => "must be a date (YYYY-MM-DD)".into(),
             Problem::InvalidLocation => "must be a valid latitude and longitude".into(),
             Problem::OutsideGrids => "is outside the city's service area".into(),
+            Problem::AddressNotFound => {
+                "names no place we know; give coordinates or pin the map".into()
+            }
             Problem::UnknownCategory => "is not a category that can be reported".into(),
             Problem::TooManyPhotos { max } => format!("may have at most {max} photos"),
             Problem::PhotoTooBig { max_mb } => format!("must be at most {max_mb} MB per photo"),

@@ -30,6 +30,8 @@ pub mod notifications;
 #[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
+pub mod places;
+#[cfg(feature = "server")]
 pub mod ratelimit;
 #[cfg(feature = "server")]
 pub mod reports;

@@ -19,6 +19,7 @@ on_both_backends!(
     every_bad_field_is_named_and_nothing_is_saved,
     a_report_with_answers_is_filed_and_shown,
     places_outside_every_grid_are_refused,
+    a_typed_address_locates_the_report,
     photos_are_checked_by_content_and_lose_their_metadata,
     a_bad_photo_keeps_the_rest_of_the_form,
     anonymous_reports_get_a_tracking_code_once,
@@ -428,6 +429,87 @@ async fn places_outside_every_grid_are_refused(app: &TestApp) {
     let page = app.page(&c, &location, "zh-CN").await;
     assert!(page.contains("这个位置不在本市的服务范围"), "{page}");
     assert_eq!(count(app, "reports").await, 0);
+}
+
+async fn a_typed_address_locates_the_report(app: &TestApp) {
+    catalog(app).await;
+    let c = new_client();
+    // No coordinates: the longest known place name in the address gives the point.
+    let (status, location) = post_report(
+        app,
+        &c,
+        &[
+            ("submit_token", &token()),
+            ("category", "graffiti"),
+            ("lat", ""),
+            ("lon", ""),
+            ("address", "新竹路 120 号门前"),
+            ("description", "墙上有很多小广告。"),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/track/"), "{location}");
+    let (lat, lon): (f64, f64) =
+        with_db!(&app.db, p => sqlx::query_as("SELECT lat, lon FROM reports").fetch_one(p).await)
+            .unwrap();
+    assert_eq!((lat, lon), (22.8190, 108.3702));
+    // An address naming no known place is refused at the address field.
+    let (_, location) = post_report(
+        app,
+        &c,
+        &[
+            ("submit_token", &token()),
+            ("category", "graffiti"),
+            ("address", "火星路 1 号"),
+            ("description", "墙上有很多小广告。"),
+        ],
+        vec![],
+    )
+    .await;
+    let page = app.page(&c, &location, "zh-CN").await;
+    assert!(page.contains("没有找到这个地址"), "{location}");
+    assert_eq!(count(app, "reports").await, 1);
+    // Admins load place names; bad lines are named.
+    let admin = app.admin().await;
+    let (status, body, _) = app
+        .call(
+            &admin,
+            "admin_import_places",
+            &[("places", "火星路,22.8300,108.3800")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body, _) = app
+        .call(
+            &admin,
+            "admin_import_places",
+            &[("places", "好地方,north,108")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["Invalid"][0]["problem"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 1"),
+        "{body}"
+    );
+    let (status, _) = post_report(
+        app,
+        &c,
+        &[
+            ("submit_token", &token()),
+            ("category", "graffiti"),
+            ("address", "火星路 1 号"),
+            ("description", "墙上有很多小广告。"),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(count(app, "reports").await, 2);
 }
 
 async fn photos_are_checked_by_content_and_lose_their_metadata(app: &TestApp) {

@@ -178,3 +178,30 @@ pub async fn import_grids(
         .await,
     )
 }
+
+/// Loads place names (`name,lat,lon` lines) for locating reports by address. Admins only.
+#[server(prefix = "/api", endpoint = "admin_import_places")]
+pub async fn import_places(places: String) -> Result<usize, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::places::import(&st.svc.db, me.as_ref(), &places).await?)
+        }
+        .await,
+    )
+}
+
+/// How many place names are known. Admins only.
+#[server(prefix = "/api", endpoint = "admin_places_count")]
+pub async fn places_count() -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            gongzhi_domain::accounts::require_admin(me.as_ref())?;
+            Ok(gongzhi_domain::places::count(&st.svc.db).await?)
+        }
+        .await,
+    )
+}

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::admin::{admin_catalog, ImportGrids, SaveCategory};
+use crate::api::admin::{admin_catalog, places_count, ImportGrids, ImportPlaces, SaveCategory};
 use crate::api::reports::Catalog;
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, Submit};
 use crate::error::problem_text;
@@ -223,6 +223,35 @@ pub fn AdminGridsPage() -> impl IntoView {
             <ActionForm action attr:class="stack" attr:novalidate=true>
                 <FormAlert error/>
                 <TextArea name="geojson" label=msg::GRIDS_UPLOAD hint=msg::GRIDS_HINT value=String::new() rows=10 error/>
+                <Submit label=msg::SAVE pending/>
+            </ActionForm>
+        </section>
+        <PlacesForm/>
+    }
+    .into_any()
+}
+
+/// The gazetteer: place names that locate reports by a typed address.
+#[component]
+fn PlacesForm() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<ImportPlaces>::new();
+    let error = action_error(action);
+    let pending = action.pending().into();
+    let count = Resource::new(move || action.version().get(), |_| places_count());
+    let done = move || action.value().get().and_then(|r| r.ok());
+    view! {
+        <section aria-labelledby="places-upload">
+            <h2 id="places-upload">{t(msg::PLACES_UPLOAD)}</h2>
+            <Transition fallback=|| ()>
+                {move || count.get().and_then(|r| r.ok()).map(|n| view! { <p>{t(msg::PLACES_COUNT)}": "{n}</p> })}
+            </Transition>
+            <div class="alert alert-success" role="status" hidden=move || done().is_none()>
+                {move || done().map(|n| format!("{}: {n}", msg::PLACES_IMPORTED.get(lang)))}
+            </div>
+            <ActionForm action attr:class="stack" attr:novalidate=true>
+                <FormAlert error/>
+                <TextArea name="places" label=msg::PLACES_UPLOAD hint=msg::PLACES_HINT value=String::new() rows=6 error/>
                 <Submit label=msg::SAVE pending/>
             </ActionForm>
         </section>

@@ -104,6 +104,16 @@ pub async fn check(
     };
     let point = match parse_point(&input.lat, &input.lon) {
         Ok(p) => Some(p),
+        // No coordinates: find the place in the typed address (the gazetteer).
+        Err(Problem::Required) if !input.address.trim().is_empty() => {
+            match crate::places::geocode(&svc.db, &input.address).await? {
+                Some(p) => Some(p),
+                None => {
+                    problems.add("address", Problem::AddressNotFound);
+                    None
+                }
+            }
+        }
         Err(p) => {
             problems.add("location", p);
             None

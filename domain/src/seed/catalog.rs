@@ -251,3 +251,20 @@ pub fn grids_geojson() -> String {
         .collect();
     serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string()
 }
+
+/// Named places of the demo city (approximate points, inside the demo grids), so reports
+/// can be located by a typed address.
+pub const PLACES: &str = "name,lat,lon
+民族大道,22.8172,108.3661
+新竹路,22.8190,108.3702
+朝阳广场,22.8331,108.3578
+朝阳路,22.8345,108.3560
+南湖公园,22.8125,108.3925
+古城路,22.8215,108.3597
+东葛路,22.8244,108.3853
+民生路,22.8453,108.3951
+人民东路,22.8401,108.3655
+福建园路,22.8052,108.3383
+青秀路,22.8101,108.3701
+北湖路,22.8480,108.3300
+";

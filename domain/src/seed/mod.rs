@@ -176,6 +176,7 @@ pub async fn seed_catalog(svc: &Services) -> Result<(), Error> {
         .await?;
     }
     grids::load(&svc.db, &catalog::grids_geojson()).await?;
+    crate::places::load(&svc.db, catalog::PLACES).await?;
     Ok(())
 }
 
