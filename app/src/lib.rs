@@ -47,16 +47,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Pages served as plain HTML plus a small script, without the wasm bundle: the report
-/// form, the path residents use most, so it is fast on cheap phones and slow networks.
-/// Links to them are `rel="external"` so the client-side router does a full page load.
-pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports/new"];
+/// Areas served as plain HTML plus a small script, without the wasm bundle: the public
+/// report pages and the report form, the paths residents use most, so they are fast on
+/// cheap phones and slow networks (their forms are plain forms that need no wasm). Links
+/// to them from hydrated pages are `rel="external"` so the client-side router does a full
+/// page load.
+pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports", "/track"];
+
+/// True for a path in [`PAGES_WITHOUT_WASM`].
+pub fn is_plain_page(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    PAGES_WITHOUT_WASM.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
 
 fn served_without_wasm() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .is_some_and(|p| PAGES_WITHOUT_WASM.contains(&p.uri.path()))
+        use_context::<http::request::Parts>().is_some_and(|p| is_plain_page(p.uri.path()))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -210,6 +222,23 @@ pub fn App() -> impl IntoView {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
+    #[test]
+    fn report_areas_are_plain_pages() {
+        for p in [
+            "/reports",
+            "/reports/new",
+            "/reports/12",
+            "/reports/map?category=noise",
+            "/track",
+            "/track/ABCD",
+        ] {
+            assert!(super::is_plain_page(p), "{p}");
+        }
+        for p in ["/", "/me/reports", "/reportsx", "/me", "/admin/categories"] {
+            assert!(!super::is_plain_page(p), "{p}");
+        }
+    }
+
     #[test]
     fn tile_hosts_are_allowed_as_image_sources() {
         assert_eq!(

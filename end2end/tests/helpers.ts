@@ -9,6 +9,12 @@ export async function open(page: Page, path: string) {
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 }
 
+/** Opens one of the pages served as plain HTML without wasm (the report area). */
+export async function openPlain(page: Page, path: string) {
+  await page.goto(path, { waitUntil: "load" });
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
+}
+
 /** An email address unique to this test and project. */
 export function uniqueEmail(info: TestInfo, tag: string) {
   return `${tag}-${info.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.cn`;

@@ -45,7 +45,7 @@ fn Header() -> impl IntoView {
             </div>
             <nav aria-label=t(msg::NAV_LABEL) class="main-nav">
                 <ul>
-                    <li><A href="/reports">{t(msg::NAV_REPORTS)}</A></li>
+                    <li><A href="/reports" attr:rel="external">{t(msg::NAV_REPORTS)}</A></li>
                     <li><A href="/deliberation">{t(msg::NAV_DELIBERATION)}</A></li>
                     <li><A href="/ask">{t(msg::NAV_ASK)}</A></li>
                     <li><A href="/results">{t(msg::NAV_RESULTS)}</A></li>

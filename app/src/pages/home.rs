@@ -23,7 +23,7 @@ pub fn HomePage() -> impl IntoView {
         <ul class="cards">
             {cards.into_iter().map(|(href, title, text)| view! {
                 <li class="card">
-                    <h2><A href=href>{t(title)}</A></h2>
+                    <h2><A href=href attr:rel=crate::is_plain_page(href).then_some("external")>{t(title)}</A></h2>
                     <p>{t(text)}</p>
                 </li>
             }).collect_view()}

@@ -10,11 +10,13 @@ mod home;
 mod login;
 mod not_found;
 mod notifications;
+#[cfg(feature = "ssr")]
 pub(crate) mod report;
 mod report_new;
 mod reports;
 mod reset;
 mod signup;
+#[cfg(feature = "ssr")]
 mod track;
 
 pub use account::AccountPage;
@@ -27,12 +29,20 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
+#[cfg(feature = "ssr")]
 pub use report::ReportPage;
 pub use report_new::NewReportPage;
 pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
 pub use signup::SignUpPage;
+#[cfg(feature = "ssr")]
 pub use track::{TrackFormPage, TrackPage};
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ReportPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as TrackPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as TrackFormPage;
 
 use leptos::prelude::*;
 
@@ -50,4 +60,20 @@ pub fn LoadError(error: AppError) -> impl IntoView {
             {signin.then(|| view! { <p><a href="/login">{t(msg::LOG_IN)}</a></p> })}
         </div>
     }
+}
+
+/// In the browser build, a page that is always served as plain HTML (see
+/// `PAGES_WITHOUT_WASM`): its view code stays out of the wasm bundle, and should the
+/// client-side router ever reach it, the browser loads it in full.
+#[cfg(not(feature = "ssr"))]
+#[component]
+pub fn FullPageLoad() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    view! { <p><a href=move || location.pathname.get() rel="external">{t(msg::LOADING)}</a></p> }
 }

@@ -43,7 +43,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 <li class="notification" class:unread=n.read_at.is_none()>
                                     {n.read_at.is_none().then(|| view! { <span class="badge badge-unread">{t(msg::UNREAD)}</span>" " })}
                                     {n.report_id.map(|id| view! {
-                                        <A href=format!("/reports/{id}")>{t(msg::NOTIF_UPDATE)}" #"{id}</A>
+                                        <A href=format!("/reports/{id}") attr:rel="external">{t(msg::NOTIF_UPDATE)}" #"{id}</A>
                                     })}
                                     {status.map(|s| view! { " · "<strong>{status_name(s).get(lang)}</strong> })}
                                     {n.note.clone().filter(|n| !n.is_empty()).map(|note| view! { <p class="timeline-note">{note}</p> })}

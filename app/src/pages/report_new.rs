@@ -7,29 +7,23 @@
 //! kept on the device. A rejected form comes back filled in, with each problem at its field
 //! and the photos already accepted kept.
 
-use leptos::prelude::*;
-
-use crate::i18n::{msg, t};
 #[cfg(feature = "ssr")]
 use {
     crate::api::reports::{report_form, ReportFormData, ReportFormValues},
     crate::components::form::{ErrorSignal, Field},
     crate::error::{problem_text, AppError},
+    crate::i18n::{msg, t},
     crate::i18n::{use_lang, Lang, Msg},
     crate::pages::LoadError,
     gongzhi_domain::model::catalog::{Attribute, AttributeType, Category},
     gongzhi_domain::model::report::{ADDRESS_MAX, DESCRIPTION_MAX, PHOTOS_MAX},
+    leptos::prelude::*,
     leptos_meta::Title,
     leptos_router::hooks::use_query_map,
 };
 
-/// In the browser build the page is only a link: it is always served as plain HTML (see
-/// `PAGES_WITHOUT_WASM`), so its view code stays out of the wasm bundle.
 #[cfg(not(feature = "ssr"))]
-#[component]
-pub fn NewReportPage() -> impl IntoView {
-    view! { <p><a href="/reports/new" rel="external">{t(msg::REPORT_NEW)}</a></p> }
-}
+pub use crate::pages::FullPageLoad as NewReportPage;
 
 #[cfg(feature = "ssr")]
 #[component]

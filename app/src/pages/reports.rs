@@ -53,8 +53,12 @@ pub fn ReportsPage() -> impl IntoView {
     view! { <ReportList mine=false/> }
 }
 
+#[cfg(not(feature = "ssr"))]
+pub use crate::pages::FullPageLoad as ReportsMapPage;
+
 /// The map view: the same filters, the reports as pins (drawn by `/js/gongzhi.js` from
 /// `/reports.geojson`); the list stays one link away for readers without a map.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn ReportsMapPage() -> impl IntoView {
     let query = use_query_map();
@@ -256,7 +260,7 @@ fn ReportItem(report: ReportSummary, catalog: Catalog) -> impl IntoView {
         <li class="report-item" data-report-id=report.id.to_string()>
             <Thumb photo=report.thumb.clone()/>
             <div class="report-item-body">
-                <h2 class="report-item-title"><A href=href>{category}" #"{report.id}</A></h2>
+                <h2 class="report-item-title"><A href=href attr:rel="external">{category}" #"{report.id}</A></h2>
                 <p class="report-meta">
                     <StatusBadge status=report.status/>
                     " "<span class="muted">{report.address.clone()}</span>
