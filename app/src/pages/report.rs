@@ -52,35 +52,9 @@ pub fn ReportPage() -> impl IntoView {
     .into_any()
 }
 
-/// A report's page body for a known id (used by the tracking page).
+/// A report's page body (also shown by the tracking page).
 #[component]
-pub fn ReportById(id: i64) -> impl IntoView {
-    let support = ServerAction::<SupportReport>::new();
-    let follow = ServerAction::<FollowReport>::new();
-    let update = ServerAction::<AddReportUpdate>::new();
-    let data = Resource::new(
-        move || {
-            (
-                support.version().get(),
-                follow.version().get(),
-                update.version().get(),
-            )
-        },
-        move |_| get_report(id),
-    );
-    view! {
-        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <LoadError error=e/> }.into_any(),
-                Ok(view) => view! { <ReportBody view is_new=false support follow update/> }.into_any(),
-            })}
-        </Transition>
-    }
-    .into_any()
-}
-
-#[component]
-fn ReportBody(
+pub(crate) fn ReportBody(
     view: ReportView,
     is_new: bool,
     support: ServerAction<SupportReport>,

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::reports::track_report;
+use crate::api::reports::{get_report, track_report, AddReportUpdate, FollowReport, SupportReport};
 use crate::i18n::{msg, t};
-use crate::pages::report::ReportById;
+use crate::pages::report::ReportBody;
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -15,13 +15,30 @@ pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let is_new = move || query.read().get("new").is_some();
-    let found = Resource::new(code, |c| async move {
-        if c.trim().is_empty() {
-            None
-        } else {
-            Some(track_report(c).await)
-        }
-    });
+    let support = ServerAction::<SupportReport>::new();
+    let follow = ServerAction::<FollowReport>::new();
+    let update = ServerAction::<AddReportUpdate>::new();
+    // One resource for the code and the report: a resource created inside another's
+    // Suspense made the server-side render hang now and then.
+    let found = Resource::new(
+        move || {
+            (
+                code(),
+                support.version().get(),
+                follow.version().get(),
+                update.version().get(),
+            )
+        },
+        |(c, ..)| async move {
+            if c.trim().is_empty() {
+                return None;
+            }
+            Some(match track_report(c).await {
+                Ok(id) => get_report(id).await,
+                Err(e) => Err(e),
+            })
+        },
+    );
     view! {
         <Title text=t(msg::TRACK_TITLE)/>
         <h1>{t(msg::TRACK_TITLE)}</h1>
@@ -43,7 +60,7 @@ pub fn TrackPage() -> impl IntoView {
             {move || found.get().map(|r| match r {
                 None => ().into_any(),
                 Some(Err(_)) => view! { <p class="alert alert-error" role="alert">{t(msg::TRACK_NOT_FOUND)}</p> }.into_any(),
-                Some(Ok(id)) => view! { <ReportById id/> }.into_any(),
+                Some(Ok(view)) => view! { <ReportBody view is_new=false support follow update/> }.into_any(),
             })}
         </Transition>
     }

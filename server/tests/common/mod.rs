@@ -60,6 +60,8 @@ fn with_db_name(url: &str, name: &str) -> String {
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        // A request the server never answers fails the test instead of hanging the run.
+        .timeout(std::time::Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
@@ -336,6 +338,17 @@ pub async fn fresh_database(
     }
 }
 
+/// Runs a test body with a time limit, so a hang fails with a message instead of
+/// blocking the whole run.
+pub async fn bounded<F: std::future::Future<Output = ()>>(body: F) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), body)
+        .await
+        .is_err()
+    {
+        panic!("the test did not finish within 120 s");
+    }
+}
+
 /// Declares each test function once and runs it on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -345,13 +358,13 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
                     let app = $crate::common::TestApp::start($crate::common::Backend::Sqlite).await;
-                    super::$name(&app).await;
+                    $crate::common::bounded(super::$name(&app)).await;
                     app.stop().await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let app = $crate::common::TestApp::start($crate::common::Backend::Postgres).await;
-                    super::$name(&app).await;
+                    $crate::common::bounded(super::$name(&app)).await;
                     app.stop().await;
                 }
             }
