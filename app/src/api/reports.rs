@@ -335,11 +335,7 @@ pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppErr
         async move {
             let st = state()?;
             let me = current_user().await?;
-            let draft = draft.filter(|t| {
-                (32..=64).contains(&t.len())
-                    && t.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            });
+            let draft = draft.filter(|t| gongzhi_domain::reports::valid_token(t));
             let (token, flash, photos) = match draft {
                 Some(t) => {
                     let flash = gongzhi_domain::flash::load(&st.svc.db, &t)

@@ -10,7 +10,7 @@ mod submit;
 pub use engage::{add_update, follow, support, unfollow, unsupport, viewer, Update};
 pub use photos::{pending_photos, photo_blob, upload_photo, PhotoSize};
 pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};
-pub use submit::{check, parse_point, submit, Checked, NewReport, Reporter};
+pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};
 
 /// The city's choices about reporting, from config.
 #[derive(Clone, Debug)]

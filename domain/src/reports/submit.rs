@@ -43,7 +43,7 @@ pub struct Reporter<'a> {
 }
 
 /// True for the tokens the form hands out: 43 URL-safe characters.
-fn valid_token(t: &str) -> bool {
+pub fn valid_token(t: &str) -> bool {
     (32..=64).contains(&t.len())
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')

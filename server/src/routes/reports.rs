@@ -133,11 +133,7 @@ pub async fn submit_form(
     let max_mb = state.svc.reports.max_photo_bytes / (1024 * 1024);
     let posted = read_form(multipart, max_mb).await;
     let token = posted.token.clone();
-    if !(32..=64).contains(&token.len())
-        || !token
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !reports::valid_token(&token) {
         return (
             StatusCode::BAD_REQUEST,
             "submit_token: the form has expired; open it again / 表单已过期，请重新打开",
@@ -252,7 +248,7 @@ pub async fn upload_photo(State(state): State<AppState>, mut multipart: Multipar
             Err(_) => return too_big(),
         }
     }
-    if token.len() < 32 {
+    if !reports::valid_token(&token) {
         return json_error(AppError::Invalid(vec![FieldError::new(
             "submit_token",
             Problem::ExpiredLink,
