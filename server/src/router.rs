@@ -7,7 +7,8 @@ use axum::Router;
 use gongzhi_app::state::AppState;
 use gongzhi_app::{shell, App};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::routes;
@@ -34,9 +35,19 @@ pub fn leptos_options() -> LeptosOptions {
     options
 }
 
+/// The app's routes, listed once per process. Listing runs the app with resource loading
+/// suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`): a resource
+/// first polled while that flag is up never resolves, so a second listing while another
+/// router already serves (tests start many servers in one process) could hang a page
+/// forever. Listing once, before any router exists, keeps that window closed.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(config: &Config, state: AppState) -> Router {
     let options = leptos_options();
-    let routes = generate_route_list(App);
+    let routes = routes();
 
     let leptos_state = state.clone();
     let fallback_state = state.clone();
