@@ -211,6 +211,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/categories/new") view=AdminCategoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories/:id") view=AdminCategoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/grids") view=AdminGridsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/api-keys") view=AdminApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> } ssr=SsrMode::Async/>
                     <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>

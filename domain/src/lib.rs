@@ -12,7 +12,11 @@ pub mod validate;
 #[cfg(feature = "server")]
 pub mod accounts;
 #[cfg(feature = "server")]
+pub mod apikeys;
+#[cfg(feature = "server")]
 pub mod blobs;
+#[cfg(feature = "server")]
+pub mod cases;
 #[cfg(feature = "server")]
 pub mod categories;
 #[cfg(feature = "server")]
@@ -24,9 +28,13 @@ pub mod flash;
 #[cfg(feature = "server")]
 pub mod grids;
 #[cfg(feature = "server")]
+pub mod jobs;
+#[cfg(feature = "server")]
 pub mod mail;
 #[cfg(feature = "server")]
 pub mod notifications;
+#[cfg(feature = "server")]
+pub mod open311;
 #[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
@@ -57,4 +65,8 @@ pub struct Services {
     pub blobs: blobs::SharedBlobStore,
     /// The city's choices about reporting.
     pub reports: reports::ReportSettings,
+    /// How the job queue retries, and the bell that wakes this instance's runner.
+    pub jobs: jobs::JobSettings,
+    /// Where reports are passed on.
+    pub cases: cases::CaseSystem,
 }

@@ -1,13 +1,16 @@
 //! Outgoing mail. Every message is written to the `outbox` table first; with SMTP
-//! configured it is then sent (and its body dropped from the outbox, since it may hold a
-//! one-time link), otherwise it stays there for the admin to read and is written to the
-//! log. Mail is never silently dropped.
+//! configured the job queue then sends it (and its body is dropped from the outbox, since
+//! it may hold a one-time link), otherwise it stays there for the admin to read and is
+//! written to the log. Mail is never silently dropped.
 
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::db::Db;
+use chrono::{DateTime, Utc};
+
 use crate::error::Error;
+use crate::jobs::{JobSettings, Task};
 use crate::model::OutboxMessage;
 use crate::time::now;
 use crate::with_db;
@@ -47,57 +50,98 @@ impl Mailer {
         })
     }
 
-    /// Queues a message in the outbox, then sends it when SMTP is configured.
-    pub async fn send(&self, db: &Db, to: &str, subject: &str, body: &str) -> Result<(), Error> {
-        let id: i64 = with_db!(db, p => {
-            sqlx::query_scalar(
+    /// Writes a message to the outbox. With SMTP configured, a job to send it is queued in
+    /// the same transaction, and the job runner sends it (retrying while the SMTP server is
+    /// down); otherwise it stays in the outbox and the log.
+    pub async fn send(
+        &self,
+        db: &Db,
+        jobs: &JobSettings,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), Error> {
+        let smtp = matches!(self, Mailer::Smtp { .. });
+        let id: i64 = with_db!(db, p => async {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO outbox (to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(to)
             .bind(subject)
             .bind(body)
             .bind(now())
-            .fetch_one(p)
-            .await
-        })?;
-        match self {
-            Mailer::OutboxOnly => {
-                tracing::info!(
-                    outbox_id = id,
-                    to,
-                    subject,
-                    "mail kept in the outbox (no SMTP configured):\n{body}"
-                );
+            .fetch_one(&mut *tx)
+            .await?;
+            if smtp {
+                crate::enqueue_in!(&mut *tx, jobs, Task::SendMail { outbox_id: id })?;
             }
-            Mailer::Smtp { transport, from } => {
-                let result = match (to.parse::<Mailbox>(), Message::builder().from(from.clone())) {
-                    (Ok(to_box), builder) => {
-                        match builder.to(to_box).subject(subject).body(body.to_string()) {
-                            Ok(msg) => transport
-                                .send(msg)
-                                .await
-                                .map(|_| ())
-                                .map_err(|e| e.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                    (Err(e), _) => Err(e.to_string()),
-                };
-                match result {
-                    Ok(()) => {
-                        with_db!(db, p => sqlx::query(
-                            "UPDATE outbox SET sent_at = $1, body_text = '(sent by SMTP; body not kept)' WHERE id = $2",
-                        ).bind(now()).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
-                    }
-                    Err(e) => {
-                        tracing::warn!(outbox_id = id, error = %e, "SMTP send failed; the message stays in the outbox");
-                        with_db!(db, p => sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2")
-                            .bind(&e).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
-                    }
-                }
-            }
+            tx.commit().await?;
+            Ok::<i64, sqlx::Error>(id)
+        }.await)?;
+        if smtp {
+            jobs.wake();
+        } else {
+            tracing::info!(
+                outbox_id = id,
+                to,
+                subject,
+                "mail kept in the outbox (no SMTP configured):\n{body}"
+            );
         }
         Ok(())
+    }
+
+    /// Sends one outbox message by SMTP (the `send_mail` job). A message already sent is
+    /// not sent again; a failure is recorded on the message and returned for a retry.
+    pub async fn deliver(&self, db: &Db, outbox_id: i64) -> Result<(), String> {
+        let Mailer::Smtp { transport, from } = self else {
+            return Ok(());
+        };
+        let row: Option<(String, String, String, Option<DateTime<Utc>>)> = with_db!(db, p => {
+            sqlx::query_as("SELECT to_address, subject, body_text, sent_at FROM outbox WHERE id = $1")
+                .bind(outbox_id)
+                .fetch_optional(p)
+                .await
+        })
+        .map_err(|e| e.to_string())?;
+        let Some((to, subject, body, sent_at)) = row else {
+            return Ok(());
+        };
+        if sent_at.is_some() {
+            return Ok(());
+        }
+        let result = match to.parse::<Mailbox>() {
+            Ok(to_box) => match Message::builder()
+                .from(from.clone())
+                .to(to_box)
+                .subject(subject)
+                .body(body)
+            {
+                Ok(msg) => transport
+                    .send(msg)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match result {
+            Ok(()) => {
+                with_db!(db, p => sqlx::query(
+                    "UPDATE outbox SET sent_at = $1, last_error = NULL, body_text = '(sent by SMTP; body not kept)' WHERE id = $2",
+                ).bind(now()).bind(outbox_id).execute(p).await.map(|r| r.rows_affected()))
+                .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(outbox_id, error = %e, "SMTP send failed; will retry");
+                let _ = with_db!(db, p => sqlx::query("UPDATE outbox SET last_error = $1 WHERE id = $2")
+                    .bind(&e).bind(outbox_id).execute(p).await.map(|r| r.rows_affected()));
+                Err(format!("SMTP: {e}"))
+            }
+        }
     }
 }
 

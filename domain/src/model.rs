@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod catalog;
+pub mod job;
 pub mod report;
 
 /// What a user may do. Officials belong to exactly one department.

@@ -80,6 +80,47 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_CASE_CONNECTOR", value_enum, default_value_t = CaseConnector::Builtin)]
     pub case_connector: CaseConnector,
 
+    /// The Open311 connector: the case system's GeoReport v2 base URL, e.g.
+    /// `https://cases.example.gov.cn/open311/v2`.
+    #[arg(long, env = "GONGZHI_OPEN311_URL", default_value = "")]
+    pub open311_url: String,
+
+    /// The Open311 connector's api_key.
+    #[arg(long, env = "GONGZHI_OPEN311_API_KEY", default_value = "")]
+    pub open311_api_key: String,
+
+    /// The Open311 connector's jurisdiction_id (sent when set).
+    #[arg(long, env = "GONGZHI_OPEN311_JURISDICTION", default_value = "")]
+    pub open311_jurisdiction: String,
+
+    /// Our category codes mapped to the case system's service codes: `ours=theirs,...`.
+    /// Codes not listed are sent as they are.
+    #[arg(long, env = "GONGZHI_OPEN311_SERVICE_MAP", default_value = "")]
+    pub open311_service_map: String,
+
+    /// Seconds to wait for the case system before trying again later.
+    #[arg(long, env = "GONGZHI_OPEN311_TIMEOUT_SECONDS", default_value_t = 15)]
+    pub open311_timeout_seconds: u64,
+
+    /// This instance's name in the reference sent with each report (`NAME:report id`), so
+    /// the case system can tell a retry from a new report.
+    #[arg(long, env = "GONGZHI_OPEN311_REF_PREFIX", default_value = "gongzhi")]
+    pub open311_ref_prefix: String,
+
+    /// Run the job runner in this instance (forwarding, mail). Several instances may run
+    /// it; they never take the same job.
+    #[arg(long, env = "GONGZHI_JOB_RUNNER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub job_runner: bool,
+
+    /// Tries before a failing job is dead-lettered for an admin.
+    #[arg(long, env = "GONGZHI_JOB_MAX_ATTEMPTS", default_value_t = 10)]
+    pub job_max_attempts: i64,
+
+    /// The wait after a job's first failure, in milliseconds; it doubles with each failure
+    /// (with jitter) up to an hour.
+    #[arg(long, env = "GONGZHI_JOB_BACKOFF_MS", default_value_t = 5000)]
+    pub job_backoff_ms: i64,
+
     /// Where photos are stored: a directory (default `data/blobs`), or an S3-compatible
     /// bucket as `s3://ACCESS_KEY:SECRET@host[:port]/bucket?region=..&path_style=true`.
     #[arg(long, env = "GONGZHI_BLOB_STORE", default_value = "data/blobs")]
@@ -133,6 +174,15 @@ impl Config {
             report_limit_per_ip: 30,
             report_limit_per_account: 20,
             case_connector: CaseConnector::Builtin,
+            open311_url: String::new(),
+            open311_api_key: String::new(),
+            open311_jurisdiction: String::new(),
+            open311_service_map: String::new(),
+            open311_timeout_seconds: 15,
+            open311_ref_prefix: "gongzhi".into(),
+            job_runner: true,
+            job_max_attempts: 10,
+            job_backoff_ms: 5000,
             blob_store: "data/blobs".into(),
             allow_anonymous: true,
             duplicate_radius_m: 50.0,
@@ -147,6 +197,36 @@ impl Config {
     /// True when served over https.
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The case system, as configured; a missing or bad setting is named.
+    pub fn case_system(&self) -> Result<gongzhi_domain::cases::CaseSystem, String> {
+        use gongzhi_domain::cases::{open311, CaseSystem};
+        match self.case_connector {
+            CaseConnector::Builtin => Ok(CaseSystem::Builtin),
+            CaseConnector::Open311 => {
+                if self.open311_url.trim().is_empty() {
+                    return Err("GONGZHI_CASE_CONNECTOR=open311 needs GONGZHI_OPEN311_URL".into());
+                }
+                if self.open311_api_key.trim().is_empty() {
+                    return Err(
+                        "GONGZHI_CASE_CONNECTOR=open311 needs GONGZHI_OPEN311_API_KEY".into(),
+                    );
+                }
+                let map = open311::parse_service_map(&self.open311_service_map)
+                    .map_err(|e| format!("GONGZHI_OPEN311_SERVICE_MAP: {e}"))?;
+                let mut target = open311::Target::new(
+                    &self.open311_url,
+                    self.open311_api_key.trim(),
+                    &self.open311_jurisdiction,
+                    map,
+                    std::time::Duration::from_secs(self.open311_timeout_seconds.clamp(1, 300)),
+                )
+                .map_err(|e| format!("GONGZHI_OPEN311_URL: {e}"))?;
+                target.ref_prefix = self.open311_ref_prefix.trim().to_string();
+                Ok(CaseSystem::Open311(target))
+            }
+        }
     }
 
     /// The public URL without a trailing slash.
@@ -176,6 +256,18 @@ impl std::fmt::Debug for Config {
             .field("report_limit_per_ip", &self.report_limit_per_ip)
             .field("report_limit_per_account", &self.report_limit_per_account)
             .field("case_connector", &self.case_connector)
+            .field("open311_url", &self.open311_url)
+            .field(
+                "open311_api_key",
+                &(!self.open311_api_key.is_empty()).then_some("<redacted>"),
+            )
+            .field("open311_jurisdiction", &self.open311_jurisdiction)
+            .field("open311_service_map", &self.open311_service_map)
+            .field("open311_timeout_seconds", &self.open311_timeout_seconds)
+            .field("open311_ref_prefix", &self.open311_ref_prefix)
+            .field("job_runner", &self.job_runner)
+            .field("job_max_attempts", &self.job_max_attempts)
+            .field("job_backoff_ms", &self.job_backoff_ms)
             .field("blob_store", &redact_blob_store(&self.blob_store))
             .field("allow_anonymous", &self.allow_anonymous)
             .field("duplicate_radius_m", &self.duplicate_radius_m)
@@ -206,10 +298,12 @@ mod tests {
         let mut c = Config::with_database("postgres://gz:hunter2@db/gongzhi");
         c.smtp_url = Some("smtps://u:mailpass@mail".into());
         c.blob_store = "s3://AKID:blobsecret@minio:9000/photos".into();
+        c.open311_api_key = "casekey".into();
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains("mailpass"), "{shown}");
         assert!(!shown.contains("blobsecret"), "{shown}");
+        assert!(!shown.contains("casekey"), "{shown}");
         assert!(shown.contains("<redacted>"));
     }
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod router;
 pub mod routes;
+pub mod runner;
 pub mod security;
 pub mod startup;
 
@@ -18,8 +19,9 @@ use tokio::net::TcpListener;
 pub use config::Config;
 pub use startup::{open_state, StartError};
 
-/// Serves Gongzhi on `listener` until `shutdown` completes, then finishes the requests in
-/// flight and closes the database.
+/// Serves Gongzhi on `listener` (and runs the job runner, unless configured off) until
+/// `shutdown` completes, then finishes the requests and the job in flight and closes the
+/// database.
 pub async fn serve(
     config: Config,
     listener: TcpListener,
@@ -28,14 +30,24 @@ pub async fn serve(
     let state = open_state(&config).await?;
     let app = router::build(&config, state.clone());
     let addr = listener.local_addr().map_err(StartError::Io)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let runner = config
+        .job_runner
+        .then(|| runner::spawn(state.svc.clone(), stop_rx));
     tracing::info!(%addr, database = state.svc.db.backend(), "serving");
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(StartError::Io)?;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    })
+    .await;
+    if let Some(r) = runner {
+        let _ = r.await;
+    }
+    served.map_err(StartError::Io)?;
     state.svc.db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -90,6 +90,26 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang", post(routes::lang::set_lang))
+        .with_state(state.clone());
+
+    // Open311: other software, authenticated by api_key (no cookies), so cross-site posts
+    // are allowed here.
+    let open311 = Router::new()
+        .route("/open311/v2/openapi.json", get(routes::open311::openapi))
+        .route(
+            "/open311/v2/{file}",
+            get(routes::open311::get_top).post(routes::open311::post_top),
+        )
+        .route(
+            "/open311/v2/services/{file}",
+            get(routes::open311::get_service),
+        )
+        .route(
+            "/open311/v2/requests/{file}",
+            get(routes::open311::get_request),
+        )
+        .route("/open311/v2/tokens/{file}", get(routes::open311::get_token))
+        .layer(DefaultBodyLimit::max(64 * 1024))
         .with_state(state);
 
     let origin = public_origin(&config.public_url);
@@ -98,6 +118,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
             origin,
             security::refuse_cross_site,
         ))
+        .merge(open311)
         .layer(axum::middleware::from_fn_with_state(
             config.is_https(),
             security::security_headers,

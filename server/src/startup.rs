@@ -77,6 +77,23 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         default_grid: config.default_grid.clone().filter(|g| !g.trim().is_empty()),
         utc_offset_minutes: config.utc_offset_minutes,
     };
+    if !(1..=100).contains(&config.job_max_attempts) {
+        return Err(StartError::Config(
+            "GONGZHI_JOB_MAX_ATTEMPTS must be between 1 and 100".into(),
+        ));
+    }
+    if !(1..=3_600_000).contains(&config.job_backoff_ms) {
+        return Err(StartError::Config(
+            "GONGZHI_JOB_BACKOFF_MS must be between 1 and 3600000".into(),
+        ));
+    }
+    let jobs = gongzhi_domain::jobs::JobSettings {
+        max_attempts: config.job_max_attempts,
+        backoff_base: Duration::milliseconds(config.job_backoff_ms),
+        ..Default::default()
+    };
+    let cases = config.case_system().map_err(StartError::Config)?;
+    tracing::info!(connector = cases.name(), "reports go to this case system");
     let svc = Services {
         db,
         mailer,
@@ -85,6 +102,8 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         session_ttl: Duration::days(config.session_days),
         blobs,
         reports,
+        jobs,
+        cases,
     };
     if config.seed_demo && seed::is_empty(&svc).await.map_err(StartError::Seed)? {
         tracing::info!("empty database: loading the demo city");

@@ -42,6 +42,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                 };
                 let what = match (e.kind.as_str(), e.status) {
                     ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
+                    ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
                     (_, Some(s)) => status_name(s).get(lang).to_string(),
                     _ => msg::NOTE.get(lang).to_string(),
                 };

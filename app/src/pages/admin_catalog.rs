@@ -14,14 +14,17 @@ use crate::error::problem_text;
 use crate::i18n::{msg, t, use_lang, Msg};
 use crate::pages::LoadError;
 
+/// The administration's sections.
 #[component]
-fn AdminTabs() -> impl IntoView {
+pub(crate) fn AdminTabs() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=t(msg::NAV_ADMIN)>
             <A href="/admin/users">{t(msg::ADMIN_USERS_TITLE)}</A>
             <A href="/admin/categories">{t(msg::ADMIN_CATEGORIES_TITLE)}</A>
             <A href="/admin/grids">{t(msg::ADMIN_GRIDS_TITLE)}</A>
             <A href="/admin/outbox">{t(msg::ADMIN_OUTBOX_TITLE)}</A>
+            <A href="/admin/jobs">{t(msg::ADMIN_JOBS_TITLE)}</A>
+            <A href="/admin/api-keys">{t(msg::ADMIN_KEYS_TITLE)}</A>
         </nav>
     }
     .into_any()

@@ -2,6 +2,7 @@
 
 mod account;
 mod activate;
+mod admin_cases;
 mod admin_catalog;
 mod admin_outbox;
 mod admin_users;
@@ -21,6 +22,7 @@ mod track;
 
 pub use account::AccountPage;
 pub use activate::ActivatePage;
+pub use admin_cases::{AdminApiKeysPage, AdminJobsPage};
 pub use admin_catalog::{AdminCategoriesPage, AdminCategoryEditPage, AdminGridsPage};
 pub use admin_outbox::AdminOutboxPage;
 pub use admin_users::AdminUsersPage;

@@ -2,7 +2,7 @@
 //! "me too", follow, and (for its department) the update form.
 
 use gongzhi_domain::model::catalog::answer_text;
-use gongzhi_domain::model::report::ReportStatus;
+use gongzhi_domain::model::report::{Forwarding, ReportStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -126,6 +126,17 @@ pub(crate) fn ReportBody(
                 {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
                 <dt>{t(msg::REPORTER)}</dt><dd>{reporter}</dd>
                 <dt>{t(msg::REPORTED_AT)}</dt><dd>{local_datetime(r.created_at)}</dd>
+                <dt>{t(msg::CASE_SYSTEM)}</dt>
+                <dd class="forwarding">{match r.forwarding.clone() {
+                    Forwarding::Sent { at } => view! {
+                        {t(msg::FORWARD_SENT)}{at.map(|a| format!(" {}", local_datetime(a)))}
+                    }.into_any(),
+                    Forwarding::Waiting { error: None } => view! { {t(msg::FORWARD_WAITING)} }.into_any(),
+                    Forwarding::Waiting { error: Some(e) } => view! {
+                        <strong>{t(msg::FORWARD_WAITING)}</strong>" "
+                        <span>{t(msg::FORWARD_FAILED)}{e}</span>
+                    }.into_any(),
+                }}</dd>
                 {if r.status.is_open() {
                     view! { <dt>{t(msg::DUE_AT)}</dt><dd>{local_datetime(r.due_at)}</dd> }.into_any()
                 } else {

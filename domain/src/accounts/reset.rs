@@ -112,6 +112,7 @@ pub async fn request_reset(svc: &Services, email: &str, ip: &str) -> Result<(), 
     svc.mailer
         .send(
             &svc.db,
+            &svc.jobs,
             &email,
             "重设共治密码 / Reset your Gongzhi password",
             &body,

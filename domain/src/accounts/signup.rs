@@ -87,7 +87,13 @@ pub async fn sign_up(svc: &Services, input: SignUp, ip: &str) -> Result<(), Erro
                     url = svc.public_url
                 );
                 svc.mailer
-                    .send(&svc.db, &email, "共治账号 / Your Gongzhi account", &body)
+                    .send(
+                        &svc.db,
+                        &svc.jobs,
+                        &email,
+                        "共治账号 / Your Gongzhi account",
+                        &body,
+                    )
                     .await
             }
         }
@@ -121,6 +127,7 @@ pub(crate) async fn send_activation(
     svc.mailer
         .send(
             &svc.db,
+            &svc.jobs,
             email,
             "激活共治账号 / Activate your Gongzhi account",
             &body,

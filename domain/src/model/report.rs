@@ -152,6 +152,20 @@ pub struct ReportDetail {
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where the report stands with the case system.
+    pub forwarding: Forwarding,
+}
+
+/// Whether the case system has the report yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Forwarding {
+    /// Not yet accepted; `error` says why the last try failed (it is tried again).
+    Waiting {
+        error: Option<String>,
+    },
+    Sent {
+        at: Option<DateTime<Utc>>,
+    },
 }
 
 /// What the viewer has done with a report.

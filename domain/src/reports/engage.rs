@@ -162,6 +162,36 @@ pub async fn add_update(
     if !allowed {
         return Err(Error::Forbidden);
     }
+    let by = UpdateBy {
+        role: me.role.as_str(),
+        department_id: me.department_id,
+        actor_id: Some(me.id),
+        external_id: None,
+    };
+    record_update(svc, report_id, &by, update)
+        .await
+        .map(|(id, _)| id)
+}
+
+/// Who a timeline entry comes from.
+#[derive(Clone, Debug)]
+pub struct UpdateBy<'a> {
+    /// `official`, `admin`, or `system` (the case system, through the bridge).
+    pub role: &'a str,
+    pub department_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    /// The case system's id for this update: the same update arriving twice is one entry.
+    pub external_id: Option<&'a str>,
+}
+
+/// Adds a checked timeline entry and notifies followers of a public one. Returns the
+/// entry's id and whether it is new (false: an update with the same external id exists).
+pub async fn record_update(
+    svc: &Services,
+    report_id: i64,
+    by: &UpdateBy<'_>,
+    update: Update,
+) -> Result<(i64, bool), Error> {
     let note = update.note.trim();
     if update.status.is_none() && note.is_empty() {
         return Err(Error::field("note", Problem::Required));
@@ -177,21 +207,39 @@ pub async fn add_update(
     };
     let status = update.status.map(|s| s.as_str());
     let closed = update.status.map(|s| !s.is_open());
-    let event_id: i64 = with_db!(&svc.db, p => {
+    // Nobody is left out of the notifications when the case system speaks.
+    let actor = by.actor_id.unwrap_or(0);
+    if let Some(ext) = by.external_id {
+        let seen: Option<i64> = with_db!(&svc.db, p => {
+            sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
+                .bind(report_id)
+                .bind(ext)
+                .fetch_optional(p)
+                .await
+        })?;
+        if let Some(id) = seen {
+            return Ok((id, false));
+        }
+    }
+    // The transaction starts with a write: on SQLite a transaction that reads first and
+    // writes later fails at once (SQLITE_BUSY) when another writer committed in between.
+    // A race on the same external update is settled by the unique index below.
+    let result: Result<(i64, bool), sqlx::Error> = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
         let event_id: i64 = sqlx::query_scalar(
-            "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_department_id, actor_id, note, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_department_id, actor_id, note, at, external_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(report_id)
         .bind(kind)
         .bind(status)
         .bind(update.public)
-        .bind(me.role.as_str())
-        .bind(me.department_id)
-        .bind(me.id)
+        .bind(by.role)
+        .bind(by.department_id)
+        .bind(by.actor_id)
         .bind(note)
         .bind(t)
+        .bind(by.external_id)
         .fetch_one(&mut *tx)
         .await?;
         if let (Some(status), Some(closed)) = (status, closed) {
@@ -205,23 +253,44 @@ pub async fn add_update(
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
+        } else if update.public {
+            sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
+                .bind(t)
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
         }
         if update.public {
             sqlx::query(crate::notifications::NOTIFY_FOLLOWERS_SQL)
                 .bind(report_id)
                 .bind(event_id)
-                .bind(me.id)
+                .bind(actor)
                 .bind(t)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(event_id)
-    })?;
-    if update.public {
-        email_followers(svc, report_id, me.id).await;
+        Ok((event_id, true))
+    }.await);
+    let (event_id, new) = match result {
+        Ok(r) => r,
+        // The same external update arriving twice at the same moment: the other one won.
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            let id: Option<i64> = with_db!(&svc.db, p => {
+                sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
+                    .bind(report_id)
+                    .bind(by.external_id)
+                    .fetch_optional(p)
+                    .await
+            })?;
+            (id.ok_or_else(|| Error::Internal(e.to_string()))?, false)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if new && update.public {
+        email_followers(svc, report_id, actor).await;
     }
-    Ok(event_id)
+    Ok((event_id, new))
 }
 
 /// Emails the followers who opted in, when mail really leaves the server. A failure is
@@ -252,6 +321,7 @@ async fn email_followers(svc: &Services, report_id: i64, actor_id: i64) {
             .mailer
             .send(
                 &svc.db,
+                &svc.jobs,
                 &address,
                 &format!("共治 Gongzhi: #{report_id}"),
                 &body,

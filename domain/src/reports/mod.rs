@@ -7,7 +7,9 @@ mod photos;
 mod query;
 mod submit;
 
-pub use engage::{add_update, follow, support, unfollow, unsupport, viewer, Update};
+pub use engage::{
+    add_update, follow, record_update, support, unfollow, unsupport, viewer, Update, UpdateBy,
+};
 pub use photos::{pending_photos, photo_blob, upload_photo, PhotoSize};
 pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};
 pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};

@@ -10,8 +10,8 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::geo::{distance_m, BBox, Point};
 use crate::model::report::{
-    Actor, Nearby, PhotoRef, ReportDetail, ReportFilter, ReportPage, ReportStatus, ReportSummary,
-    TimelineEntry,
+    Actor, Forwarding, Nearby, PhotoRef, ReportDetail, ReportFilter, ReportPage, ReportStatus,
+    ReportSummary, TimelineEntry,
 };
 use crate::model::Role;
 use crate::{with_db, Services};
@@ -343,6 +343,9 @@ struct DetailRow {
     closed_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    forward_state: String,
+    forward_error: String,
+    sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -362,7 +365,8 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         let row = sqlx::query_as(
             "SELECT r.id, r.category_id, r.status, r.description, r.address, r.lat, r.lon, r.grid_id, r.department_id, \
              r.attributes, r.hide_name, u.display_name AS reporter_name, r.support_count, r.due_at, r.closed_at, \
-             r.created_at, r.updated_at FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.id = $1",
+             r.created_at, r.updated_at, r.forward_state, r.forward_error, r.sent_at \
+             FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.id = $1",
         )
         .bind(id)
         .fetch_optional(p)
@@ -427,6 +431,13 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         closed_at: r.closed_at,
         created_at: r.created_at,
         updated_at: r.updated_at,
+        forwarding: if r.forward_state == "sent" {
+            Forwarding::Sent { at: r.sent_at }
+        } else {
+            Forwarding::Waiting {
+                error: (!r.forward_error.is_empty()).then_some(r.forward_error),
+            }
+        },
     }))
 }
 

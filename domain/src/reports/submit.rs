@@ -1,5 +1,6 @@
 //! Filing a report: checks, grid assignment, and one transaction for the report, its first
-//! timeline entry, its photos and the reporter's follow.
+//! timeline entry, its photos, the reporter's follow and the job that passes it to the
+//! case system.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +41,9 @@ pub struct Reporter<'a> {
     pub user: Option<&'a Me>,
     /// The client's address, for rate limits.
     pub ip: &'a str,
+    /// Posted through the Open311 API with this key (an admin issued it, so anonymous
+    /// posting and per-address limits do not apply; revoking the key stops it).
+    pub api_key: Option<i64>,
 }
 
 /// True for the tokens the form hands out: 43 URL-safe characters.
@@ -81,7 +85,7 @@ pub async fn check(
     input: &NewReport,
 ) -> Result<Checked, Error> {
     let settings = &svc.reports;
-    if who.user.is_none() && !settings.allow_anonymous {
+    if who.user.is_none() && who.api_key.is_none() && !settings.allow_anonymous {
         return Err(Error::Unauthenticated);
     }
     if !valid_token(&input.submit_token) {
@@ -215,9 +219,7 @@ pub async fn submit(
     if let Some(id) = existing(svc, &token_hash).await? {
         return Ok(Submitted {
             id,
-            tracking_code: who
-                .user
-                .is_none()
+            tracking_code: (who.user.is_none() && who.api_key.is_none())
                 .then(|| tracking_code(&input.submit_token)),
         });
     }
@@ -235,14 +237,16 @@ pub async fn submit(
 
     // Rate limits count only well-formed reports, so a resident fixing a mistake is not punished.
     let limits = &svc.limits;
-    ratelimit::check(
-        &svc.db,
-        Scope::ReportIp,
-        who.ip,
-        limits.report_per_ip,
-        limits.report_window,
-    )
-    .await?;
+    if who.api_key.is_none() {
+        ratelimit::check(
+            &svc.db,
+            Scope::ReportIp,
+            who.ip,
+            limits.report_per_ip,
+            limits.report_window,
+        )
+        .await?;
+    }
     if let Some(u) = who.user {
         let key = u.id.to_string();
         ratelimit::check(
@@ -259,10 +263,9 @@ pub async fn submit(
     let due = t + chrono::Duration::hours(category.time_limit_hours);
     let answers_json =
         serde_json::to_string(&answers).map_err(|e| Error::Internal(e.to_string()))?;
-    let code = who
-        .user
-        .is_none()
-        .then(|| tracking_code(&input.submit_token));
+    // Anonymous residents follow their report with a code; API clients by its id.
+    let code =
+        (who.user.is_none() && who.api_key.is_none()).then(|| tracking_code(&input.submit_token));
     let track = code.as_deref().map(tracking_hash);
     let reporter_id = who.user.map(|u| u.id);
     let grid_id = grid.as_ref().map(|g| g.id);
@@ -272,8 +275,8 @@ pub async fn submit(
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
-             reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+             reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) \
+             VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
         )
         .bind(category.id)
         .bind(grid_id)
@@ -289,6 +292,7 @@ pub async fn submit(
         .bind(&token_hash)
         .bind(due)
         .bind(t)
+        .bind(who.api_key)
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -312,6 +316,8 @@ pub async fn submit(
             .execute(&mut *tx)
             .await?;
         }
+        // Passed to the case system by the job runner, once this commits.
+        crate::enqueue_in!(&mut *tx, svc.jobs, crate::jobs::Task::ForwardReport { report_id: id })?;
         if let Some(user_id) = reporter_id {
             sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -331,7 +337,10 @@ pub async fn submit(
             .ok_or_else(|| Error::Internal(e.to_string()))?,
         Err(e) => return Err(e.into()),
     };
-    ratelimit::record(&svc.db, Scope::ReportIp, who.ip).await?;
+    svc.jobs.wake();
+    if who.api_key.is_none() {
+        ratelimit::record(&svc.db, Scope::ReportIp, who.ip).await?;
+    }
     if let Some(u) = who.user {
         ratelimit::record(&svc.db, Scope::ReportAccount, &u.id.to_string()).await?;
     }

@@ -1,7 +1,7 @@
 //! Synthetic reports for benchmarks (`gongzhi seed-load`): many plausible reports spread
 //! over the demo city's grids, categories and the past year, inserted in large batches.
-//! Never used for demo data; the values are generated here, so they are written as SQL
-//! literals (no user input reaches this SQL).
+//! They count as already passed to the case system. Never used for demo data; the values
+//! are generated here, so they are written as SQL literals (no user input reaches this SQL).
 
 use chrono::{Duration, SecondsFormat};
 use rand::{Rng, SeedableRng};
@@ -99,7 +99,7 @@ pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error>
                 PROBLEMS[rng.gen_range(0..PROBLEMS.len())]
             );
             reports.push(format!(
-                "({}, {grid}, {}, '{status}', '{description}', {}, {}, '{place}', '{{}}', NULL, FALSE, NULL, 'load-{token_base}-{k}', {}, '{due}', {closed}, '{ts}', '{ts}')",
+                "({}, {grid}, {}, '{status}', '{description}', {}, {}, '{place}', '{{}}', NULL, FALSE, NULL, 'load-{token_base}-{k}', {}, '{due}', {closed}, '{ts}', '{ts}', 'sent', '{ts}')",
                 c.id,
                 c.department_id,
                 p.lat,
@@ -109,7 +109,8 @@ pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error>
         }
         let sql = format!(
             "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
-             reporter_id, hide_name, tracking_hash, submit_token, support_count, due_at, closed_at, created_at, updated_at) VALUES {}",
+             reporter_id, hide_name, tracking_hash, submit_token, support_count, due_at, closed_at, created_at, updated_at, \
+             forward_state, sent_at) VALUES {}",
             reports.join(", ")
         );
         let events = "INSERT INTO report_events (report_id, kind, status, public, actor_role, note, at) \

@@ -341,7 +341,11 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
         };
         let done = crate::reports::submit(
             svc,
-            crate::reports::Reporter { user, ip: "seed" },
+            crate::reports::Reporter {
+                user,
+                ip: "seed",
+                api_key: None,
+            },
             crate::reports::NewReport {
                 category: category.to_string(),
                 lat: lat.to_string(),

@@ -2,4 +2,6 @@
 
 pub mod health;
 pub mod lang;
+pub mod open311;
+pub mod open311_spec;
 pub mod reports;

@@ -169,6 +169,7 @@ pub async fn submit_form(
     let who = Reporter {
         user: me.as_ref(),
         ip: &ip,
+        api_key: None,
     };
     if !photo_errors.is_empty() {
         // Check the rest of the form too, so every problem shows at once; file nothing.

@@ -269,6 +269,8 @@ impl TestApp {
             blobs: gongzhi_domain::blobs::from_config(&self.blobs.path().display().to_string())
                 .expect("blob store"),
             reports: Default::default(),
+            jobs: Default::default(),
+            cases: Default::default(),
         }
     }
 

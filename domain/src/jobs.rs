@@ -1,0 +1,434 @@
+//! The job queue: work that must follow a write (forward a report to the case system, send
+//! a mail) is written to the `jobs` table in the same transaction as the write, so it is
+//! never lost and never happens for a write that was rolled back.
+//!
+//! A runner claims due jobs under a lease with one atomic statement (`FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL; SQLite runs one writer at a time), so two runners never hold the
+//! same job. A runner that dies loses its claim when the lease ends and another runner
+//! picks the job up again, which is why every job must be idempotent. A failure is retried
+//! after an exponential backoff with jitter; after `max_attempts` tries the job is
+//! dead-lettered: kept with its last error for an admin, who can retry it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Db;
+use crate::error::Error;
+pub use crate::model::job::{JobCounts, JobRow, JobView};
+use crate::time::now;
+use crate::with_db;
+
+/// One piece of work. Serialized as the job's payload; `kind` is also its own column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Task {
+    /// Pass a report to the case system.
+    ForwardReport { report_id: i64 },
+    /// Send one message from the outbox by SMTP.
+    SendMail { outbox_id: i64 },
+}
+
+impl Task {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Task::ForwardReport { .. } => "forward_report",
+            Task::SendMail { .. } => "send_mail",
+        }
+    }
+
+    /// The key that makes enqueuing the same work twice one job.
+    pub fn dedupe_key(&self) -> String {
+        match self {
+            Task::ForwardReport { report_id } => format!("forward_report:{report_id}"),
+            Task::SendMail { outbox_id } => format!("send_mail:{outbox_id}"),
+        }
+    }
+}
+
+/// How the queue retries, from config.
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    /// Tries before a job is dead-lettered.
+    pub max_attempts: i64,
+    /// The wait after the first failure; each further failure doubles it.
+    pub backoff_base: Duration,
+    /// The longest wait between tries.
+    pub backoff_max: Duration,
+    /// How long a claim lasts; a job still running after it may be claimed again.
+    pub lease: Duration,
+    /// Wakes this instance's runner when a job is enqueued (other instances poll).
+    pub wake: Arc<tokio::sync::Notify>,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            max_attempts: 10,
+            backoff_base: Duration::seconds(5),
+            backoff_max: Duration::hours(1),
+            lease: Duration::minutes(5),
+            wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+}
+
+impl JobSettings {
+    /// Tells this instance's runner there is work.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// The insert that queues a job; bind kind, payload, dedupe key, max attempts, run at.
+/// A job with the same dedupe key is left as it is.
+pub const ENQUEUE_SQL: &str = "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5) ON CONFLICT (dedupe_key) DO NOTHING";
+
+/// Queues `task` inside an open transaction (`$conn` is `&mut *tx`), so the job exists
+/// exactly when the write that causes it commits. Evaluates to `Result<_, sqlx::Error>`.
+#[macro_export]
+macro_rules! enqueue_in {
+    ($conn:expr, $settings:expr, $task:expr) => {{
+        let task: &$crate::jobs::Task = &$task;
+        let payload = serde_json::to_string(task).unwrap_or_default();
+        sqlx::query($crate::jobs::ENQUEUE_SQL)
+            .bind(task.kind())
+            .bind(payload)
+            .bind(task.dedupe_key())
+            .bind($settings.max_attempts)
+            .bind($crate::time::now())
+            .execute($conn)
+            .await
+    }};
+}
+
+/// Queues `task` on its own (when there is no other write to share a transaction with).
+pub async fn enqueue(db: &Db, settings: &JobSettings, task: &Task) -> Result<(), Error> {
+    with_db!(db, p => enqueue_in!(p, settings, *task).map(|_| ()))?;
+    settings.wake();
+    Ok(())
+}
+
+/// A job a runner holds.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+impl Claimed {
+    pub fn task(&self) -> Result<Task, String> {
+        serde_json::from_str(&self.payload)
+            .map_err(|e| format!("unreadable job payload ({}): {e}", self.kind))
+    }
+}
+
+/// Claims up to `limit` due jobs for `worker`: queued jobs whose time has come, and
+/// running jobs whose lease has ended (their runner died). Each claim counts as a try.
+pub async fn claim(
+    db: &Db,
+    worker: &str,
+    limit: i64,
+    lease: Duration,
+) -> Result<Vec<Claimed>, Error> {
+    let t = now();
+    let until = t + lease;
+    // Dialect spot: row locking. SQLite runs one writing statement at a time, so the
+    // statement is atomic there without it.
+    let sql = |lock: &str| {
+        format!(
+            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3) \
+             ORDER BY run_at, id LIMIT $4{lock}) \
+             RETURNING id, kind, payload, attempts, max_attempts"
+        )
+    };
+    let mut jobs: Vec<Claimed> = match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as(&sql(""))
+                .bind(worker)
+                .bind(until)
+                .bind(t)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        }
+        Db::Postgres(p) => {
+            sqlx::query_as(&sql(" FOR UPDATE SKIP LOCKED"))
+                .bind(worker)
+                .bind(until)
+                .bind(t)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        }
+    };
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
+}
+
+/// Marks a claimed job done. False when the claim was lost (the lease ended and another
+/// runner took the job): that runner's outcome counts.
+pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool, Error> {
+    let t = now();
+    let n = with_db!(db, p => {
+        sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
+             WHERE id = $2 AND locked_by = $3 AND state = 'running'",
+        )
+        .bind(t)
+        .bind(id)
+        .bind(worker)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// What happened to a failed job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failed {
+    /// It will be tried again at this time.
+    Retry(DateTime<Utc>),
+    /// No tries left (or the failure cannot be fixed by trying again): dead-lettered.
+    Dead,
+    /// The claim had been lost; nothing changed.
+    Lost,
+}
+
+/// Records a failed try: the job waits out its backoff, or is dead-lettered when it has
+/// no tries left or `permanent` says trying again cannot help.
+pub async fn fail(
+    db: &Db,
+    settings: &JobSettings,
+    job: &Claimed,
+    worker: &str,
+    error: &str,
+    permanent: bool,
+) -> Result<Failed, Error> {
+    let t = now();
+    let error: String = error.chars().take(2000).collect();
+    let dead = permanent || job.attempts >= job.max_attempts;
+    let (state, run_at, finished, outcome) = if dead {
+        ("dead", t, Some(t), Failed::Dead)
+    } else {
+        let at = t + backoff(job.attempts, settings, &mut rand::thread_rng());
+        ("queued", at, None, Failed::Retry(at))
+    };
+    let n = with_db!(db, p => {
+        sqlx::query(
+            "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL, updated_at = $5 \
+             WHERE id = $6 AND locked_by = $7 AND state = 'running'",
+        )
+        .bind(state)
+        .bind(run_at)
+        .bind(finished)
+        .bind(&error)
+        .bind(t)
+        .bind(job.id)
+        .bind(worker)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(if n == 1 { outcome } else { Failed::Lost })
+}
+
+/// The wait after the `attempt`-th failed try: `base · 2^(attempt-1)`, at most `max`, with
+/// "equal jitter" (a random point in its upper half), so runners that failed together do
+/// not all come back at the same moment.
+pub fn backoff(attempt: i64, settings: &JobSettings, rng: &mut impl Rng) -> Duration {
+    let base = settings.backoff_base.num_milliseconds().max(1);
+    let max = settings.backoff_max.num_milliseconds().max(base);
+    let exp = (attempt.clamp(1, 40) - 1) as u32;
+    let full = base.saturating_mul(1_i64 << exp.min(40)).min(max);
+    let half = full / 2;
+    Duration::milliseconds(half + rng.gen_range(0..=full - half))
+}
+
+pub async fn counts(db: &Db) -> Result<JobCounts, Error> {
+    let rows: Vec<(String, i64, i64)> = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT state, count(*), sum(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) FROM jobs GROUP BY state",
+        )
+        .fetch_all(p)
+        .await
+    })?;
+    let mut c = JobCounts::default();
+    for (state, n, tried) in rows {
+        match state.as_str() {
+            "queued" => {
+                c.queued = n;
+                c.failing = tried;
+            }
+            "running" => c.running = n,
+            "dead" => c.dead = n,
+            "done" => c.done = n,
+            _ => {}
+        }
+    }
+    Ok(c)
+}
+
+/// Jobs in one view, oldest first (the ones that wait longest matter most).
+pub async fn list(db: &Db, view: JobView, limit: i64) -> Result<Vec<JobRow>, Error> {
+    let filter = match view {
+        JobView::Queued => "state = 'queued' AND attempts = 0",
+        JobView::Failing => "state = 'queued' AND attempts > 0",
+        JobView::Running => "state = 'running'",
+        JobView::Dead => "state = 'dead'",
+    };
+    let sql = format!(
+        "SELECT id, kind, payload, state, attempts, max_attempts, run_at, last_error, created_at, updated_at \
+         FROM jobs WHERE {filter} ORDER BY id LIMIT $1"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(&sql).bind(limit).fetch_all(p).await)?)
+}
+
+/// An admin's retry: a dead or waiting job runs again now with a fresh set of tries.
+/// False when the job is running or done (nothing to retry).
+pub async fn retry(db: &Db, settings: &JobSettings, id: i64) -> Result<bool, Error> {
+    let t = now();
+    let n = with_db!(db, p => {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, updated_at = $1 \
+             WHERE id = $2 AND state IN ('dead', 'queued')",
+        )
+        .bind(t)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n == 1 {
+        settings.wake();
+    }
+    Ok(n == 1)
+}
+
+/// Forgets finished jobs older than `age`; dead jobs stay until an admin retries them.
+pub async fn prune(db: &Db, age: Duration) -> Result<u64, Error> {
+    Ok(with_db!(db, p => {
+        sqlx::query("DELETE FROM jobs WHERE state = 'done' AND finished_at < $1")
+            .bind(now() - age)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
+}
+
+/// Why a job failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobFailure {
+    /// Try again after the backoff.
+    Retry(String),
+    /// Trying again cannot help: dead-letter at once, for an admin.
+    Permanent(String),
+}
+
+/// Does the work of one task. Every task is idempotent: running it again after an unknown
+/// outcome (a runner that died mid-way) does it once.
+pub async fn perform(svc: &crate::Services, task: &Task) -> Result<(), JobFailure> {
+    match task {
+        Task::ForwardReport { report_id } => {
+            crate::cases::forward(svc, *report_id)
+                .await
+                .map_err(|e| match e {
+                    crate::cases::ForwardError::Retry(m) => JobFailure::Retry(m),
+                    crate::cases::ForwardError::Permanent(m) => JobFailure::Permanent(m),
+                })
+        }
+        Task::SendMail { outbox_id } => svc
+            .mailer
+            .deliver(&svc.db, *outbox_id)
+            .await
+            .map_err(JobFailure::Retry),
+    }
+}
+
+/// Claims due jobs for `worker` and performs them one after another; returns how many
+/// it ran. A runner calls this in a loop and sleeps (or waits for the bell) on zero.
+pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<usize, Error> {
+    let settings = &svc.jobs;
+    let jobs = claim(&svc.db, worker, limit, settings.lease).await?;
+    let n = jobs.len();
+    for job in jobs {
+        let result = match job.task() {
+            Ok(task) => perform(svc, &task).await,
+            Err(e) => Err(JobFailure::Permanent(e)),
+        };
+        match result {
+            Ok(()) => {
+                complete(&svc.db, job.id, worker).await?;
+            }
+            Err(JobFailure::Retry(e)) => {
+                let outcome = fail(&svc.db, settings, &job, worker, &e, false).await?;
+                tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, ?outcome, error = %e, "job failed");
+            }
+            Err(JobFailure::Permanent(e)) => {
+                fail(&svc.db, settings, &job, worker, &e, true).await?;
+                tracing::warn!(job = job.id, kind = %job.kind, error = %e, "job dead-lettered");
+            }
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn backoff_doubles_within_its_jitter_band_and_stops_at_the_cap() {
+        let settings = JobSettings {
+            backoff_base: Duration::seconds(5),
+            backoff_max: Duration::seconds(60),
+            ..JobSettings::default()
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for (attempt, full) in [
+            (1, 5_000),
+            (2, 10_000),
+            (3, 20_000),
+            (4, 40_000),
+            (5, 60_000),
+            (30, 60_000),
+        ] {
+            let mut seen = Vec::new();
+            for _ in 0..200 {
+                let d = backoff(attempt, &settings, &mut rng).num_milliseconds();
+                assert!(
+                    (full / 2..=full).contains(&d),
+                    "attempt {attempt}: {d} ms outside [{}, {full}]",
+                    full / 2
+                );
+                seen.push(d);
+            }
+            seen.sort();
+            seen.dedup();
+            assert!(
+                seen.len() > 50,
+                "attempt {attempt}: jitter spreads the waits"
+            );
+        }
+    }
+
+    #[test]
+    fn tasks_round_trip_and_name_their_work() {
+        let t = Task::ForwardReport { report_id: 42 };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"kind":"forward_report","report_id":42}"#);
+        assert_eq!(serde_json::from_str::<Task>(&json).unwrap(), t);
+        assert_eq!(t.dedupe_key(), "forward_report:42");
+        assert_eq!(Task::SendMail { outbox_id: 3 }.kind(), "send_mail");
+    }
+}

@@ -1,0 +1,62 @@
+//! The job runner inside the server: claims due jobs from the queue and performs them
+//! (forwarding reports to the case system, sending mail). It sleeps until this instance
+//! enqueues something or a second passes (jobs enqueued by other instances, and retries
+//! whose backoff has ended, are found by that poll).
+
+use std::time::Duration;
+
+use gongzhi_domain::{jobs, Services};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// The longest a due job waits for a runner that was not woken.
+const POLL: Duration = Duration::from_secs(1);
+/// Jobs claimed at once.
+const BATCH: i64 = 8;
+
+/// A name for this runner, unique across instances and restarts.
+pub fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "gongzhi".into());
+    let nonce: String = gongzhi_domain::accounts::tokens::new_token()
+        .chars()
+        .take(8)
+        .collect();
+    format!("{host}-{}-{nonce}", std::process::id())
+}
+
+/// Starts the runner; it stops (after the job in hand) when `stop` turns true.
+pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let worker = worker_name();
+        tracing::info!(%worker, "job runner started");
+        let mut last_prune = tokio::time::Instant::now();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let pause = match jobs::run_due(&svc, &worker, BATCH).await {
+                // More may be due: go again at once.
+                Ok(n) if n > 0 => continue,
+                Ok(_) => POLL,
+                Err(e) => {
+                    tracing::warn!(error = %e, "job runner cannot reach the queue; trying again");
+                    POLL * 5
+                }
+            };
+            if last_prune.elapsed() > Duration::from_secs(3600) {
+                last_prune = tokio::time::Instant::now();
+                match jobs::prune(&svc.db, chrono::Duration::days(7)).await {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "old finished jobs removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "pruning finished jobs failed"),
+                }
+            }
+            tokio::select! {
+                _ = svc.jobs.wake.notified() => {}
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        tracing::info!(%worker, "job runner stopped");
+    })
+}
