@@ -22,7 +22,7 @@ E2E_PORT ?= 3100
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 
-.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports clean-test-dbs help
+.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 clean-test-dbs help
 
 help:
 	@echo "make run   - build (first time: installs tools), migrate, seed demo data, serve on http://127.0.0.1:3000"
@@ -112,6 +112,10 @@ end2end/node_modules/.bin/playwright: end2end/package.json
 # Report pages from a 100,000-report database, on SQLite and PostgreSQL (issue 3's targets).
 bench-reports: build /usr/bin/wrk
 	GONGZHI_BIN=$(BIN) bash bench/reports.sh
+
+# The Open311 server under 32 connections from a 100,000-report database (issue 4's target).
+bench-open311: build /usr/bin/wrk
+	GONGZHI_BIN=$(BIN) bash bench/open311.sh
 
 /usr/bin/wrk:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk brotli; \

@@ -29,6 +29,8 @@ pub enum Task {
     ForwardReport { report_id: i64 },
     /// Send one message from the outbox by SMTP.
     SendMail { outbox_id: i64 },
+    /// Ask the case system for news since `since`; runs again every poll interval.
+    PollUpdates { since: Option<DateTime<Utc>> },
 }
 
 impl Task {
@@ -36,7 +38,15 @@ impl Task {
         match self {
             Task::ForwardReport { .. } => "forward_report",
             Task::SendMail { .. } => "send_mail",
+            Task::PollUpdates { .. } => "poll_updates",
         }
+    }
+
+    /// Work that must happen however long the other side is away: a transient failure
+    /// is retried (at most `backoff_max` apart) and never dead-lettered; only a failure
+    /// trying cannot fix is.
+    pub fn retries_forever(&self) -> bool {
+        matches!(self, Task::ForwardReport { .. } | Task::PollUpdates { .. })
     }
 
     /// The key that makes enqueuing the same work twice one job.
@@ -44,6 +54,8 @@ impl Task {
         match self {
             Task::ForwardReport { report_id } => format!("forward_report:{report_id}"),
             Task::SendMail { outbox_id } => format!("send_mail:{outbox_id}"),
+            // One poller for the whole city, however many instances run.
+            Task::PollUpdates { .. } => "poll_updates".into(),
         }
     }
 }
@@ -205,7 +217,8 @@ pub enum Failed {
 }
 
 /// Records a failed try: the job waits out its backoff, or is dead-lettered when it has
-/// no tries left or `permanent` says trying again cannot help.
+/// no tries left (unless its task [retries forever](Task::retries_forever)) or `permanent`
+/// says trying again cannot help.
 pub async fn fail(
     db: &Db,
     settings: &JobSettings,
@@ -216,7 +229,8 @@ pub async fn fail(
 ) -> Result<Failed, Error> {
     let t = now();
     let error: String = error.chars().take(2000).collect();
-    let dead = permanent || job.attempts >= job.max_attempts;
+    let forever = job.task().map(|t| t.retries_forever()).unwrap_or(false);
+    let dead = permanent || (job.attempts >= job.max_attempts && !forever);
     let (state, run_at, finished, outcome) = if dead {
         ("dead", t, Some(t), Failed::Dead)
     } else {
@@ -240,6 +254,57 @@ pub async fn fail(
         .map(|r| r.rows_affected())
     })?;
     Ok(if n == 1 { outcome } else { Failed::Lost })
+}
+
+/// Puts a periodic job back in the queue with its next task, due at `at`. With `error`,
+/// the failed try stays visible (as a failing job) until a later one succeeds.
+pub async fn reschedule(
+    db: &Db,
+    job: &Claimed,
+    worker: &str,
+    next: &Task,
+    at: DateTime<Utc>,
+    error: Option<&str>,
+) -> Result<bool, Error> {
+    let t = now();
+    let payload = serde_json::to_string(next).map_err(|e| Error::Internal(e.to_string()))?;
+    let attempts = if error.is_some() { job.attempts } else { 0 };
+    let n = with_db!(db, p => {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', payload = $1, run_at = $2, attempts = $3, last_error = $4, \
+             locked_by = NULL, locked_until = NULL, updated_at = $5 WHERE id = $6 AND locked_by = $7 AND state = 'running'",
+        )
+        .bind(&payload)
+        .bind(at)
+        .bind(attempts)
+        .bind(error.unwrap_or(""))
+        .bind(t)
+        .bind(job.id)
+        .bind(worker)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// The case system answered again: reports waiting out a backoff are sent now instead of
+/// at the end of their wait. Returns how many were brought forward.
+pub async fn nudge_forwarding(db: &Db, settings: &JobSettings) -> Result<u64, Error> {
+    let t = now();
+    let n = with_db!(db, p => {
+        sqlx::query(
+            "UPDATE jobs SET run_at = $1 WHERE kind = 'forward_report' AND state = 'queued' AND attempts > 0 AND run_at > $1",
+        )
+        .bind(t)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n > 0 {
+        settings.wake();
+    }
+    Ok(n)
 }
 
 /// The wait after the `attempt`-th failed try: `base · 2^(attempt-1)`, at most `max`, with
@@ -314,6 +379,15 @@ pub async fn retry(db: &Db, settings: &JobSettings, id: i64) -> Result<bool, Err
     Ok(n == 1)
 }
 
+/// When the next queued job is due, if any.
+pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>, Error> {
+    Ok(with_db!(db, p => {
+        sqlx::query_scalar("SELECT min(run_at) FROM jobs WHERE state = 'queued'")
+            .fetch_one(p)
+            .await
+    })?)
+}
+
 /// Forgets finished jobs older than `age`; dead jobs stay until an admin retries them.
 pub async fn prune(db: &Db, age: Duration) -> Result<u64, Error> {
     Ok(with_db!(db, p => {
@@ -335,8 +409,12 @@ pub enum JobFailure {
 }
 
 /// Does the work of one task. Every task is idempotent: running it again after an unknown
-/// outcome (a runner that died mid-way) does it once.
-pub async fn perform(svc: &crate::Services, task: &Task) -> Result<(), JobFailure> {
+/// outcome (a runner that died mid-way) does it once. A periodic task answers its next
+/// run: the task and when.
+pub async fn perform(
+    svc: &crate::Services,
+    task: &Task,
+) -> Result<Option<(Task, DateTime<Utc>)>, JobFailure> {
     match task {
         Task::ForwardReport { report_id } => {
             crate::cases::forward(svc, *report_id)
@@ -344,13 +422,49 @@ pub async fn perform(svc: &crate::Services, task: &Task) -> Result<(), JobFailur
                 .map_err(|e| match e {
                     crate::cases::ForwardError::Retry(m) => JobFailure::Retry(m),
                     crate::cases::ForwardError::Permanent(m) => JobFailure::Permanent(m),
-                })
+                })?;
+            // It answered: whatever waits for it need not wait any longer.
+            if matches!(svc.cases, crate::cases::CaseSystem::Open311(_)) {
+                nudge_forwarding(&svc.db, &svc.jobs)
+                    .await
+                    .map_err(|e| JobFailure::Retry(e.to_string()))?;
+            }
+            Ok(None)
         }
         Task::SendMail { outbox_id } => svc
             .mailer
             .deliver(&svc.db, *outbox_id)
             .await
+            .map(|_| None)
             .map_err(JobFailure::Retry),
+        Task::PollUpdates { since } => {
+            // The next poll is one interval after this one started, not after it ended.
+            let started = now();
+            let next_since = crate::cases::poll(svc, *since)
+                .await
+                .map_err(JobFailure::Retry)?;
+            if matches!(svc.cases, crate::cases::CaseSystem::Open311(_)) {
+                nudge_forwarding(&svc.db, &svc.jobs)
+                    .await
+                    .map_err(|e| JobFailure::Retry(e.to_string()))?;
+            }
+            Ok(Some((
+                Task::PollUpdates {
+                    since: Some(next_since),
+                },
+                started + poll_interval(svc),
+            )))
+        }
+    }
+}
+
+/// How often the case system is polled.
+pub fn poll_interval(svc: &crate::Services) -> Duration {
+    match &svc.cases {
+        crate::cases::CaseSystem::Open311(t) => {
+            Duration::from_std(t.poll_interval).unwrap_or(Duration::seconds(60))
+        }
+        crate::cases::CaseSystem::Builtin => Duration::minutes(10),
     }
 }
 
@@ -361,19 +475,36 @@ pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<
     let jobs = claim(&svc.db, worker, limit, settings.lease).await?;
     let n = jobs.len();
     for job in jobs {
-        let result = match job.task() {
-            Ok(task) => perform(svc, &task).await,
-            Err(e) => Err(JobFailure::Permanent(e)),
+        let task = job.task();
+        let result = match &task {
+            Ok(task) => perform(svc, task).await,
+            Err(e) => Err(JobFailure::Permanent(e.clone())),
         };
-        match result {
-            Ok(()) => {
+        match (result, &task) {
+            (Ok(None), _) => {
                 complete(&svc.db, job.id, worker).await?;
             }
-            Err(JobFailure::Retry(e)) => {
+            (Ok(Some((next, at))), _) => {
+                reschedule(&svc.db, &job, worker, &next, at, None).await?;
+            }
+            // A periodic task that failed keeps its turn: the next poll comes anyway.
+            (Err(JobFailure::Retry(e)), Ok(t @ Task::PollUpdates { .. })) => {
+                reschedule(
+                    &svc.db,
+                    &job,
+                    worker,
+                    t,
+                    now() + poll_interval(svc),
+                    Some(&e),
+                )
+                .await?;
+                tracing::warn!(job = job.id, error = %e, "polling the case system failed");
+            }
+            (Err(JobFailure::Retry(e)), _) => {
                 let outcome = fail(&svc.db, settings, &job, worker, &e, false).await?;
                 tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, ?outcome, error = %e, "job failed");
             }
-            Err(JobFailure::Permanent(e)) => {
+            (Err(JobFailure::Permanent(e)), _) => {
                 fail(&svc.db, settings, &job, worker, &e, true).await?;
                 tracing::warn!(job = job.id, kind = %job.kind, error = %e, "job dead-lettered");
             }

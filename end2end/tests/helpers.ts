@@ -3,10 +3,11 @@ import AxeBuilder from "@axe-core/playwright";
 
 export const ADMIN = { email: "admin@demo.gongzhi.org", password: "admin-demo-2026" };
 
-/** Opens a page and waits until the wasm has hydrated it. */
+/** Opens a page and waits until the wasm has hydrated it (20 s: with two workers, axe
+ * scans and a 1.8 MB wasm on two cores, 10 s was once not enough). */
 export async function open(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 20_000 });
 }
 
 /** Opens one of the pages served as plain HTML without wasm (the report area). */

@@ -102,10 +102,19 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_OPEN311_TIMEOUT_SECONDS", default_value_t = 15)]
     pub open311_timeout_seconds: u64,
 
+    /// How often the case system is asked for status updates, in seconds.
+    #[arg(long, env = "GONGZHI_OPEN311_POLL_SECONDS", default_value_t = 60)]
+    pub open311_poll_seconds: u64,
+
     /// This instance's name in the reference sent with each report (`NAME:report id`), so
     /// the case system can tell a retry from a new report.
     #[arg(long, env = "GONGZHI_OPEN311_REF_PREFIX", default_value = "gongzhi")]
     pub open311_ref_prefix: String,
+
+    /// The shared secret a case system signs its pushes to `/hooks/case-updates` with
+    /// (HMAC-SHA256). Unset, the webhook is off.
+    #[arg(long, env = "GONGZHI_WEBHOOK_SECRET", default_value = "")]
+    pub webhook_secret: String,
 
     /// Run the job runner in this instance (forwarding, mail). Several instances may run
     /// it; they never take the same job.
@@ -179,7 +188,9 @@ impl Config {
             open311_jurisdiction: String::new(),
             open311_service_map: String::new(),
             open311_timeout_seconds: 15,
+            open311_poll_seconds: 60,
             open311_ref_prefix: "gongzhi".into(),
+            webhook_secret: String::new(),
             job_runner: true,
             job_max_attempts: 10,
             job_backoff_ms: 5000,
@@ -224,6 +235,8 @@ impl Config {
                 )
                 .map_err(|e| format!("GONGZHI_OPEN311_URL: {e}"))?;
                 target.ref_prefix = self.open311_ref_prefix.trim().to_string();
+                target.poll_interval =
+                    std::time::Duration::from_secs(self.open311_poll_seconds.clamp(1, 86_400));
                 Ok(CaseSystem::Open311(target))
             }
         }
@@ -264,7 +277,12 @@ impl std::fmt::Debug for Config {
             .field("open311_jurisdiction", &self.open311_jurisdiction)
             .field("open311_service_map", &self.open311_service_map)
             .field("open311_timeout_seconds", &self.open311_timeout_seconds)
+            .field("open311_poll_seconds", &self.open311_poll_seconds)
             .field("open311_ref_prefix", &self.open311_ref_prefix)
+            .field(
+                "webhook_secret",
+                &(!self.webhook_secret.is_empty()).then_some("<redacted>"),
+            )
             .field("job_runner", &self.job_runner)
             .field("job_max_attempts", &self.job_max_attempts)
             .field("job_backoff_ms", &self.job_backoff_ms)

@@ -110,7 +110,15 @@ pub fn build(config: &Config, state: AppState) -> Router {
         )
         .route("/open311/v2/tokens/{file}", get(routes::open311::get_token))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .with_state(state);
+        .with_state(state.clone());
+    // The case system's signed pushes (no cookies; the signature authenticates).
+    let hooks = Router::new()
+        .route("/hooks/case-updates", post(routes::hooks::case_updates))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .with_state(routes::hooks::HookState {
+            svc: state.svc.clone(),
+            secret: config.webhook_secret.clone(),
+        });
 
     let origin = public_origin(&config.public_url);
     app.merge(plain)
@@ -119,6 +127,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
             security::refuse_cross_site,
         ))
         .merge(open311)
+        .merge(hooks)
         .layer(axum::middleware::from_fn_with_state(
             config.is_https(),
             security::security_headers,

@@ -37,7 +37,14 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
             let pause = match jobs::run_due(&svc, &worker, BATCH).await {
                 // More may be due: go again at once.
                 Ok(n) if n > 0 => continue,
-                Ok(_) => POLL,
+                // Sleep until the next job is due (a retry, the next poll), at most POLL.
+                Ok(_) => match jobs::next_due(&svc.db).await {
+                    Ok(Some(at)) => (at - gongzhi_domain::time::now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(Duration::from_millis(10), POLL),
+                    _ => POLL,
+                },
                 Err(e) => {
                     tracing::warn!(error = %e, "job runner cannot reach the queue; trying again");
                     POLL * 5

@@ -19,6 +19,8 @@ pub enum StartError {
     Config(String),
     #[error("loading demo data failed: {0}")]
     Seed(gongzhi_domain::Error),
+    #[error("queueing the case-system poller failed: {0}")]
+    Poller(gongzhi_domain::Error),
     #[error("leptos configuration: {0}")]
     Leptos(String),
     #[error("network: {0}")]
@@ -105,6 +107,16 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         jobs,
         cases,
     };
+    if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {
+        // One poller for the city: enqueuing it again (another instance, a restart) is a no-op.
+        gongzhi_domain::jobs::enqueue(
+            &svc.db,
+            &svc.jobs,
+            &gongzhi_domain::jobs::Task::PollUpdates { since: None },
+        )
+        .await
+        .map_err(StartError::Poller)?;
+    }
     if config.seed_demo && seed::is_empty(&svc).await.map_err(StartError::Seed)? {
         tracing::info!("empty database: loading the demo city");
         seed::seed_demo(&svc).await.map_err(StartError::Seed)?;

@@ -1,7 +1,8 @@
 //! The job queue and the forwarding of reports, on both backends: reports are passed on
 //! by the runner inside the server, failures wait out an exponential backoff with jitter,
-//! the last failure dead-letters the job, an admin's retry brings it back, a runner that
-//! died loses its claim, and two runners never hold the same job.
+//! an unreachable case system is waited for (never dead-lettered), a refusal and a mail's
+//! last failure are dead-lettered for an admin to retry, a runner that died loses its
+//! claim, and two runners never hold the same job.
 
 mod common;
 
@@ -35,7 +36,7 @@ macro_rules! on_both {
 
 on_both!(
     the_runner_in_the_server_passes_new_reports_on,
-    failures_back_off_then_dead_letter_and_an_admin_retry_sends,
+    failures_back_off_and_only_refusals_are_dead_lettered_for_an_admin,
     a_runner_that_dies_loses_its_claim_and_the_job_runs_once_more,
     two_runners_never_claim_the_same_job,
 );
@@ -131,7 +132,7 @@ async fn the_runner_in_the_server_passes_new_reports_on(backend: Backend) {
     app.stop().await;
 }
 
-async fn failures_back_off_then_dead_letter_and_an_admin_retry_sends(backend: Backend) {
+async fn failures_back_off_and_only_refusals_are_dead_lettered_for_an_admin(backend: Backend) {
     let app = TestApp::start_with(backend, |c| c.job_runner = false).await;
     common::bounded(async {
         catalog(&app).await;
@@ -144,14 +145,17 @@ async fn failures_back_off_then_dead_letter_and_an_admin_retry_sends(backend: Ba
         };
         let id = file_report(&down).await;
         let key = format!("forward_report:{id}");
+        let run_at = || async {
+            let t: chrono::DateTime<chrono::Utc> = with_db!(&app.db, p => sqlx::query_scalar(
+                "SELECT run_at FROM jobs WHERE dedupe_key = $1").bind(&key).fetch_one(p).await)
+            .unwrap();
+            t
+        };
 
         // First try: refused connection, retried after 200..400 ms.
         let before = chrono::Utc::now();
         assert_eq!(jobs::run_due(&down, "runner-a", 10).await.unwrap(), 1);
-        let run_at: chrono::DateTime<chrono::Utc> = with_db!(&app.db, p => sqlx::query_scalar(
-            "SELECT run_at FROM jobs WHERE dedupe_key = $1").bind(&key).fetch_one(p).await)
-        .unwrap();
-        let wait = (run_at - before).num_milliseconds();
+        let wait = (run_at().await - before).num_milliseconds();
         assert!((150..=600).contains(&wait), "first backoff {wait} ms");
         let (state, attempts, error) = job_state(&app, &key).await;
         assert_eq!((state.as_str(), attempts), ("queued", 1));
@@ -170,39 +174,99 @@ async fn failures_back_off_then_dead_letter_and_an_admin_retry_sends(backend: Ba
 
         // Not due yet: nothing is claimed.
         assert_eq!(jobs::run_due(&down, "runner-a", 10).await.unwrap(), 0);
-        // Second try after the wait; the third wait doubles (400..800 ms).
+        // Second try after the wait; the next wait doubles (400..800 ms).
         tokio::time::sleep(Duration::from_millis(450)).await;
         let before = chrono::Utc::now();
         assert_eq!(jobs::run_due(&down, "runner-a", 10).await.unwrap(), 1);
-        let run_at: chrono::DateTime<chrono::Utc> = with_db!(&app.db, p => sqlx::query_scalar(
-            "SELECT run_at FROM jobs WHERE dedupe_key = $1").bind(&key).fetch_one(p).await)
-        .unwrap();
-        let wait = (run_at - before).num_milliseconds();
+        let wait = (run_at().await - before).num_milliseconds();
         assert!((350..=1000).contains(&wait), "second backoff {wait} ms");
-        // Third and last try: dead-lettered, kept with its error.
-        tokio::time::sleep(Duration::from_millis(850)).await;
-        assert_eq!(jobs::run_due(&down, "runner-a", 10).await.unwrap(), 1);
+        // Past its tries, a report still waits for the case system to come back: it is never
+        // dead-lettered for being unreachable.
+        for _ in 0..2 {
+            tokio::time::sleep(Duration::from_millis(1700)).await;
+            assert_eq!(jobs::run_due(&down, "runner-a", 10).await.unwrap(), 1);
+        }
+        let (state, attempts, _) = job_state(&app, &key).await;
+        assert_eq!((state.as_str(), attempts), ("queued", 4));
+        assert_eq!(jobs::counts(&app.db).await.unwrap().failing, 1);
+        // The case system answers again: the report goes at once, not at the end of its wait.
+        let up = app.services();
+        assert_eq!(jobs::nudge_forwarding(&app.db, &up.jobs).await.unwrap(), 1);
+        assert_eq!(jobs::run_due(&up, "runner-b", 10).await.unwrap(), 1);
+        assert_eq!(job_state(&app, &key).await.0, "done");
+        assert_eq!(forward_state(&app, id).await.0, "sent");
+
+        // A refusal trying cannot fix (here a key the case system does not know: 403) is
+        // dead-lettered at once, kept with its reason.
+        let mut refusing = app.services();
+        refusing.cases = CaseSystem::Open311(
+            Target::new(
+                &app.url("/open311/v2"),
+                "gz_unknown",
+                "",
+                BTreeMap::new(),
+                Duration::from_secs(5),
+            )
+            .unwrap(),
+        );
+        let id = file_report(&refusing).await;
+        let key = format!("forward_report:{id}");
+        assert_eq!(jobs::run_due(&refusing, "runner-a", 10).await.unwrap(), 1);
         let (state, attempts, error) = job_state(&app, &key).await;
-        assert_eq!((state.as_str(), attempts), ("dead", 3));
-        assert!(!error.is_empty());
+        assert_eq!((state.as_str(), attempts), ("dead", 1));
+        assert!(
+            error.contains("403") && error.contains("api_key"),
+            "{error}"
+        );
         assert_eq!(
             forward_state(&app, id).await.0,
             "waiting",
             "never marked sent"
         );
-        let counts = jobs::counts(&app.db).await.unwrap();
-        assert_eq!(counts.dead, 1);
 
-        // The admin sees it and retries; the case system is back (built-in here).
+        // Mail is not like that: after its last try it is dead-lettered.
+        let mut no_smtp = app.services();
+        no_smtp.mailer = gongzhi_domain::mail::Mailer::smtp(
+            "smtp://127.0.0.1:9",
+            "Gongzhi <noreply@city.example>",
+        )
+        .unwrap();
+        no_smtp.jobs = JobSettings {
+            max_attempts: 2,
+            backoff_base: chrono::Duration::milliseconds(50),
+            ..JobSettings::default()
+        };
+        no_smtp
+            .mailer
+            .send(
+                &app.db,
+                &no_smtp.jobs,
+                "someone@example.org",
+                "subject",
+                "body",
+            )
+            .await
+            .unwrap();
+        assert_eq!(jobs::run_due(&no_smtp, "runner-a", 10).await.unwrap(), 1);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(jobs::run_due(&no_smtp, "runner-a", 10).await.unwrap(), 1);
+        let counts = jobs::counts(&app.db).await.unwrap();
+        assert_eq!(counts.dead, 2, "{counts:?}");
+
+        // The admin sees the dead report job and retries it once the case system is fixed
+        // (built-in here).
         let admin = app.admin().await;
         let (status, page, _) = app.call(&admin, "admin_jobs", &[("view", "dead")]).await;
         assert_eq!(status, 200, "{page}");
-        assert_eq!(page["jobs"][0]["state"], "dead");
-        assert!(page["jobs"][0]["last_error"]
-            .as_str()
+        let job = page["jobs"]
+            .as_array()
             .unwrap()
-            .contains("cannot connect"));
-        let job_id = page["jobs"][0]["id"].as_i64().unwrap().to_string();
+            .iter()
+            .find(|j| j["kind"] == "forward_report")
+            .expect("the dead forward")
+            .clone();
+        assert!(job["last_error"].as_str().unwrap().contains("403"));
+        let job_id = job["id"].as_i64().unwrap().to_string();
         let resident = app
             .resident("r@example.org", "居民", "a long enough secret")
             .await;
@@ -215,7 +279,6 @@ async fn failures_back_off_then_dead_letter_and_an_admin_retry_sends(backend: Ba
             .await;
         assert_eq!((status, body), (200, serde_json::json!(true)));
         assert_eq!(job_state(&app, &key).await.0, "queued");
-        let up = app.services();
         assert_eq!(jobs::run_due(&up, "runner-b", 10).await.unwrap(), 1);
         assert_eq!(job_state(&app, &key).await.0, "done");
         assert_eq!(forward_state(&app, id).await.0, "sent");

@@ -8,6 +8,7 @@
 //! - `open311`: an external GeoReport v2 server (see [`open311`]).
 
 pub mod open311;
+pub mod webhook;
 
 use crate::error::Error;
 use crate::model::report::ReportStatus;
@@ -191,6 +192,162 @@ async fn record_failure(svc: &Services, report_id: i64, error: &str) -> Result<(
     })?;
     tracing::warn!(report = report_id, error = %error, "forwarding failed");
     Ok(())
+}
+
+/// Brings news from the case system: names for tokens, then status updates since `since`
+/// (or, from a case system without the update extension, the state of every open request
+/// we sent). Each update becomes a public timeline entry once; a repeat is dropped. Returns
+/// the time the next poll starts from.
+pub async fn poll(
+    svc: &Services,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let t = now();
+    let CaseSystem::Open311(target) = &svc.cases else {
+        return Ok(t);
+    };
+    resolve_tokens(svc, target).await?;
+    // A little overlap covers clocks that disagree; repeats are dropped by their ids.
+    let start = since.unwrap_or(t - chrono::Duration::days(1)) - chrono::Duration::minutes(5);
+    let start = start.max(t - chrono::Duration::days(89));
+    let offset = svc.reports.utc_offset_minutes;
+    match open311::poll_updates(
+        target,
+        &crate::open311::iso(start, offset),
+        &crate::open311::iso(t, offset),
+    )
+    .await?
+    {
+        open311::Polled::Updates(list) => {
+            for u in list {
+                let key = format!("u:{}", u.update_id);
+                apply(
+                    svc,
+                    &u.service_request_id,
+                    &key,
+                    &u.status,
+                    u.description.as_deref().unwrap_or(""),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            }
+        }
+        open311::Polled::Unsupported => poll_open_requests(svc, target).await?,
+    }
+    Ok(t)
+}
+
+/// Reports sent with a token only: ask which id the token became.
+async fn resolve_tokens(svc: &Services, target: &open311::Target) -> Result<(), String> {
+    let waiting: Vec<(i64, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT id, external_id FROM reports WHERE external_id LIKE 'token:%' ORDER BY id LIMIT 100")
+            .fetch_all(p)
+            .await
+    })
+    .map_err(|e| e.to_string())?;
+    for (id, ext) in waiting {
+        let token = ext.trim_start_matches("token:");
+        if let Some(real) = open311::resolve_token(target, token).await? {
+            with_db!(&svc.db, p => {
+                sqlx::query("UPDATE reports SET external_id = $1 WHERE id = $2")
+                    .bind(&real)
+                    .bind(id)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            })
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// The fallback: the state of our open requests, 100 at a time.
+async fn poll_open_requests(svc: &Services, target: &open311::Target) -> Result<(), String> {
+    let open: Vec<String> = with_db!(&svc.db, p => {
+        sqlx::query_scalar(
+            "SELECT external_id FROM reports WHERE forward_state = 'sent' AND external_id IS NOT NULL \
+             AND external_id NOT LIKE 'token:%' AND status NOT IN ('closed', 'rejected') ORDER BY id",
+        )
+        .fetch_all(p)
+        .await
+    })
+    .map_err(|e| e.to_string())?;
+    for chunk in open.chunks(100) {
+        for r in open311::poll_requests(target, chunk).await? {
+            let key = format!(
+                "s:{}:{}",
+                r.status,
+                r.updated_datetime.as_deref().unwrap_or("")
+            );
+            apply(
+                svc,
+                &r.service_request_id,
+                &key,
+                &r.status,
+                r.status_notes.as_deref().unwrap_or(""),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Records one update from the case system on the report it concerns (if it is ours).
+/// Returns whether it became a timeline entry.
+pub async fn apply(
+    svc: &Services,
+    external_request: &str,
+    update_key: &str,
+    status_word: &str,
+    description: &str,
+) -> Result<bool, Error> {
+    let row: Option<(i64, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT id, status FROM reports WHERE external_id = $1")
+            .bind(external_request)
+            .fetch_optional(p)
+            .await
+    })?;
+    let Some((report_id, current)) = row else {
+        // Not a request we sent (the case system has other clients).
+        return Ok(false);
+    };
+    let status = status_in(status_word)
+        .flatten()
+        .filter(|s| s.as_str() != current);
+    let description = description.trim();
+    if status.is_none() {
+        // No change of status: worth an entry only for news in words, not said before.
+        if description.is_empty() {
+            return Ok(false);
+        }
+        let last: Option<String> = with_db!(&svc.db, p => {
+            sqlx::query_scalar(
+                "SELECT note FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            )
+            .bind(report_id)
+            .fetch_optional(p)
+            .await
+        })?;
+        if last.as_deref() == Some(description) {
+            return Ok(false);
+        }
+    }
+    let note: String = description.chars().take(crate::reports::NOTE_MAX).collect();
+    let by = crate::reports::UpdateBy {
+        role: "system",
+        department_id: None,
+        actor_id: None,
+        external_id: Some(update_key),
+    };
+    let update = crate::reports::Update {
+        status,
+        note,
+        public: true,
+    };
+    let (_, new) = crate::reports::record_update(svc, report_id, &by, update).await?;
+    Ok(new)
 }
 
 #[cfg(test)]

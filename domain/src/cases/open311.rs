@@ -28,6 +28,8 @@ pub struct Target {
     pub ref_attribute: String,
     /// This instance's name in references, so two cities' ids never collide.
     pub ref_prefix: String,
+    /// How often the case system is asked for news.
+    pub poll_interval: Duration,
     pub client: reqwest::Client,
 }
 
@@ -59,6 +61,7 @@ impl Target {
             service_map,
             ref_attribute: "gongzhi_ref".into(),
             ref_prefix: "gongzhi".into(),
+            poll_interval: Duration::from_secs(60),
             client,
         })
     }
@@ -321,5 +324,133 @@ mod tests {
             error_text("<html>bad gateway</html>"),
             "<html>bad gateway</html>"
         );
+    }
+}
+
+/// One update as a case system sends it (`servicerequestupdates`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct IncomingUpdate {
+    #[serde(deserialize_with = "required_id")]
+    pub update_id: String,
+    #[serde(deserialize_with = "required_id")]
+    pub service_request_id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub updated_datetime: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn required_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    id_string(d)?.ok_or_else(|| serde::de::Error::custom("an id is missing"))
+}
+
+/// One request's state as a case system reports it (`requests.json`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct RemoteRequest {
+    #[serde(deserialize_with = "required_id")]
+    pub service_request_id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub status_notes: Option<String>,
+    #[serde(default)]
+    pub updated_datetime: Option<String>,
+}
+
+/// What polling found.
+pub enum Polled {
+    Updates(Vec<IncomingUpdate>),
+    /// The server has no `servicerequestupdates`: poll requests instead.
+    Unsupported,
+}
+
+fn fetch_error(url: &str, e: &reqwest::Error) -> String {
+    format!("{url}: {}", describe(e))
+}
+
+/// Reads a JSON answer, or names what went wrong.
+async fn get_json<T: serde::de::DeserializeOwned>(
+    target: &Target,
+    url: &str,
+    query: &[(&str, String)],
+) -> Result<Result<T, u16>, String> {
+    let res = target
+        .client
+        .get(url)
+        .query(query)
+        .send()
+        .await
+        .map_err(|e| fetch_error(url, &e))?;
+    let status = res.status();
+    if status.as_u16() == 404 || status.as_u16() == 501 || status.as_u16() == 405 {
+        return Ok(Err(status.as_u16()));
+    }
+    let body = res.text().await.map_err(|e| fetch_error(url, &e))?;
+    if !status.is_success() {
+        return Err(format!("{url} answered {status}: {}", error_text(&body)));
+    }
+    serde_json::from_str(&body).map(Ok).map_err(|e| {
+        format!(
+            "{url}: not the JSON GeoReport describes ({e}): {}",
+            snippet(&body)
+        )
+    })
+}
+
+/// The case system's updates between `start` and `end` (ISO 8601), or `Unsupported`.
+pub async fn poll_updates(target: &Target, start: &str, end: &str) -> Result<Polled, String> {
+    let url = format!("{}/servicerequestupdates.json", target.url);
+    let mut query = vec![
+        ("api_key", target.api_key.clone()),
+        ("start_date", start.to_string()),
+        ("end_date", end.to_string()),
+    ];
+    if !target.jurisdiction_id.is_empty() {
+        query.push(("jurisdiction_id", target.jurisdiction_id.clone()));
+    }
+    // Some servers wrap the list in an object.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Answer {
+        List(Vec<IncomingUpdate>),
+        Wrapped {
+            service_request_updates: Vec<IncomingUpdate>,
+        },
+    }
+    Ok(match get_json::<Answer>(target, &url, &query).await? {
+        Ok(Answer::List(l))
+        | Ok(Answer::Wrapped {
+            service_request_updates: l,
+        }) => Polled::Updates(l),
+        Err(_) => Polled::Unsupported,
+    })
+}
+
+/// The state of some requests by id (the fallback when updates are not offered).
+pub async fn poll_requests(target: &Target, ids: &[String]) -> Result<Vec<RemoteRequest>, String> {
+    let url = format!("{}/requests.json", target.url);
+    let mut query = vec![("service_request_id", ids.join(","))];
+    if !target.jurisdiction_id.is_empty() {
+        query.push(("jurisdiction_id", target.jurisdiction_id.clone()));
+    }
+    match get_json::<Vec<RemoteRequest>>(target, &url, &query).await? {
+        Ok(list) => Ok(list),
+        Err(code) => Err(format!("{url} answered {code}")),
+    }
+}
+
+/// The id a token stands for, once the case system has named it.
+pub async fn resolve_token(target: &Target, token: &str) -> Result<Option<String>, String> {
+    let url = format!("{}/tokens/{token}.json", target.url);
+    #[derive(Deserialize)]
+    struct T {
+        #[serde(default, deserialize_with = "id_string")]
+        service_request_id: Option<String>,
+    }
+    match get_json::<Vec<T>>(target, &url, &[]).await? {
+        Ok(list) => Ok(list.into_iter().find_map(|t| t.service_request_id)),
+        Err(_) => Ok(None),
     }
 }

@@ -9,6 +9,7 @@ mod submit;
 
 pub use engage::{
     add_update, follow, record_update, support, unfollow, unsupport, viewer, Update, UpdateBy,
+    NOTE_MAX,
 };
 pub use photos::{pending_photos, photo_blob, upload_photo, PhotoSize};
 pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};

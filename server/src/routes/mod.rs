@@ -1,6 +1,7 @@
 //! Plain axum routes outside the Leptos app.
 
 pub mod health;
+pub mod hooks;
 pub mod lang;
 pub mod open311;
 pub mod open311_spec;

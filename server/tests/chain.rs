@@ -1,0 +1,333 @@
+//! Two Gongzhi instances chained over HTTP, as two real server processes: A faces residents
+//! and passes reports on with the `open311` connector; B is the back office (`builtin`).
+//! A report filed on A arrives in B, an official closes it in B, and A's report page shows
+//! the close within a poll interval. A runs on SQLite and on PostgreSQL.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{fresh_database, new_client, Backend};
+use gongzhi_domain::db::Db;
+use reqwest::multipart::Form;
+use serde_json::Value;
+use tokio::process::{Child, Command};
+
+/// A free port on loopback (bound, then released for the server to take).
+async fn free_port() -> u16 {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// A `gongzhi serve` process with the demo city and extra settings.
+struct Instance {
+    base: String,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Instance {
+    async fn start(database_url: &str, env: &[(&str, String)]) -> Instance {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = free_port().await;
+        let base = format!("http://127.0.0.1:{port}");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongzhi"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_OUTPUT_NAME", "gongzhi")
+            .env("GONGZHI_PUBLIC_URL", &base)
+            .env("GONGZHI_SEED_DEMO", "true")
+            .env("GONGZHI_BLOB_STORE", dir.path().join("blobs"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start gongzhi");
+        let client = new_client();
+        let mut ready = false;
+        for _ in 0..400 {
+            if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+                if r.status().is_success() {
+                    ready = true;
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(ready, "{base} did not become ready");
+        Instance {
+            base,
+            child,
+            _dir: dir,
+        }
+    }
+
+    /// Calls a server function as the signed-in `client`.
+    async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let res = client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server function");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn log_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let c = new_client();
+        let (status, body) = self
+            .call(
+                &c,
+                "log_in",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(status, 200, "log in to {}: {body}", self.base);
+        c
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+async fn waiting_for<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "gave up waiting for {what} after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn a_closes_when_b_closes(backend: Backend) {
+    // B: the back office, on SQLite.
+    let b_dir = tempfile::tempdir().expect("dir");
+    let b = Instance::start(&format!("sqlite://{}/b.db", b_dir.path().display()), &[]).await;
+    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
+    let (status, issued) = b
+        .call(
+            &b_admin,
+            "admin_issue_api_key",
+            &[("name", "A: resident-facing Gongzhi")],
+        )
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let key = issued["key"].as_str().expect("key").to_string();
+
+    // A: faces residents, forwards to B, polls B every second.
+    let (a_url, _a_dir, a_pg) = fresh_database(backend).await;
+    let a = Instance::start(
+        &a_url,
+        &[
+            ("GONGZHI_CASE_CONNECTOR", "open311".into()),
+            ("GONGZHI_OPEN311_URL", format!("{}/open311/v2", b.base)),
+            ("GONGZHI_OPEN311_API_KEY", key.clone()),
+            ("GONGZHI_OPEN311_POLL_SECONDS", "1".into()),
+            ("GONGZHI_OPEN311_REF_PREFIX", "nanning-a".into()),
+        ],
+    )
+    .await;
+    let a_db = Db::connect(&a_url, 2).await.expect("A's database");
+
+    // A's demo reports reach B too (each once).
+    let a_demo: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar("SELECT count(*) FROM reports").fetch_one(p).await).unwrap();
+    // A resident files a report on A with the web form.
+    let resident = new_client();
+    let page = resident
+        .get(format!("{}/reports/new", a.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page
+        .find("name=\"submit_token\"")
+        .expect("the form's token");
+    let start = at + page[at..].find("value=\"").expect("its value") + "value=\"".len();
+    let token: String = page[start..].chars().take_while(|c| *c != '"').collect();
+    let form = Form::new()
+        .text("submit_token", token)
+        .text("category", "graffiti")
+        .text("lat", "22.8172")
+        .text("lon", "108.3661")
+        .text("description", "链式测试：桥墩上有大片涂鸦");
+    let submitted = Instant::now();
+    let res = resident
+        .post(format!("{}/reports/new", a.base))
+        .header("origin", a.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(res.status(), 303);
+    let id: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT id FROM reports WHERE description = '链式测试：桥墩上有大片涂鸦'").fetch_one(p).await).unwrap();
+
+    // It arrives in B: A stores B's id.
+    let b_id: String = waiting_for("the report to reach B", Duration::from_secs(10), || {
+        let db = a_db.clone();
+        async move {
+            let row: Option<(String, Option<String>)> = gongzhi_domain::with_db!(&db, p => sqlx::query_as(
+                "SELECT forward_state, external_id FROM reports WHERE id = $1").bind(id).fetch_optional(p).await).unwrap();
+            match row {
+                Some((s, Some(ext))) if s == "sent" => Some(ext),
+                _ => None,
+            }
+        }
+    })
+    .await;
+    let arrival = submitted.elapsed();
+    let res = new_client()
+        .get(format!("{}/open311/v2/requests/{b_id}.json", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let in_b: Value = res.json().await.unwrap();
+    assert_eq!(in_b[0]["description"], "链式测试：桥墩上有大片涂鸦");
+    assert_eq!(in_b[0]["service_code"], "graffiti");
+    println!(
+        "{backend:?}: submit on A to arrival in B: {} ms",
+        arrival.as_millis()
+    );
+    assert!(
+        arrival < Duration::from_secs(5),
+        "forwarding took {arrival:?}"
+    );
+
+    // Every report of A is in B exactly once (the demo ones too).
+    let b_count = |db: Db| async move {
+        gongzhi_domain::with_db!(&db, p => sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reports WHERE api_key_id IS NOT NULL").fetch_one(p).await).unwrap()
+    };
+    let b_db = Db::connect(&format!("sqlite://{}/b.db", b_dir.path().display()), 1)
+        .await
+        .expect("B's database");
+    waiting_for(
+        "A's demo reports to reach B",
+        Duration::from_secs(20),
+        || {
+            let db = b_db.clone();
+            async move { (b_count(db).await == a_demo + 1).then_some(()) }
+        },
+    )
+    .await;
+
+    // An official in B works the case and closes it.
+    let official = b
+        .log_in("official@demo.gongzhi.org", "official-demo-2026")
+        .await;
+    let (status, body) = b
+        .call(
+            &official,
+            "report_update",
+            &[
+                ("id", &b_id),
+                ("status", "in_progress"),
+                ("note", "已安排清洗"),
+                ("public", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = b
+        .call(
+            &official,
+            "report_update",
+            &[
+                ("id", &b_id),
+                ("status", "closed"),
+                ("note", "涂鸦已清除，恢复原貌"),
+                ("public", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let closed_in_b = Instant::now();
+
+    // A shows it within a poll interval (1 s here; allow for a slow machine).
+    waiting_for("A to show the close", Duration::from_secs(10), || {
+        let db = a_db.clone();
+        async move {
+            let s: String = gongzhi_domain::with_db!(&db, p => sqlx::query_scalar(
+                "SELECT status FROM reports WHERE id = $1").bind(id).fetch_one(p).await)
+            .unwrap();
+            (s == "closed").then_some(())
+        }
+    })
+    .await;
+    println!(
+        "{backend:?}: close in B to close on A: {} ms",
+        closed_in_b.elapsed().as_millis()
+    );
+    let page = new_client()
+        .get(format!("{}/reports/{id}", a.base))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("涂鸦已清除，恢复原貌"),
+        "A's page shows B's note"
+    );
+    assert!(page.contains("已安排清洗"), "and the step before it");
+    // Each update once, however many polls ran.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let entries: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL").bind(id).fetch_one(p).await).unwrap();
+    assert_eq!(entries, 2);
+
+    a_db.close().await;
+    b_db.close().await;
+    a.stop().await;
+    b.stop().await;
+    if let Some((admin, name)) = a_pg {
+        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&p)
+                .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    common::bounded(a_closes_when_b_closes(Backend::Sqlite)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    common::bounded(a_closes_when_b_closes(Backend::Postgres)).await;
+}
