@@ -27,8 +27,11 @@ test("an admin issues an API key, other software files a report with it, and a r
   expect(created.service_request_id).toMatch(/^\d+$/);
   await openPlain(page, `/reports/${created.service_request_id}`);
   await expect(page.getByText(description)).toBeVisible();
-  // The built-in case system took it at once.
-  await expect(page.locator("dd.forwarding")).toContainText("已转交");
+  // The built-in case system takes it within moments (the job runner works in the background).
+  await expect(async () => {
+    await openPlain(page, `/reports/${created.service_request_id}`);
+    await expect(page.locator("dd.forwarding")).toContainText("已转交", { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
 
   // The key's last use shows; after revoking, the same post is refused.
   await open(page, "/admin/api-keys");
