@@ -281,19 +281,76 @@ pub struct RequestQuery {
     pub page_size: i64,
 }
 
-/// Reads a request list's parameters. An optional parameter sent empty is absent.
+/// A parameter's value, trimmed; the last one sent wins, and an optional parameter sent
+/// empty is absent (as the standard says).
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(n, v)| n == name && !v.trim().is_empty())
+        .map(|(_, v)| v.trim())
+}
+
+/// `service_request_id` as a comma-separated list of ids (at most a page of them).
+fn ids_param(params: &[(String, String)]) -> Result<Option<Vec<i64>>, ApiError> {
+    let Some(list) = param(params, "service_request_id") else {
+        return Ok(None);
+    };
+    let mut ids = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(id) if id > 0 => ids.push(id),
+            _ => {
+                return Err(ApiError::bad(format!(
+                    "service_request_id: {part:?} is not a request id"
+                )))
+            }
+        }
+    }
+    if ids.len() > PAGE_SIZE_MAX as usize {
+        return Err(ApiError::bad(format!(
+            "service_request_id: at most {PAGE_SIZE_MAX} ids at once"
+        )));
+    }
+    Ok(Some(ids))
+}
+
+/// A time parameter, named in the error when it is not ISO 8601.
+fn time_param(
+    params: &[(String, String)],
+    name: &str,
+    offset_minutes: i32,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match param(params, name) {
+        None => Ok(None),
+        Some(s) => parse_time(s, offset_minutes).map(Some).ok_or_else(|| {
+            ApiError::bad(format!(
+                "{name}: {s:?} is not an ISO 8601 time such as 2026-11-26T08:30:00+08:00"
+            ))
+        }),
+    }
+}
+
+/// A date span: in order, and at most [`SPAN_MAX_DAYS`] long.
+fn check_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), ApiError> {
+    if end < start {
+        return Err(ApiError::bad("end_date: it is before start_date"));
+    }
+    if end - start > Duration::days(SPAN_MAX_DAYS) {
+        return Err(ApiError::bad(format!(
+            "start_date/end_date: the span is over {SPAN_MAX_DAYS} days"
+        )));
+    }
+    Ok(())
+}
+
+/// Reads a request list's parameters.
 pub fn parse_request_query(
     params: &[(String, String)],
     now: DateTime<Utc>,
     offset_minutes: i32,
 ) -> Result<RequestQuery, ApiError> {
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, v)| n == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim())
-    };
+    let get = |k: &str| param(params, k);
     let list = |s: &str| -> Vec<String> {
         s.split(',')
             .map(str::trim)
@@ -301,40 +358,9 @@ pub fn parse_request_query(
             .map(String::from)
             .collect()
     };
-    let ids = match get("service_request_id") {
-        Some(s) => {
-            let mut ids = Vec::new();
-            for part in list(s) {
-                match part.parse::<i64>() {
-                    Ok(id) if id > 0 => ids.push(id),
-                    _ => {
-                        return Err(ApiError::bad(format!(
-                            "service_request_id: {part:?} is not a request id"
-                        )))
-                    }
-                }
-            }
-            if ids.len() > PAGE_SIZE_MAX as usize {
-                return Err(ApiError::bad(format!(
-                    "service_request_id: at most {PAGE_SIZE_MAX} ids at once"
-                )));
-            }
-            Some(ids)
-        }
-        None => None,
-    };
-    let time = |k: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
-        match get(k) {
-            None => Ok(None),
-            Some(s) => parse_time(s, offset_minutes).map(Some).ok_or_else(|| {
-                ApiError::bad(format!(
-                    "{k}: {s:?} is not an ISO 8601 time such as 2026-11-26T08:30:00+08:00"
-                ))
-            }),
-        }
-    };
-    let start = time("start_date")?;
-    let end = time("end_date")?;
+    let ids = ids_param(params)?;
+    let start = time_param(params, "start_date", offset_minutes)?;
+    let end = time_param(params, "end_date", offset_minutes)?;
     let span = Duration::days(SPAN_MAX_DAYS);
     let (start, end) = match (start, end) {
         (Some(s), Some(e)) => (s, e),
@@ -342,14 +368,7 @@ pub fn parse_request_query(
         (None, Some(e)) => (e - span, e),
         (None, None) => (now - span, now),
     };
-    if end < start {
-        return Err(ApiError::bad("end_date: it is before start_date"));
-    }
-    if end - start > span {
-        return Err(ApiError::bad(format!(
-            "start_date/end_date: the span is over {SPAN_MAX_DAYS} days"
-        )));
-    }
+    check_span(start, end)?;
     let mut status = Vec::new();
     if let Some(s) = get("status") {
         for part in list(s) {
@@ -571,13 +590,7 @@ pub async fn create(
     params: &[(String, String)],
     ip: &str,
 ) -> Result<Created, ApiError> {
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, v)| n == k && !v.trim().is_empty())
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| param(params, k);
     let Some(code) = get("service_code") else {
         return Err(ApiError::bad("service_code: required"));
     };
@@ -689,52 +702,11 @@ pub async fn updates(
     key: Option<i64>,
 ) -> Result<Vec<RequestUpdate>, ApiError> {
     let offset = svc.reports.utc_offset_minutes;
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, v)| n == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim())
-    };
-    let time = |k: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
-        match get(k) {
-            None => Ok(None),
-            Some(v) => parse_time(v, offset).map(Some).ok_or_else(|| {
-                ApiError::bad(format!(
-                    "{k}: {v:?} is not an ISO 8601 time such as 2026-11-26T08:30:00+08:00"
-                ))
-            }),
-        }
-    };
     let now = crate::time::now();
-    let end = time("end_date")?.unwrap_or(now);
-    let start = time("start_date")?.unwrap_or(end - Duration::days(1));
-    if end < start {
-        return Err(ApiError::bad("end_date: it is before start_date"));
-    }
-    if end - start > Duration::days(SPAN_MAX_DAYS) {
-        return Err(ApiError::bad(format!(
-            "start_date/end_date: the span is over {SPAN_MAX_DAYS} days"
-        )));
-    }
-    let mut ids = Vec::new();
-    if let Some(list) = get("service_request_id") {
-        for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            match part.parse::<i64>() {
-                Ok(id) => ids.push(id),
-                Err(_) => {
-                    return Err(ApiError::bad(format!(
-                        "service_request_id: {part:?} is not a request id"
-                    )))
-                }
-            }
-        }
-        if ids.len() > PAGE_SIZE_MAX as usize {
-            return Err(ApiError::bad(format!(
-                "service_request_id: at most {PAGE_SIZE_MAX} ids at once"
-            )));
-        }
-    }
+    let end = time_param(params, "end_date", offset)?.unwrap_or(now);
+    let start = time_param(params, "start_date", offset)?.unwrap_or(end - Duration::days(1));
+    check_span(start, end)?;
+    let ids = ids_param(params)?.unwrap_or_default();
     let mut sql = String::from(
         "SELECT e.id, e.report_id, e.note, e.at, COALESCE(e.status, (SELECT e2.status FROM report_events e2 \
          WHERE e2.report_id = e.report_id AND e2.id < e.id AND e2.status IS NOT NULL ORDER BY e2.id DESC LIMIT 1), 'submitted') AS status \
@@ -787,13 +759,7 @@ pub async fn post_update(
     key: i64,
     params: &[(String, String)],
 ) -> Result<PostedUpdate, ApiError> {
-    let get = |k: &str| {
-        params
-            .iter()
-            .rev()
-            .find(|(n, v)| n == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim())
-    };
+    let get = |k: &str| param(params, k);
     let Some(request) = get("service_request_id") else {
         return Err(ApiError::bad("service_request_id: required"));
     };

@@ -10,24 +10,7 @@ use gongzhi_domain::reports::{NewReport, Reporter};
 use gongzhi_domain::with_db;
 use serde_json::Value;
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::common::Backend::Sqlite).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::common::Backend::Postgres).await;
-                }
-            }
-        )*
-    };
-}
-
-on_both!(
+on_both_backends_with!(
     pushed_updates_are_signed_fresh_and_recorded_once,
     the_webhook_is_off_without_a_secret
 );

@@ -16,25 +16,7 @@ use gongzhi_domain::jobs::{self, Failed, JobSettings, Task};
 use gongzhi_domain::reports::{NewReport, Reporter};
 use gongzhi_domain::with_db;
 
-/// Each test runs on SQLite and on PostgreSQL, with its own server configuration.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::common::Backend::Sqlite).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::common::Backend::Postgres).await;
-                }
-            }
-        )*
-    };
-}
-
-on_both!(
+on_both_backends_with!(
     the_runner_in_the_server_passes_new_reports_on,
     failures_back_off_and_only_refusals_are_dead_lettered_for_an_admin,
     a_runner_that_dies_loses_its_claim_and_the_job_runs_once_more,

@@ -373,3 +373,23 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// Like [`on_both_backends!`], for tests that start their own servers (with their own
+/// configuration): each function takes the backend.
+#[macro_export]
+macro_rules! on_both_backends_with {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
