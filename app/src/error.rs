@@ -114,6 +114,7 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         }
         (Problem::InvalidJson { detail }, Lang::Zh) => format!("格式无效：{detail}"),
         (Problem::InvalidJson { detail }, Lang::En) => format!("Not valid: {detail}"),
+        (Problem::CaseMoved, _) => fixed(msg::P_CASE_MOVED),
     }
 }
 

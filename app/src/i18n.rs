@@ -254,8 +254,6 @@ pub mod msg {
         LIST_VIEW = "以列表查看" / "Show as a list";
         NOTIF_UPDATE = "您关注的问题有新进展" / "A report you follow has news";
         ADD_UPDATE = "添加处理进展" / "Add an update";
-        NEW_STATUS = "新状态" / "New status";
-        NO_STATUS_CHANGE = "（状态不变）" / "(status unchanged)";
         NOTE = "说明" / "Note";
         PUBLIC_NOTE = "公开（居民可见，并通知关注者）" / "Public (residents see it; followers are notified)";
         INTERNAL = "内部" / "Internal";
@@ -330,6 +328,63 @@ pub mod msg {
         P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
         P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";
         P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
+        P_CASE_MOVED = "这个案件已被他人处理，状态已变化。请刷新页面后再操作。" / "Someone else has moved this case on since you opened it. Reload the page and look again.";
+        NAV_CASES = "案件办理" / "Cases";
+        CASES_TITLE = "案件办理" / "Case inbox";
+        CASES_INTRO_DISPATCH = "指挥中心：受理、立案、派遣、核查、结案。按办理期限排序，最紧急的在前。" / "Dispatch centre: accept, register, dispatch, verify and close. Sorted by deadline, most urgent first.";
+        CASES_INTRO_DEPT = "本部门的案件：处置，或不属于本部门时退回指挥中心。按办理期限排序，最紧急的在前。" / "Your department's cases: handle them, or return one that is not yours to the dispatch centre. Sorted by deadline, most urgent first.";
+        INBOX_MINE = "待我办理" / "Waiting for me";
+        INBOX_OVERDUE = "已超期" / "Overdue";
+        INBOX_OPEN = "全部在办" / "All open";
+        INBOX_DONE = "已办结" / "Done";
+        NO_CASES = "这里没有案件。" / "No cases here.";
+        OVERDUE = "已超期" / "Overdue";
+        CLOSED_LATE = "超期办结" / "Closed late";
+        DUE = "期限" / "Due";
+        CASE_TITLE = "案件" / "Case";
+        CASE_STAGE = "办理阶段" / "Stage";
+        HANDLING_DEPT = "处置部门" / "Handling department";
+        ROUND = "处置轮次" / "Round";
+        RETURNS = "退回次数" / "Returned";
+        CASE_RECORD = "办理记录（含内部记录）" / "Case record (internal entries included)";
+        CASE_ACTIONS = "办理" / "Act on the case";
+        NO_STEPS = "现在没有需要您办理的步骤。" / "There is nothing for you to do on this case now.";
+        PUBLIC_PAGE = "公开页面" / "Public page";
+        WORK_CASE = "办理此案件" / "Work this case";
+        STEP_DONE = "已办理：" / "Done: ";
+        AFTER_PHOTOS = "处置后照片（可选，最多 5 张）" / "Photos after handling (optional, up to 5)";
+        DISPATCH_TO = "派遣至部门" / "Dispatch to department";
+        CHOOSE = "请选择" / "Choose";
+        REASON = "理由" / "Reason";
+        ST_NEW = "待受理" / "To accept";
+        ST_ACCEPTED_CASE = "待立案" / "To register";
+        ST_REGISTERED = "待派遣" / "To dispatch";
+        ST_DISPATCHED = "待处置" / "With the department";
+        ST_HANDLED = "待核查" / "To verify";
+        ST_VERIFIED = "待结案" / "To close";
+        ST_CLOSED_CASE = "已结案" / "Closed";
+        ST_DECLINED = "不予立案" / "Not registered";
+        STEP_ACCEPT = "受理" / "Accepted";
+        STEP_REGISTER = "立案" / "Registered as a case";
+        STEP_DECLINE = "不予立案" / "Not registered";
+        STEP_DISPATCH = "派遣" / "Dispatched";
+        STEP_RETURN = "退回指挥中心" / "Returned to the dispatch centre";
+        STEP_HANDLE = "处置完毕" / "Handled";
+        STEP_VERIFY = "核查通过" / "Verified";
+        STEP_VERIFY_FAILED = "核查未通过，重新处置" / "Verification failed: handle again";
+        STEP_CLOSE = "结案" / "Closed";
+        STEP_NOTE = "办理说明" / "Note";
+        DO_ACCEPT = "受理" / "Accept";
+        DO_REGISTER = "立案" / "Register as a case";
+        DO_DECLINE = "不予立案" / "Do not register";
+        DO_DISPATCH = "派遣" / "Dispatch";
+        DO_RETURN = "退回（不属于本部门）" / "Return (not our department)";
+        DO_HANDLE = "提交处置结果" / "Report it handled";
+        DO_VERIFY = "核查通过" / "Verified on site";
+        DO_VERIFY_FAILED = "核查未通过" / "Not fixed: handle again";
+        DO_CLOSE = "结案" / "Close the case";
+        DO_NOTE = "添加说明" / "Add a note";
+        NOTE_PUBLIC_HINT = "除“说明”外，每一步都会公开显示在问题页面上，并通知关注者。" / "Every step but a note shows on the public page and notifies followers.";
     }
 }
 
@@ -341,6 +396,55 @@ pub fn role_name(role: gongzhi_domain::model::Role) -> Msg {
         Role::Moderator => msg::ROLE_MODERATOR,
         Role::Official => msg::ROLE_OFFICIAL,
         Role::Admin => msg::ROLE_ADMIN,
+    }
+}
+
+/// The name of a case stage (back office).
+pub fn stage_name(stage: gongzhi_domain::model::case::Stage) -> Msg {
+    use gongzhi_domain::model::case::Stage as S;
+    match stage {
+        S::New => msg::ST_NEW,
+        S::Accepted => msg::ST_ACCEPTED_CASE,
+        S::Registered => msg::ST_REGISTERED,
+        S::Dispatched => msg::ST_DISPATCHED,
+        S::Handled => msg::ST_HANDLED,
+        S::Verified => msg::ST_VERIFIED,
+        S::Closed => msg::ST_CLOSED_CASE,
+        S::Declined => msg::ST_DECLINED,
+    }
+}
+
+/// What a workflow step did, as a timeline entry says it.
+pub fn step_done(step: gongzhi_domain::model::case::Step) -> Msg {
+    use gongzhi_domain::model::case::Step as S;
+    match step {
+        S::Accept => msg::STEP_ACCEPT,
+        S::Register => msg::STEP_REGISTER,
+        S::Decline => msg::STEP_DECLINE,
+        S::Dispatch => msg::STEP_DISPATCH,
+        S::Return => msg::STEP_RETURN,
+        S::Handle => msg::STEP_HANDLE,
+        S::Verify => msg::STEP_VERIFY,
+        S::VerifyFailed => msg::STEP_VERIFY_FAILED,
+        S::Close => msg::STEP_CLOSE,
+        S::Note => msg::STEP_NOTE,
+    }
+}
+
+/// The button that takes a workflow step.
+pub fn step_button(step: gongzhi_domain::model::case::Step) -> Msg {
+    use gongzhi_domain::model::case::Step as S;
+    match step {
+        S::Accept => msg::DO_ACCEPT,
+        S::Register => msg::DO_REGISTER,
+        S::Decline => msg::DO_DECLINE,
+        S::Dispatch => msg::DO_DISPATCH,
+        S::Return => msg::DO_RETURN,
+        S::Handle => msg::DO_HANDLE,
+        S::Verify => msg::DO_VERIFY,
+        S::VerifyFailed => msg::DO_VERIFY_FAILED,
+        S::Close => msg::DO_CLOSE,
+        S::Note => msg::DO_NOTE,
     }
 }
 

@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// cheap phones and slow networks (their forms are plain forms that need no wasm). Links
 /// to them from hydrated pages are `rel="external"` so the client-side router does a full
 /// page load.
-pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports", "/track"];
+pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports", "/track", "/cases"];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
 pub fn is_plain_page(path: &str) -> bool {
@@ -213,6 +213,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/grids") view=AdminGridsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/api-keys") view=AdminApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=CaseInboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=CaseWorkPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> } ssr=SsrMode::Async/>
                     <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
@@ -233,6 +235,8 @@ mod tests {
             "/reports/map?category=noise",
             "/track",
             "/track/ABCD",
+            "/cases",
+            "/cases/7?draft=x",
         ] {
             assert!(super::is_plain_page(p), "{p}");
         }

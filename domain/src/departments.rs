@@ -39,3 +39,16 @@ pub async fn upsert(db: &Db, code: &str, name_zh: &str, name_en: &str) -> Result
         .await
     })?)
 }
+
+/// Makes a department the dispatch centre (指挥中心) of the built-in case workflow, or not.
+pub async fn set_dispatch(db: &Db, id: i64, dispatch: bool) -> Result<(), Error> {
+    with_db!(db, p => {
+        sqlx::query("UPDATE departments SET dispatch = $1 WHERE id = $2")
+            .bind(dispatch)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -57,6 +57,8 @@ pub enum Problem {
     InvalidGeoJson { detail: String },
     /// Not valid JSON of the expected shape; the detail says where.
     InvalidJson { detail: String },
+    /// Someone else moved the case on since the page was opened.
+    CaseMoved,
 }
 
 impl Problem {
@@ -89,6 +91,9 @@ impl Problem {
             Problem::AlreadyTaken => "is already used".into(),
             Problem::InvalidGeoJson { detail } => format!("is not valid grid GeoJSON: {detail}"),
             Problem::InvalidJson { detail } => format!("is not valid: {detail}"),
+            Problem::CaseMoved => {
+                "has changed since the page was opened; reload it and look again".into()
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod case;
 pub mod catalog;
 pub mod job;
 pub mod report;

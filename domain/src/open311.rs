@@ -99,6 +99,14 @@ pub fn iso(t: DateTime<Utc>, offset_minutes: i32) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// [`iso`] with milliseconds, for update times: a case system's steps often come seconds
+/// apart, and a client orders them by this time.
+pub fn iso_precise(t: DateTime<Utc>, offset_minutes: i32) -> String {
+    let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap_or_else(|| Utc.fix());
+    t.with_timezone(&offset)
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 /// Reads an ISO 8601 time (with offset, or `Z`), or a plain date (midnight in the city).
 pub fn parse_time(s: &str, offset_minutes: i32) -> Option<DateTime<Utc>> {
     let s = s.trim();
@@ -432,7 +440,7 @@ struct RequestRow {
 
 const REQUEST_COLUMNS: &str = "r.id, r.status, c.code, c.name_zh, c.name_en, r.description, \
      d.name_zh AS dept_zh, d.name_en AS dept_en, r.created_at, r.updated_at, r.due_at, r.address, r.lat, r.lon, \
-     (SELECT ph.uid FROM photos ph WHERE ph.report_id = r.id ORDER BY ph.position LIMIT 1) AS photo, \
+     (SELECT ph.uid FROM photos ph WHERE ph.report_id = r.id AND ph.event_id IS NULL ORDER BY ph.position LIMIT 1) AS photo, \
      (SELECT e.note FROM report_events e WHERE e.report_id = r.id AND e.public AND e.note <> '' AND e.kind <> 'forwarded' \
       ORDER BY e.id DESC LIMIT 1) AS notes \
      FROM reports r JOIN categories c ON c.id = r.category_id JOIN departments d ON d.id = r.department_id";
@@ -739,7 +747,7 @@ pub async fn updates(
             status: crate::cases::status_out(
                 ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Submitted),
             ),
-            updated_datetime: iso(r.at, offset),
+            updated_datetime: iso_precise(r.at, offset),
             description: r.note,
             media_url: None,
         })

@@ -75,6 +75,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
     let form_limit = photo_limit * gongzhi_domain::model::report::PHOTOS_MAX + 1024 * 1024;
     let uploads = Router::new()
         .route("/reports/new", post(routes::reports::submit_form))
+        .route("/cases/{id}", post(routes::cases::take))
         .layer(DefaultBodyLimit::max(form_limit))
         .merge(
             Router::new()

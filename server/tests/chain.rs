@@ -1,7 +1,7 @@
 //! Two Gongzhi instances chained over HTTP, as two real server processes: A faces residents
 //! and passes reports on with the `open311` connector; B is the back office (`builtin`).
-//! A report filed on A arrives in B, an official closes it in B, and A's report page shows
-//! the close within a poll interval. A runs on SQLite and on PostgreSQL.
+//! A report filed on A arrives in B, B's dispatch centre and department work it from 受理 to
+//! 结案, and A's report page shows each change of status within a poll interval. A runs on SQLite and on PostgreSQL.
 
 mod common;
 
@@ -107,6 +107,44 @@ impl Instance {
 
     async fn stop(mut self) {
         let _ = self.child.kill().await;
+    }
+}
+
+impl Instance {
+    /// Takes a step of B's case workflow with the back office's plain form.
+    async fn step(
+        &self,
+        client: &reqwest::Client,
+        id: i64,
+        step: &str,
+        stage: &str,
+        note: &str,
+        department: Option<i64>,
+    ) {
+        let token = format!("chain-step-{step}-{id:08}-0000000000000000000000");
+        let mut form = Form::new()
+            .text("form_token", token)
+            .text("step", step.to_string())
+            .text("stage", stage.to_string())
+            .text("note", note.to_string());
+        if let Some(d) = department {
+            form = form.text("department", d.to_string());
+        }
+        let res = client
+            .post(format!("{}/cases/{id}", self.base))
+            .header("origin", self.base.clone())
+            .multipart(form)
+            .send()
+            .await
+            .expect("step");
+        let to = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(res.status(), 303, "{step}");
+        assert_eq!(to, format!("/cases/{id}?done={step}"), "{step} was taken");
     }
 }
 
@@ -242,36 +280,92 @@ async fn a_closes_when_b_closes(backend: Backend) {
     )
     .await;
 
-    // An official in B works the case and closes it.
+    // B's dispatch centre and the department work the case through the built-in workflow,
+    // with the back office's plain forms; after each step that changes the status, A shows
+    // it within a poll interval.
+    let dispatcher = b
+        .log_in("dispatcher@demo.gongzhi.org", "dispatcher-demo-2026")
+        .await;
     let official = b
         .log_in("official@demo.gongzhi.org", "official-demo-2026")
         .await;
-    let (status, body) = b
-        .call(
-            &official,
-            "report_update",
-            &[
-                ("id", &b_id),
-                ("status", "in_progress"),
-                ("note", "已安排清洗"),
-                ("public", "on"),
-            ],
-        )
+    let b_report: i64 = b_id.parse().expect("B's id is a number");
+    let dept: i64 = gongzhi_domain::with_db!(&b_db, p => sqlx::query_scalar(
+        "SELECT department_id FROM reports WHERE id = $1").bind(b_report).fetch_one(p).await)
+    .unwrap();
+    let a_status = |want: &'static str| {
+        let db = a_db.clone();
+        async move {
+            waiting_for(
+                &format!("A to show {want}"),
+                Duration::from_secs(10),
+                || {
+                    let db = db.clone();
+                    async move {
+                        let s: String = gongzhi_domain::with_db!(&db, p => sqlx::query_scalar(
+                        "SELECT status FROM reports WHERE id = $1").bind(id).fetch_one(p).await)
+                        .unwrap();
+                        (s == want).then_some(())
+                    }
+                },
+            )
+            .await
+        }
+    };
+    // B's own case system takes it into the dispatch centre's inbox at once.
+    waiting_for("the case in B's inbox", Duration::from_secs(10), || {
+        let db = b_db.clone();
+        async move {
+            let stage: Option<String> = gongzhi_domain::with_db!(&db, p => sqlx::query_scalar(
+                "SELECT stage FROM cases WHERE report_id = $1").bind(b_report).fetch_optional(p).await)
+            .unwrap();
+            stage.filter(|s| s == "new")
+        }
+    })
+    .await;
+    b.step(
+        &dispatcher,
+        b_report,
+        "accept",
+        "new",
+        "已受理，转城管局",
+        None,
+    )
+    .await;
+    a_status("accepted").await;
+    b.step(&dispatcher, b_report, "register", "accepted", "", None)
         .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = b
-        .call(
-            &official,
-            "report_update",
-            &[
-                ("id", &b_id),
-                ("status", "closed"),
-                ("note", "涂鸦已清除，恢复原貌"),
-                ("public", "on"),
-            ],
-        )
+    b.step(
+        &dispatcher,
+        b_report,
+        "dispatch",
+        "registered",
+        "派遣城管局处置",
+        Some(dept),
+    )
+    .await;
+    a_status("in_progress").await;
+    b.step(
+        &official,
+        b_report,
+        "handle",
+        "dispatched",
+        "已安排清洗，涂鸦已清除",
+        None,
+    )
+    .await;
+    a_status("resolved").await;
+    b.step(&dispatcher, b_report, "verify", "handled", "", None)
         .await;
-    assert_eq!(status, 200, "{body}");
+    b.step(
+        &dispatcher,
+        b_report,
+        "close",
+        "verified",
+        "涂鸦已清除，恢复原貌",
+        None,
+    )
+    .await;
     let closed_in_b = Instant::now();
 
     // A shows it within a poll interval (1 s here; allow for a slow machine).
@@ -302,12 +396,19 @@ async fn a_closes_when_b_closes(backend: Backend) {
         page.contains("涂鸦已清除，恢复原貌"),
         "A's page shows B's note"
     );
-    assert!(page.contains("已安排清洗"), "and the step before it");
+    assert!(
+        page.contains("已安排清洗，涂鸦已清除"),
+        "and the steps before it"
+    );
+    assert!(page.contains("派遣城管局处置"));
     // Each update once, however many polls ran.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let entries: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
         "SELECT count(*) FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL").bind(id).fetch_one(p).await).unwrap();
-    assert_eq!(entries, 2);
+    let rows: Vec<(String, Option<String>, String, Option<String>)> = gongzhi_domain::with_db!(&a_db, p => sqlx::query_as(
+        "SELECT kind, status, note, external_id FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL ORDER BY id").bind(id).fetch_all(p).await).unwrap();
+    // accept, dispatch, handle and close; register and verify said nothing new.
+    assert_eq!(entries, 4, "{rows:?}");
 
     a_db.close().await;
     b_db.close().await;

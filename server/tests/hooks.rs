@@ -81,9 +81,16 @@ async fn pushed_updates_are_signed_fresh_and_recorded_once(backend: Backend) {
         ).bind(done.id).fetch_one(p).await).unwrap();
         assert_eq!((status.as_str(), count), ("in_progress", 1));
         // One update in an object, closing the case; the page shows it.
-        let one = r#"{"update_id":"w-3","service_request_id":"CASE-7","status":"CLOSED","description":"已清理完毕"}"#;
+        let one = r#"{"update_id":"w-3","service_request_id":"CASE-7","status":"CLOSED","description":"已清理完毕","updated_datetime":"2026-11-20T10:00:05.500+08:00"}"#;
         let (status, answer) = push(&app, one, now, SECRET).await;
         assert_eq!((status, answer), (200, serde_json::json!({"applied": 1, "ignored": 0})));
+        // An older update delivered late does not undo the close.
+        let late = r#"{"update_id":"w-0","service_request_id":"CASE-7","status":"in_progress","description":"","updated_datetime":"2026-11-20T10:00:05.200+08:00"}"#;
+        let (status, answer) = push(&app, late, now, SECRET).await;
+        assert_eq!((status, answer), (200, serde_json::json!({"applied": 0, "ignored": 1})));
+        let status: String = with_db!(&app.db, p => sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+            .bind(done.id).fetch_one(p).await).unwrap();
+        assert_eq!(status, "closed");
         let page = app.page(&new_client(), &format!("/reports/{}", done.id), "zh-CN").await;
         assert!(page.contains("已清理完毕") && page.contains("已派单"), "the timeline shows both");
     })

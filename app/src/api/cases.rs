@@ -1,9 +1,16 @@
-//! The case bridge's back office for admins: Open311 API keys, and the job queue (reports
-//! waiting to be sent, mail, and what failed).
+//! The case bridge's back office: for admins, Open311 API keys and the job queue (reports
+//! waiting to be sent, mail, and what failed); for officials, the built-in case workflow's
+//! inbox and case pages (steps are taken by a plain form post, see the server's routes).
 
+use gongzhi_domain::error::FieldError;
+use gongzhi_domain::model::case::{CaseDetail, Inbox};
 use gongzhi_domain::model::job::{ApiKey, JobCounts, JobRow};
+use gongzhi_domain::model::report::PhotoRef;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::api::reports::load_catalog;
+use crate::api::reports::Catalog;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::state::*;
@@ -96,6 +103,93 @@ pub async fn retry_job(id: i64) -> Result<bool, AppError> {
             let me = current_user().await?;
             gongzhi_domain::accounts::require_admin(me.as_ref())?;
             Ok(gongzhi_domain::jobs::retry(&st.svc.db, &st.svc.jobs, id).await?)
+        }
+        .await,
+    )
+}
+
+// ---- the built-in case workflow -------------------------------------------------------
+
+/// The inbox page.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseInboxPage {
+    pub inbox: Inbox,
+    pub catalog: Catalog,
+}
+
+#[server(prefix = "/api", endpoint = "case_inbox")]
+pub async fn case_inbox(view: String) -> Result<CaseInboxPage, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::case::InboxView;
+            let st = state()?;
+            let me = current_user().await?;
+            let view = InboxView::parse(&view).unwrap_or_default();
+            let inbox = gongzhi_domain::cases::builtin::inbox(&st.svc, me.as_ref(), view).await?;
+            Ok(CaseInboxPage {
+                inbox,
+                catalog: load_catalog(true).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// What an official typed in a step form that came back with problems.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseFormFlash {
+    pub step: String,
+    pub note: String,
+    pub department: String,
+    pub public: bool,
+    pub errors: Vec<FieldError>,
+    /// A problem with the form as a whole (not allowed, not found, …).
+    pub general: Option<AppError>,
+}
+
+/// Everything the case page needs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CasePage {
+    pub case: CaseDetail,
+    pub catalog: Catalog,
+    /// The step forms' one-time token (after-photos are kept under it).
+    pub form_token: String,
+    pub flash: Option<CaseFormFlash>,
+    /// After-photos already uploaded with this form.
+    pub photos: Vec<PhotoRef>,
+    pub max_photo_mb: usize,
+}
+
+#[server(prefix = "/api", endpoint = "case")]
+pub async fn get_case(id: i64, draft: Option<String>) -> Result<CasePage, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            let case = gongzhi_domain::cases::builtin::detail(&st.svc, me.as_ref(), id).await?;
+            let (form_token, flash, photos) =
+                match draft.filter(|t| gongzhi_domain::reports::valid_token(t)) {
+                    Some(t) => {
+                        let flash = gongzhi_domain::flash::load(&st.svc.db, &t)
+                            .await?
+                            .and_then(|json| serde_json::from_str::<CaseFormFlash>(&json).ok());
+                        let photos = gongzhi_domain::reports::pending_photos(&st.svc, &t).await?;
+                        (t, flash, photos)
+                    }
+                    None => (
+                        gongzhi_domain::accounts::tokens::new_token(),
+                        None,
+                        Vec::new(),
+                    ),
+                };
+            Ok(CasePage {
+                case,
+                catalog: load_catalog(true).await?,
+                form_token,
+                flash,
+                photos,
+                max_photo_mb: st.svc.reports.max_photo_bytes / (1024 * 1024),
+            })
         }
         .await,
     )

@@ -179,6 +179,8 @@ pub struct ReportView {
     pub viewer: Viewer,
     /// The viewer may add updates (an official of its department, or an admin).
     pub can_update: bool,
+    /// The viewer works cases in the built-in case system (officials and admins there).
+    pub case_page: bool,
     pub catalog: Catalog,
 }
 
@@ -197,10 +199,15 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
                 m.role == Role::Admin
                     || (m.role == Role::Official && m.department_id == Some(report.department_id))
             });
+            let case_page = matches!(st.svc.cases, gongzhi_domain::cases::CaseSystem::Builtin)
+                && me
+                    .as_ref()
+                    .is_some_and(|m| matches!(m.role, Role::Admin | Role::Official));
             Ok(ReportView {
                 report,
                 viewer,
                 can_update,
+                case_page,
                 catalog: load_catalog(true).await?,
             })
         }
@@ -256,30 +263,20 @@ pub async fn follow_report(id: i64, on: bool) -> Result<(), AppError> {
     )
 }
 
-/// An update by the department: a new status (or none), a note, public or internal.
+/// A note by the department, public or internal (the status moves through the case
+/// workflow or comes from the case system).
 #[server(prefix = "/api", endpoint = "report_update")]
 pub async fn add_report_update(
     id: i64,
-    status: String,
     note: String,
     public: Option<String>,
 ) -> Result<i64, AppError> {
     with_status(
         async move {
-            use gongzhi_domain::model::report::ReportStatus;
             let st = state()?;
             let me = current_user().await?;
-            let status = match status.trim() {
-                "" => None,
-                s => Some(ReportStatus::parse(s).ok_or_else(|| {
-                    AppError::Invalid(vec![FieldError::new(
-                        "status",
-                        gongzhi_domain::Problem::InvalidChoice,
-                    )])
-                })?),
-            };
             let update = gongzhi_domain::reports::Update {
-                status,
+                status: None,
                 note,
                 public: public.is_some(),
             };

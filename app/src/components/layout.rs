@@ -31,6 +31,14 @@ fn Header() -> impl IntoView {
             .flatten()
             .is_some_and(|m| m.role == Role::Admin)
     };
+    // Officials and admins work cases in the back office.
+    let is_staff = move || {
+        auth.me
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some_and(|m| matches!(m.role, Role::Admin | Role::Official))
+    };
     view! {
         <header class="site-header">
             <div class="header-top">
@@ -50,6 +58,9 @@ fn Header() -> impl IntoView {
                     <li><A href="/ask">{t(msg::NAV_ASK)}</A></li>
                     <li><A href="/results">{t(msg::NAV_RESULTS)}</A></li>
                     <Transition fallback=|| ()>
+                        {move || is_staff().then(|| view! {
+                            <li><A href="/cases" attr:rel="external">{t(msg::NAV_CASES)}</A></li>
+                        })}
                         {move || is_admin().then(|| view! {
                             <li><A href="/admin/users">{t(msg::NAV_ADMIN)}</A></li>
                         })}

@@ -4,7 +4,7 @@ use gongzhi_domain::model::report::{PhotoRef, ReportStatus, TimelineEntry};
 use leptos::prelude::*;
 
 use crate::api::reports::Catalog;
-use crate::i18n::{msg, role_name, status_name, t, use_lang};
+use crate::i18n::{msg, role_name, status_name, step_done, t, use_lang};
 use crate::util::local_datetime;
 
 #[component]
@@ -40,7 +40,9 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                     (Some(r), None) => role_name(r).get(lang).to_string(),
                     (None, None) => msg::ACTOR_SYSTEM.get(lang).to_string(),
                 };
+                let step = e.step.as_deref().and_then(gongzhi_domain::model::case::Step::parse);
                 let what = match (e.kind.as_str(), e.status) {
+                    _ if step.is_some() => step.map(|s| step_done(s).get(lang).to_string()).unwrap_or_default(),
                     ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
                     ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
                     (_, Some(s)) => status_name(s).get(lang).to_string(),
@@ -54,10 +56,27 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                         </p>
                         <p class="muted"><time datetime=e.at.to_rfc3339()>{local_datetime(e.at)}</time></p>
                         {(!e.note.is_empty()).then(|| view! { <p class="timeline-note">{e.note.clone()}</p> })}
+                        <EntryPhotos photos=e.photos.clone()/>
                     </li>
                 }
             }).collect_view()}
         </ol>
     }
     .into_any()
+}
+
+/// Photos taken with a timeline entry (a department's after-photos).
+#[component]
+pub fn EntryPhotos(photos: Vec<PhotoRef>) -> impl IntoView {
+    let lang = use_lang();
+    (!photos.is_empty()).then(|| {
+        view! {
+            <ul class="photos photos-small">
+                {photos.into_iter().map(|p| view! {
+                    <li><a href=p.display_url()><img src=p.thumb_url() alt=msg::AFTER_PHOTOS.get(lang) loading="lazy"
+                        width=p.thumb_width.to_string() height=p.thumb_height.to_string()/></a></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }

@@ -6,6 +6,8 @@ mod admin_cases;
 mod admin_catalog;
 mod admin_outbox;
 mod admin_users;
+#[cfg(feature = "ssr")]
+mod cases;
 mod coming_soon;
 mod home;
 mod login;
@@ -26,6 +28,8 @@ pub use admin_cases::{AdminApiKeysPage, AdminJobsPage};
 pub use admin_catalog::{AdminCategoriesPage, AdminCategoryEditPage, AdminGridsPage};
 pub use admin_outbox::AdminOutboxPage;
 pub use admin_users::AdminUsersPage;
+#[cfg(feature = "ssr")]
+pub use cases::{CaseInboxPage, CaseWorkPage};
 pub use coming_soon::ComingSoon;
 pub use home::HomePage;
 pub use login::LoginPage;
@@ -41,6 +45,10 @@ pub use signup::SignUpPage;
 pub use track::{TrackFormPage, TrackPage};
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as ReportPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as CaseInboxPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as CaseWorkPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as TrackPage;
 #[cfg(not(feature = "ssr"))]

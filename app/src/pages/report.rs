@@ -2,7 +2,7 @@
 //! "me too", follow, and (for its department) the update form.
 
 use gongzhi_domain::model::catalog::answer_text;
-use gongzhi_domain::model::report::{Forwarding, ReportStatus};
+use gongzhi_domain::model::report::Forwarding;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -11,7 +11,7 @@ use crate::api::reports::{get_report, AddReportUpdate, FollowReport, ReportView,
 use crate::components::form::{action_error, FormAlert};
 use crate::components::reports::{StatusBadge, Timeline};
 use crate::error::problem_text;
-use crate::i18n::{msg, status_name, t, use_lang};
+use crate::i18n::{msg, t, use_lang};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
 
@@ -138,9 +138,11 @@ pub(crate) fn ReportBody(
                     }.into_any(),
                 }}</dd>
                 {if r.status.is_open() {
-                    view! { <dt>{t(msg::DUE_AT)}</dt><dd>{local_datetime(r.due_at)}</dd> }.into_any()
+                    view! { <dt>{t(msg::DUE_AT)}</dt><dd>{local_datetime(r.due_at)}
+                        {r.overdue.then(|| view! { " "<span class="badge badge-overdue">{t(msg::OVERDUE)}</span> })}</dd> }.into_any()
                 } else {
-                    r.closed_at.map(|c| view! { <dt>{t(msg::CLOSED_AT)}</dt><dd>{local_datetime(c)}</dd> }).into_any()
+                    r.closed_at.map(|c| view! { <dt>{t(msg::CLOSED_AT)}</dt><dd>{local_datetime(c)}
+                        {r.overdue.then(|| view! { " "<span class="badge badge-overdue">{t(msg::CLOSED_LATE)}</span> })}</dd> }).into_any()
                 }}
             </dl>
             <div class="map map-small" data-map="point" data-lat=r.lat.to_string() data-lon=r.lon.to_string()
@@ -172,13 +174,16 @@ pub(crate) fn ReportBody(
                 <h2 id="timeline-title">{t(msg::TIMELINE)}</h2>
                 <Timeline entries=r.timeline.clone() catalog=catalog.clone()/>
             </section>
-            {view.can_update.then(|| view! { <UpdateForm id action=update/> })}
+            {view.case_page.then(|| view! {
+                <p class="card"><a class="btn btn-primary" href=format!("/cases/{id}")>{t(msg::WORK_CASE)}</a></p>
+            })}
+            {(view.can_update && !view.case_page).then(|| view! { <UpdateForm id action=update/> })}
         </article>
     }
     .into_any()
 }
 
-/// The department's update form (the start of the built-in case workflow).
+/// The department's note form, where an external case system owns the status.
 #[component]
 fn UpdateForm(id: i64, action: ServerAction<AddReportUpdate>) -> impl IntoView {
     let lang = use_lang();
@@ -195,13 +200,6 @@ fn UpdateForm(id: i64, action: ServerAction<AddReportUpdate>) -> impl IntoView {
             <ActionForm action attr:class="stack">
                 <FormAlert error/>
                 <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for="upd-status">{t(msg::NEW_STATUS)}</label>
-                    <select id="upd-status" name="status">
-                        <option value="">{t(msg::NO_STATUS_CHANGE)}</option>
-                        {ReportStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{status_name(s).get(lang)}</option> }).collect_view()}
-                    </select>
-                </div>
                 <div class="field">
                     <label for="upd-note">{t(msg::NOTE)}</label>
                     <textarea id="upd-note" name="note" rows="3" maxlength="2000"

@@ -7,6 +7,7 @@
 //!   department's inbox.
 //! - `open311`: an external GeoReport v2 server (see [`open311`]).
 
+pub mod builtin;
 pub mod open311;
 pub mod webhook;
 
@@ -158,6 +159,17 @@ async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) ->
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if n == 1 && external_id.is_none() {
+            // The built-in case system: the report enters the dispatch centre's inbox.
+            sqlx::query(
+                "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
+                 ON CONFLICT (report_id) DO NOTHING",
+            )
+            .bind(report_id)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        }
         if n == 1 {
             if let Some(ext) = external_id {
                 sqlx::query(
@@ -227,6 +239,7 @@ pub async fn poll(
                     &key,
                     &u.status,
                     u.description.as_deref().unwrap_or(""),
+                    u.updated_datetime.as_deref(),
                 )
                 .await
                 .map_err(|e| e.to_string())?;
@@ -286,6 +299,7 @@ async fn poll_open_requests(svc: &Services, target: &open311::Target) -> Result<
                 &key,
                 &r.status,
                 r.status_notes.as_deref().unwrap_or(""),
+                r.updated_datetime.as_deref(),
             )
             .await
             .map_err(|e| e.to_string())?;
@@ -296,23 +310,47 @@ async fn poll_open_requests(svc: &Services, target: &open311::Target) -> Result<
 
 /// Records one update from the case system on the report it concerns (if it is ours).
 /// Returns whether it became a timeline entry.
+///
+/// Updates may arrive late or again (polls overlap, webhooks retry): one older than the
+/// newest already taken (by `updated_datetime`) is dropped, so a stale status never
+/// undoes a newer one.
 pub async fn apply(
     svc: &Services,
     external_request: &str,
     update_key: &str,
     status_word: &str,
     description: &str,
+    updated_datetime: Option<&str>,
 ) -> Result<bool, Error> {
-    let row: Option<(i64, String)> = with_db!(&svc.db, p => {
-        sqlx::query_as("SELECT id, status FROM reports WHERE external_id = $1")
+    type Row = (i64, String, Option<chrono::DateTime<chrono::Utc>>);
+    let row: Option<Row> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT id, status, external_updated_at FROM reports WHERE external_id = $1")
             .bind(external_request)
             .fetch_optional(p)
             .await
     })?;
-    let Some((report_id, current)) = row else {
+    let Some((report_id, current, newest)) = row else {
         // Not a request we sent (the case system has other clients).
         return Ok(false);
     };
+    let when = updated_datetime
+        .and_then(|s| crate::open311::parse_time(s, svc.reports.utc_offset_minutes));
+    if let Some(when) = when {
+        if newest.is_some_and(|n| when < n) {
+            return Ok(false);
+        }
+        with_db!(&svc.db, p => {
+            sqlx::query(
+                "UPDATE reports SET external_updated_at = $1 WHERE id = $2 \
+                 AND (external_updated_at IS NULL OR external_updated_at < $1)",
+            )
+            .bind(when)
+            .bind(report_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
     let status = status_in(status_word)
         .flatten()
         .filter(|s| s.as_str() != current);

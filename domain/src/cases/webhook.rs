@@ -114,6 +114,7 @@ pub async fn receive(
             &key,
             &u.status,
             u.description.as_deref().unwrap_or(""),
+            u.updated_datetime.as_deref(),
         )
         .await?
         {

@@ -122,10 +122,16 @@ pub struct TimelineEntry {
     pub id: i64,
     /// `submitted`, `status`, `note`, …
     pub kind: String,
+    /// The case workflow step it records (`accept`, `dispatch`, `handle`, …), if any.
+    #[serde(default)]
+    pub step: Option<String>,
     /// The status this entry moved the report to, when it changed it.
     pub status: Option<ReportStatus>,
     pub actor: Actor,
     pub note: String,
+    /// Photos taken with this entry (a department's after-photos).
+    #[serde(default)]
+    pub photos: Vec<PhotoRef>,
     pub at: DateTime<Utc>,
 }
 
@@ -149,6 +155,8 @@ pub struct ReportDetail {
     pub photos: Vec<PhotoRef>,
     pub timeline: Vec<TimelineEntry>,
     pub due_at: DateTime<Utc>,
+    /// Past its deadline: still open after it, or closed after it (超期).
+    pub overdue: bool,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

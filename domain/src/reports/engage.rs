@@ -143,9 +143,12 @@ pub struct Update {
 
 pub const NOTE_MAX: usize = 2000;
 
-/// Adds a timeline entry as an official of the report's department (or an admin), and
-/// notifies the followers of public entries: in the app always, by email when SMTP is
+/// Adds a note to the timeline as an official of the report's department (or an admin),
+/// and notifies the followers of public entries: in the app always, by email when SMTP is
 /// configured and they opted in. Returns the entry's id.
+///
+/// The status is not changed here: it moves through the built-in case workflow
+/// ([`crate::cases::builtin`]) or comes from the external case system.
 pub async fn add_update(
     svc: &Services,
     actor: Option<&Me>,
@@ -153,6 +156,9 @@ pub async fn add_update(
     update: Update,
 ) -> Result<i64, Error> {
     let me = actor.ok_or(Error::Unauthenticated)?;
+    if update.status.is_some() {
+        return Err(Error::field("status", Problem::InvalidChoice));
+    }
     let department: Option<i64> = with_db!(&svc.db, p => {
         sqlx::query_scalar("SELECT department_id FROM reports WHERE id = $1").bind(report_id).fetch_optional(p).await
     })?;
@@ -295,7 +301,7 @@ pub async fn record_update(
 
 /// Emails the followers who opted in, when mail really leaves the server. A failure is
 /// logged; the in-app notification is already saved.
-async fn email_followers(svc: &Services, report_id: i64, actor_id: i64) {
+pub(crate) async fn email_followers(svc: &Services, report_id: i64, actor_id: i64) {
     if matches!(svc.mailer, Mailer::OutboxOnly) {
         return;
     }

@@ -7,6 +7,7 @@ mod photos;
 mod query;
 mod submit;
 
+pub(crate) use engage::email_followers;
 pub use engage::{
     add_update, follow, record_update, support, unfollow, unsupport, viewer, Update, UpdateBy,
     NOTE_MAX,

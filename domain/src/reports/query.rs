@@ -45,7 +45,7 @@ struct SummaryRow {
 const SUMMARY_SELECT: &str = "SELECT r.id, r.category_id, r.status, r.description, r.address, r.lat, r.lon, r.grid_id, \
      r.department_id, r.support_count, r.created_at, ph.uid AS photo_uid, ph.display_width, ph.display_height, \
      ph.thumb_width, ph.thumb_height FROM reports r \
-     LEFT JOIN photos ph ON ph.report_id = r.id AND ph.position = 0";
+     LEFT JOIN photos ph ON ph.report_id = r.id AND ph.position = 0 AND ph.event_id IS NULL";
 
 fn status(s: &str) -> ReportStatus {
     ReportStatus::parse(s).unwrap_or(ReportStatus::Submitted)
@@ -352,6 +352,7 @@ struct DetailRow {
 struct EventRow {
     id: i64,
     kind: String,
+    step: Option<String>,
     status: Option<String>,
     actor_role: String,
     actor_department_id: Option<i64>,
@@ -372,7 +373,7 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         .fetch_optional(p)
         .await?;
         let events = sqlx::query_as(
-            "SELECT id, kind, status, actor_role, actor_department_id, note, at FROM report_events \
+            "SELECT id, kind, step, status, actor_role, actor_department_id, note, at FROM report_events \
              WHERE report_id = $1 AND public ORDER BY id",
         )
         .bind(id)
@@ -380,7 +381,7 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         .await?;
         let photos: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT uid, display_width, display_height, thumb_width, thumb_height FROM photos \
-             WHERE report_id = $1 ORDER BY position",
+             WHERE report_id = $1 AND event_id IS NULL ORDER BY position",
         )
         .bind(id)
         .fetch_all(p)
@@ -398,11 +399,18 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         Ok::<_, sqlx::Error>((row, events, photos))
     })?;
     let Some(r) = row else { return Ok(None) };
+    let event_photos = crate::cases::builtin::event_photos(svc, id).await?;
     let timeline = events
         .into_iter()
         .map(|e| TimelineEntry {
+            photos: event_photos
+                .iter()
+                .filter(|(event, _)| *event == e.id)
+                .map(|(_, p)| p.clone())
+                .collect(),
             id: e.id,
             kind: e.kind,
+            step: e.step,
             status: e.status.as_deref().and_then(ReportStatus::parse),
             actor: Actor {
                 role: Role::parse(&e.actor_role),
@@ -427,6 +435,8 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         support_count: r.support_count,
         photos,
         timeline,
+        overdue: crate::model::case::overdue(r.due_at, r.closed_at, crate::time::now())
+            && status(&r.status) != ReportStatus::Rejected,
         due_at: r.due_at,
         closed_at: r.closed_at,
         created_at: r.created_at,

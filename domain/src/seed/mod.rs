@@ -7,13 +7,21 @@ pub mod load;
 
 use crate::accounts::{admin::insert_user, find_by_email, password};
 use crate::error::Error;
-use crate::model::report::ReportStatus;
+use crate::model::case::Step;
 use crate::model::{Me, Role};
 use crate::with_db;
 use crate::{categories, departments, grids, Services};
 
+/// The dispatch centre (指挥中心) of the built-in case workflow.
+pub const DISPATCH_DEPARTMENT: &str = "zhzx";
+
 /// The demo city's departments: code, Chinese name, English name.
 pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
+    (
+        "zhzx",
+        "南宁市数字化城市管理指挥中心",
+        "Nanning Digital Urban Management Command Centre",
+    ),
     ("cgj", "南宁市城市管理局", "Nanning Urban Management Bureau"),
     (
         "zjj",
@@ -52,7 +60,8 @@ pub struct DemoAccount {
     pub department: Option<&'static str>,
 }
 
-/// One account per role; the README lists the same.
+/// One account per role (two officials: a department's and the dispatch centre's); the
+/// README lists the same.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
         role: Role::Admin,
@@ -67,6 +76,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         display_name: "陈刚（城管局）",
         password: "official-demo-2026",
         department: Some("cgj"),
+    },
+    DemoAccount {
+        role: Role::Official,
+        email: "dispatcher@demo.gongzhi.org",
+        display_name: "李静（指挥中心）",
+        password: "dispatcher-demo-2026",
+        department: Some(DISPATCH_DEPARTMENT),
     },
     DemoAccount {
         role: Role::Moderator,
@@ -101,7 +117,11 @@ pub async fn has_no_catalog(svc: &Services) -> Result<bool, Error> {
 pub async fn seed_demo(svc: &Services) -> Result<(), Error> {
     let mut dept_ids = Vec::new();
     for (code, zh, en) in DEPARTMENTS {
-        dept_ids.push((*code, departments::upsert(&svc.db, code, zh, en).await?));
+        let id = departments::upsert(&svc.db, code, zh, en).await?;
+        if *code == DISPATCH_DEPARTMENT {
+            departments::set_dispatch(&svc.db, id, true).await?;
+        }
+        dept_ids.push((*code, id));
     }
     for a in DEMO_ACCOUNTS {
         if find_by_email(&svc.db, a.email).await?.is_some() {
@@ -180,6 +200,35 @@ pub async fn seed_catalog(svc: &Services) -> Result<(), Error> {
     Ok(())
 }
 
+/// Demo reports filed this many days ago (by category).
+const FILED_DAYS_AGO: &[(&str, i64)] = &[("road_damage", 7)];
+
+/// Moves a report's times back by `by`, as if it had been filed that long ago.
+async fn backdate(svc: &Services, id: i64, by: chrono::Duration) -> Result<(), Error> {
+    type Times = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+    let (created, due): Times = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT created_at, due_at FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_one(p)
+            .await
+    })?;
+    with_db!(&svc.db, p => async {
+        sqlx::query("UPDATE reports SET created_at = $1, updated_at = $1, due_at = $2 WHERE id = $3")
+            .bind(created - by)
+            .bind(due - by)
+            .bind(id)
+            .execute(p)
+            .await?;
+        sqlx::query("UPDATE report_events SET at = $1 WHERE report_id = $2")
+            .bind(created - by)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    }.await)?;
+    Ok(())
+}
+
 /// Demo reports: what residents of the demo city have reported, in several states.
 /// Only loaded into a database without reports.
 pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
@@ -196,6 +245,9 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
     let admin = find_by_email(&svc.db, "admin@demo.gongzhi.org")
         .await?
         .map(|u| u.into_me());
+    let dispatcher = find_by_email(&svc.db, "dispatcher@demo.gongzhi.org")
+        .await?
+        .map(|u| u.into_me());
     // category, lat, lon, address, description, answers, by the demo resident, updates
     type Demo<'a> = (
         &'a str,
@@ -205,7 +257,7 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
         &'a str,
         &'a [(&'a str, &'a str)],
         bool,
-        &'a [(ReportStatus, &'a str)],
+        &'a [(Step, &'a str)],
     );
     let demo: &[Demo] = &[
         (
@@ -217,13 +269,12 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             &[("state", "missing")],
             true,
             &[
-                (
-                    ReportStatus::Accepted,
-                    "已受理，已通知市政养护单位到场设置警示。",
-                ),
-                (ReportStatus::InProgress, "养护单位已到场，更换井盖中。"),
-                (ReportStatus::Resolved, "已更换新井盖并恢复通行。"),
-                (ReportStatus::Closed, "经核查已处置完毕，结案。"),
+                (Step::Accept, "已受理，已通知市政养护单位到场设置警示。"),
+                (Step::Register, ""),
+                (Step::Dispatch, "派遣城市管理局处置。"),
+                (Step::Handle, "已更换新井盖并恢复通行。"),
+                (Step::Verify, "现场核查：井盖已更换，通行正常。"),
+                (Step::Close, "经核查已处置完毕，结案。"),
             ],
         ),
         (
@@ -235,8 +286,10 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             &[("pole", "XZ-0457")],
             true,
             &[
-                (ReportStatus::Accepted, "已受理，转路灯所处理。"),
-                (ReportStatus::InProgress, "已安排维修班组，预计明晚前修复。"),
+                (Step::Accept, "已受理，转路灯所处理。"),
+                (Step::Register, ""),
+                (Step::Dispatch, ""),
+                (Step::Note, "已安排维修班组，预计明晚前修复。"),
             ],
         ),
         (
@@ -247,7 +300,7 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             "菜市场门口堆了很多垃圾，气味很大，已经两天没人清运。",
             &[("amount", "pile")],
             false,
-            &[(ReportStatus::Accepted, "已受理。")],
+            &[(Step::Accept, "已受理。")],
         ),
         (
             "road_damage",
@@ -267,10 +320,13 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             "每天晚上都有汽车停在消防通道上。",
             &[("vehicle", "car")],
             false,
-            &[(
-                ReportStatus::Rejected,
-                "经核实该处为临时停车泊位，不属于违章停车，不予受理。",
-            )],
+            &[
+                (Step::Accept, ""),
+                (
+                    Step::Decline,
+                    "经核实该处为临时停车泊位，不属于违章停车，不予立案。",
+                ),
+            ],
         ),
         (
             "noise",
@@ -280,7 +336,10 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             "工地晚上十一点后还在施工，噪声很大，影响休息。",
             &[("source", "construction")],
             true,
-            &[(ReportStatus::Accepted, "已受理，已转生态环境局执法支队。")],
+            &[
+                (Step::Accept, "已受理，已转生态环境局执法支队。"),
+                (Step::Register, ""),
+            ],
         ),
         (
             "greenery_damage",
@@ -291,9 +350,12 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             &[("kind", "tree_down")],
             false,
             &[
-                (ReportStatus::Accepted, "已受理。"),
-                (ReportStatus::InProgress, "园林养护队已到场清理。"),
-                (ReportStatus::Closed, "倒伏树木已清理，步道恢复通行。"),
+                (Step::Accept, "已受理。"),
+                (Step::Register, ""),
+                (Step::Dispatch, ""),
+                (Step::Handle, "园林养护队已到场，倒伏树木已清理。"),
+                (Step::Verify, ""),
+                (Step::Close, "步道恢复通行，结案。"),
             ],
         ),
         (
@@ -359,24 +421,38 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             },
         )
         .await?;
-        for (status, note) in updates.iter() {
-            // The official belongs to the urban management bureau; other departments'
-            // reports are updated by the admin in the demo.
-            let dept = crate::reports::get(svc, done.id)
-                .await?
-                .map(|r| r.department_id);
-            let actor = match &official {
-                Some(o) if o.department_id == dept => Some(o),
+        // Some demo reports were filed days ago and are past their deadline now (a city
+        // always has a few): their times move back.
+        if let Some((_, days)) = FILED_DAYS_AGO.iter().find(|(c, _)| c == category) {
+            backdate(svc, done.id, chrono::Duration::days(*days)).await?;
+        }
+        // Only Gongzhi's own case system is worked here; an external one moves by itself.
+        if !matches!(svc.cases, crate::cases::CaseSystem::Builtin) || updates.is_empty() {
+            continue;
+        }
+        crate::cases::forward(svc, done.id)
+            .await
+            .map_err(|e| Error::Internal(e.message().to_string()))?;
+        for (step, note) in updates.iter() {
+            let case = crate::cases::builtin::detail(svc, admin.as_ref(), done.id).await?;
+            let dept = case.report.department_id;
+            // Department steps by the department's official where the demo has one.
+            let actor = match (&official, &dispatcher) {
+                (Some(o), _) if step.by_department() && o.department_id == Some(dept) => Some(o),
+                (_, Some(d)) if !step.by_department() => Some(d),
                 _ => admin.as_ref(),
             };
-            crate::reports::add_update(
+            crate::cases::builtin::take_step(
                 svc,
                 actor,
                 done.id,
-                crate::reports::Update {
-                    status: Some(*status),
+                crate::cases::builtin::StepInput {
+                    step: step.as_str().into(),
+                    stage: case.stage.as_str().into(),
                     note: note.to_string(),
+                    department: dept.to_string(),
                     public: true,
+                    photo_token: None,
                 },
             )
             .await?;

@@ -1,5 +1,6 @@
 //! Plain axum routes outside the Leptos app.
 
+pub mod cases;
 pub mod health;
 pub mod hooks;
 pub mod lang;

@@ -19,7 +19,7 @@ use gongzhi_domain::{Error, FieldError, Problem};
 use serde::Deserialize;
 
 /// The signed-in user of a plain HTTP request.
-async fn session_user(state: &AppState, headers: &HeaderMap) -> Option<Me> {
+pub(crate) async fn session_user(state: &AppState, headers: &HeaderMap) -> Option<Me> {
     let token = cookie_from(headers, SESSION_COOKIE)?;
     gongzhi_domain::accounts::sessions::user(&state.svc.db, &token)
         .await

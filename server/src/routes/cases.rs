@@ -1,0 +1,173 @@
+//! Steps of the built-in case workflow: a plain `multipart/form-data` POST per step, so the
+//! back office works without wasm or JavaScript and after-photos travel with the 处置 form.
+//! A step with problems goes back to the case page with what was typed and each problem
+//! next to its field; photos already accepted are kept under the form's token.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongzhi_app::api::cases::CaseFormFlash;
+use gongzhi_app::error::AppError;
+use gongzhi_app::state::AppState;
+use gongzhi_domain::cases::builtin::{take_step, StepInput};
+use gongzhi_domain::{reports, Error, FieldError, Problem};
+
+use super::reports::session_user;
+
+#[derive(Default)]
+struct Posted {
+    token: String,
+    step: String,
+    stage: String,
+    note: String,
+    department: String,
+    public: bool,
+    files: Vec<Vec<u8>>,
+    read_problem: Option<FieldError>,
+}
+
+async fn read_form(mut multipart: Multipart, max_photo_mb: usize) -> Posted {
+    let mut p = Posted::default();
+    let too_big = || {
+        FieldError::new(
+            "photos",
+            Problem::PhotoTooBig {
+                max_mb: max_photo_mb,
+            },
+        )
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                p.read_problem = Some(too_big());
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
+            match field.bytes().await {
+                Ok(b) if !b.is_empty() => p.files.push(b.to_vec()),
+                Ok(_) => {}
+                Err(_) => {
+                    p.read_problem = Some(too_big());
+                    break;
+                }
+            }
+            continue;
+        }
+        let Ok(value) = field.text().await else {
+            continue;
+        };
+        match name.as_str() {
+            "form_token" => p.token = value,
+            "step" => p.step = value,
+            "stage" => p.stage = value,
+            "note" => p.note = value,
+            "department" => p.department = value,
+            "public" => p.public = !value.is_empty(),
+            _ => {}
+        }
+    }
+    p
+}
+
+/// `POST /cases/{id}`: takes one step of the workflow, then shows the case again.
+pub async fn take(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let max_mb = state.svc.reports.max_photo_bytes / (1024 * 1024);
+    let posted = read_form(multipart, max_mb).await;
+    let token = posted.token.clone();
+    if !reports::valid_token(&token) {
+        return (
+            StatusCode::BAD_REQUEST,
+            "form_token: the form has expired; open the case again / 表单已过期，请重新打开案件",
+        )
+            .into_response();
+    }
+    let Some(me) = session_user(&state, &headers).await else {
+        return Redirect::to(&format!("/login?next=/cases/{id}")).into_response();
+    };
+    let mut errors: Vec<FieldError> = posted.read_problem.clone().into_iter().collect();
+    // Only the 处置 step takes photos.
+    let files: &[Vec<u8>] = if posted.step == "handle" {
+        &posted.files
+    } else {
+        &[]
+    };
+    for bytes in files {
+        match reports::upload_photo(&state.svc, &token, bytes.clone()).await {
+            Ok(_) => {}
+            Err(Error::Invalid(list)) => errors.extend(list),
+            Err(e) => return back(&state, id, &posted, vec![], Some(e.into())).await,
+        }
+    }
+    if !errors.is_empty() {
+        return back(&state, id, &posted, errors, None).await;
+    }
+    let input = StepInput {
+        step: posted.step.clone(),
+        stage: posted.stage.clone(),
+        note: posted.note.clone(),
+        department: posted.department.clone(),
+        public: posted.public,
+        photo_token: Some(token.clone()),
+    };
+    match take_step(&state.svc, Some(&me), id, input).await {
+        Ok(_) => {
+            let _ = gongzhi_domain::flash::clear(&state.svc.db, &token).await;
+            Redirect::to(&format!("/cases/{id}?done={}", urlencode(&posted.step))).into_response()
+        }
+        Err(Error::Invalid(list)) => back(&state, id, &posted, list, None).await,
+        Err(e) => back(&state, id, &posted, vec![], Some(e.into())).await,
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+async fn back(
+    state: &AppState,
+    id: i64,
+    posted: &Posted,
+    errors: Vec<FieldError>,
+    general: Option<AppError>,
+) -> Response {
+    let general = general.or_else(|| (!errors.is_empty()).then(|| AppError::Invalid(vec![])));
+    let flash = CaseFormFlash {
+        step: posted.step.clone(),
+        note: posted.note.clone(),
+        department: posted.department.clone(),
+        public: posted.public,
+        errors,
+        general,
+    };
+    let saved = match serde_json::to_string(&flash) {
+        Ok(json) => gongzhi_domain::flash::save(&state.svc.db, &posted.token, &json)
+            .await
+            .is_ok(),
+        Err(_) => false,
+    };
+    if !saved {
+        tracing::error!("could not keep the rejected case step");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on the server / 服务器出错了",
+        )
+            .into_response();
+    }
+    let step = urlencode(&posted.step);
+    Redirect::to(&format!(
+        "/cases/{id}?draft={}&step={step}#step-{step}",
+        posted.token
+    ))
+    .into_response()
+}

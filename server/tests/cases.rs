@@ -1,0 +1,719 @@
+//! The built-in case workflow on both backends: a case goes from 受理 to 结案 with every step
+//! on the record and the public part on the report page; steps out of turn, by the wrong
+//! people, without a reason or on a stale page are refused with the field named; a
+//! department may send a case back and a failed check starts another round; the inbox
+//! shows each side its own cases and flags overdue ones; and the step forms work as plain
+//! posts, after-photos included, coming back filled in when refused.
+
+mod common;
+
+use std::io::Cursor;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use common::TestApp;
+use gongzhi_domain::cases::builtin::{detail, inbox, take_step, StepInput};
+use gongzhi_domain::model::case::{InboxView, Stage};
+use gongzhi_domain::model::report::ReportStatus;
+use gongzhi_domain::model::Me;
+use gongzhi_domain::reports::{NewReport, Reporter};
+use gongzhi_domain::{with_db, Error, Problem, Services};
+use reqwest::multipart::{Form, Part};
+
+on_both_backends!(
+    a_case_runs_from_arrival_to_close_and_the_public_sees_its_public_part,
+    steps_out_of_turn_by_the_wrong_people_or_without_a_reason_are_refused,
+    a_department_returns_a_case_and_a_failed_check_starts_another_round,
+    the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones,
+    the_step_forms_work_as_plain_posts_with_after_photos,
+);
+
+static TOKENS: AtomicU32 = AtomicU32::new(0);
+
+fn token() -> String {
+    format!(
+        "cases-test-token-{:08}-{:020}",
+        std::process::id(),
+        TOKENS.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// The demo city: its departments (with the dispatch centre), accounts and catalogue.
+async fn demo(app: &TestApp) -> Services {
+    let svc = app.services();
+    gongzhi_domain::seed::seed_demo(&svc)
+        .await
+        .expect("demo data");
+    svc
+}
+
+async fn account(svc: &Services, email: &str) -> Me {
+    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
+    .unwrap_or_else(|e| panic!("{email}: {e}"));
+    Me {
+        id,
+        email: email.into(),
+        display_name,
+        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
+        department_id,
+    }
+}
+
+/// A report of street graffiti (the urban management bureau's), taken by the case system.
+async fn new_case(svc: &Services, reporter: Option<&Me>) -> i64 {
+    let done = gongzhi_domain::reports::submit(
+        svc,
+        Reporter {
+            user: reporter,
+            ip: "203.0.113.7",
+            api_key: None,
+        },
+        NewReport {
+            category: "graffiti".into(),
+            lat: "22.8172".into(),
+            lon: "108.3661".into(),
+            description: "桥墩上有大片涂鸦".into(),
+            submit_token: token(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("report");
+    gongzhi_domain::cases::forward(svc, done.id)
+        .await
+        .expect("the built-in case system takes it");
+    done.id
+}
+
+fn input(step: &str, stage: &str, note: &str) -> StepInput {
+    StepInput {
+        step: step.into(),
+        stage: stage.into(),
+        note: note.into(),
+        ..Default::default()
+    }
+}
+
+async fn department_of(svc: &Services, id: i64) -> i64 {
+    with_db!(&svc.db, p => sqlx::query_scalar("SELECT department_id FROM reports WHERE id = $1").bind(id).fetch_one(p).await).unwrap()
+}
+
+fn field_problem(e: Error, field: &str) -> Problem {
+    match e {
+        Error::Invalid(list) => list
+            .into_iter()
+            .find(|f| f.field == field)
+            .map(|f| f.problem)
+            .unwrap_or_else(|| panic!("no problem on {field}")),
+        other => panic!("expected a problem on {field}, got {other:?}"),
+    }
+}
+
+async fn a_case_runs_from_arrival_to_close_and_the_public_sees_its_public_part(app: &TestApp) {
+    let svc = demo(app).await;
+    let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let id = new_case(&svc, Some(&resident)).await;
+    gongzhi_domain::reports::follow(&svc, Some(&resident), id)
+        .await
+        .expect("follow");
+    let dept = department_of(&svc, id).await;
+    assert_eq!(official.department_id, Some(dept));
+
+    let steps: [(&Me, &str, &str, &str, ReportStatus); 6] = [
+        (
+            &dispatcher,
+            "accept",
+            "new",
+            "已受理",
+            ReportStatus::Accepted,
+        ),
+        (
+            &dispatcher,
+            "register",
+            "accepted",
+            "",
+            ReportStatus::Accepted,
+        ),
+        (
+            &dispatcher,
+            "dispatch",
+            "registered",
+            "请城管局处置",
+            ReportStatus::InProgress,
+        ),
+        (
+            &official,
+            "handle",
+            "dispatched",
+            "已清洗干净",
+            ReportStatus::Resolved,
+        ),
+        (
+            &dispatcher,
+            "verify",
+            "handled",
+            "现场核查通过",
+            ReportStatus::Resolved,
+        ),
+        (
+            &dispatcher,
+            "close",
+            "verified",
+            "结案",
+            ReportStatus::Closed,
+        ),
+    ];
+    // An internal note on the way, which the public never sees.
+    take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("note", "new", "内部：与城管局电话确认"),
+    )
+    .await
+    .expect("note");
+    for (who, step, stage, note, status) in steps {
+        let mut i = input(step, stage, note);
+        i.department = dept.to_string();
+        take_step(&svc, Some(who), id, i)
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e:?}"));
+        let r = gongzhi_domain::reports::get(&svc, id)
+            .await
+            .expect("get")
+            .expect("report");
+        assert_eq!(r.status, status, "after {step}");
+    }
+    let case = detail(&svc, Some(&dispatcher), id).await.expect("case");
+    assert_eq!(case.stage, Stage::Closed);
+    assert_eq!(case.round, 1);
+    assert!(case.steps.is_empty(), "nothing left to do on a closed case");
+    // The full record names every step with its actor; the internal note is marked.
+    let record: Vec<(Option<String>, bool, Option<String>)> = case
+        .record
+        .iter()
+        .filter(|e| e.step.is_some())
+        .map(|e| (e.step.clone(), e.public, e.actor_name.clone()))
+        .collect();
+    assert_eq!(record.len(), 7);
+    assert_eq!(
+        record[0],
+        (
+            Some("note".into()),
+            false,
+            Some(dispatcher.display_name.clone())
+        )
+    );
+    assert_eq!(record[4].0.as_deref(), Some("handle"));
+    assert_eq!(record[4].2.as_deref(), Some(official.display_name.as_str()));
+
+    // The public page: the six steps in order, no internal note, no names, closed on time.
+    let public = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .expect("get")
+        .expect("report");
+    let steps: Vec<&str> = public
+        .timeline
+        .iter()
+        .filter_map(|e| e.step.as_deref())
+        .collect();
+    assert_eq!(
+        steps,
+        ["accept", "register", "dispatch", "handle", "verify", "close"]
+    );
+    assert!(!public.timeline.iter().any(|e| e.note.contains("内部")));
+    assert!(public.closed_at.is_some());
+    assert!(!public.overdue);
+    // The follower heard of each public step.
+    let heard = gongzhi_domain::notifications::list(&svc, &resident, 100)
+        .await
+        .expect("notifications")
+        .into_iter()
+        .filter(|n| n.report_id == Some(id))
+        .count();
+    assert_eq!(heard, 6);
+    // A closed case takes no more steps, not even notes.
+    let e = take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("note", "closed", "再说一句"),
+    )
+    .await
+    .expect_err("closed");
+    assert_eq!(field_problem(e, "step"), Problem::InvalidChoice);
+}
+
+async fn steps_out_of_turn_by_the_wrong_people_or_without_a_reason_are_refused(app: &TestApp) {
+    let svc = demo(app).await;
+    let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let id = new_case(&svc, None).await;
+
+    // Nobody signed in, a resident, and a department official cannot accept.
+    assert!(matches!(
+        take_step(&svc, None, id, input("accept", "new", "")).await,
+        Err(Error::Unauthenticated)
+    ));
+    assert!(matches!(
+        take_step(&svc, Some(&resident), id, input("accept", "new", "")).await,
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        take_step(&svc, Some(&official), id, input("accept", "new", "")).await,
+        Err(Error::Forbidden)
+    ));
+    // An unknown step, a step that does not apply here, and a stale page.
+    let e = take_step(&svc, Some(&dispatcher), id, input("teleport", "new", ""))
+        .await
+        .expect_err("unknown");
+    assert_eq!(field_problem(e, "step"), Problem::InvalidChoice);
+    let e = take_step(&svc, Some(&dispatcher), id, input("close", "new", ""))
+        .await
+        .expect_err("out of turn");
+    assert_eq!(field_problem(e, "step"), Problem::InvalidChoice);
+    let e = take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("register", "accepted", ""),
+    )
+    .await
+    .expect_err("stale");
+    assert_eq!(field_problem(e, "stage"), Problem::CaseMoved);
+    // 不予立案 needs a reason.
+    let e = take_step(&svc, Some(&dispatcher), id, input("decline", "new", "  "))
+        .await
+        .expect_err("no reason");
+    assert_eq!(field_problem(e, "note"), Problem::Required);
+
+    // Two dispatchers accept at once: one wins, the other is told the case moved.
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let (a, b) = tokio::join!(
+        take_step(&svc, Some(&dispatcher), id, input("accept", "new", "")),
+        take_step(&svc, Some(&admin), id, input("accept", "new", "")),
+    );
+    let wins = [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count();
+    assert_eq!(wins, 1, "exactly one accept: {a:?} {b:?}");
+    let loser = if a.is_err() { a } else { b };
+    assert_eq!(
+        field_problem(loser.expect_err("lost"), "stage"),
+        Problem::CaseMoved
+    );
+    let accepts: i64 = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM report_events WHERE report_id = $1 AND step = 'accept'").bind(id).fetch_one(p).await).unwrap();
+    assert_eq!(accepts, 1);
+
+    take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("register", "accepted", ""),
+    )
+    .await
+    .expect("register");
+    // Dispatch names a department that exists.
+    let e = take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("dispatch", "registered", ""),
+    )
+    .await
+    .expect_err("no department");
+    assert_eq!(field_problem(e, "department"), Problem::Required);
+    let mut i = input("dispatch", "registered", "");
+    i.department = "999999".into();
+    let e = take_step(&svc, Some(&dispatcher), id, i)
+        .await
+        .expect_err("unknown department");
+    assert_eq!(field_problem(e, "department"), Problem::UnknownDepartment);
+    // Dispatched to the ecology bureau: the urban management official may not handle it.
+    let other: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT id FROM departments WHERE code = 'sthjj'").fetch_one(p).await).unwrap();
+    let mut i = input("dispatch", "registered", "");
+    i.department = other.to_string();
+    take_step(&svc, Some(&dispatcher), id, i)
+        .await
+        .expect("dispatch");
+    assert!(matches!(
+        take_step(
+            &svc,
+            Some(&official),
+            id,
+            input("handle", "dispatched", "已处理")
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        detail(&svc, Some(&official), id).await,
+        Err(Error::Forbidden)
+    ));
+    // The dispatcher does not handle in the department's place.
+    assert!(matches!(
+        take_step(
+            &svc,
+            Some(&dispatcher),
+            id,
+            input("handle", "dispatched", "已处理")
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
+    // The report now counts for the department it was dispatched to.
+    assert_eq!(department_of(&svc, id).await, other);
+    // Nothing above changed the case but the steps that were taken.
+    let case = detail(&svc, Some(&dispatcher), id).await.expect("case");
+    assert_eq!(case.stage, Stage::Dispatched);
+    assert_eq!(case.department_id, Some(other));
+}
+
+async fn a_department_returns_a_case_and_a_failed_check_starts_another_round(app: &TestApp) {
+    let svc = demo(app).await;
+    let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let id = new_case(&svc, None).await;
+    let cgj = department_of(&svc, id).await;
+    let zjj: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT id FROM departments WHERE code = 'zjj'").fetch_one(p).await).unwrap();
+    for (step, stage) in [("accept", "new"), ("register", "accepted")] {
+        take_step(&svc, Some(&dispatcher), id, input(step, stage, ""))
+            .await
+            .expect(step);
+    }
+    // Dispatched to the housing bureau by mistake; an official there returns it with a reason.
+    let zjj_official = {
+        let admin = account(&svc, "admin@demo.gongzhi.org").await;
+        let (uid, _) = gongzhi_domain::accounts::create_admin(
+            &svc,
+            "zjj@city.example",
+            "住建局办事员",
+            "housing-official-2026",
+        )
+        .await
+        .expect("account");
+        gongzhi_domain::accounts::admin::set_role(&svc, Some(&admin), uid, "official", Some(zjj))
+            .await
+            .expect("made an official of the housing bureau");
+        account(&svc, "zjj@city.example").await
+    };
+    let mut i = input("dispatch", "registered", "");
+    i.department = zjj.to_string();
+    take_step(&svc, Some(&dispatcher), id, i)
+        .await
+        .expect("dispatch");
+    let e = take_step(
+        &svc,
+        Some(&zjj_official),
+        id,
+        input("return", "dispatched", ""),
+    )
+    .await
+    .expect_err("a return says why");
+    assert_eq!(field_problem(e, "note"), Problem::Required);
+    take_step(
+        &svc,
+        Some(&zjj_official),
+        id,
+        input("return", "dispatched", "涂鸦清理属城管局职责"),
+    )
+    .await
+    .expect("return");
+    let case = detail(&svc, Some(&dispatcher), id).await.expect("case");
+    assert_eq!(case.stage, Stage::Registered);
+    assert_eq!(case.returns, 1);
+    // Dispatched again, handled, but the check fails: back to the department, round 3.
+    let mut i = input("dispatch", "registered", "改派城管局");
+    i.department = cgj.to_string();
+    take_step(&svc, Some(&dispatcher), id, i)
+        .await
+        .expect("dispatch");
+    take_step(
+        &svc,
+        Some(&official),
+        id,
+        input("handle", "dispatched", "已清理"),
+    )
+    .await
+    .expect("handle");
+    let e = take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("verify_failed", "handled", ""),
+    )
+    .await
+    .expect_err("a failed check says why");
+    assert_eq!(field_problem(e, "note"), Problem::Required);
+    take_step(
+        &svc,
+        Some(&dispatcher),
+        id,
+        input("verify_failed", "handled", "现场仍有残留涂鸦"),
+    )
+    .await
+    .expect("verify failed");
+    let case = detail(&svc, Some(&dispatcher), id).await.expect("case");
+    assert_eq!(case.stage, Stage::Dispatched);
+    assert_eq!(case.round, 3);
+    assert_eq!(case.report.status, ReportStatus::InProgress);
+    assert_eq!(
+        detail(&svc, Some(&official), id)
+            .await
+            .expect("the department sees it")
+            .steps
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
+        ["return", "handle", "note"]
+    );
+}
+
+async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &TestApp) {
+    let svc = demo(app).await;
+    let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    assert!(matches!(
+        inbox(&svc, Some(&resident), InboxView::Mine).await,
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        inbox(&svc, None, InboxView::Mine).await,
+        Err(Error::Unauthenticated)
+    ));
+    let fresh = new_case(&svc, None).await;
+    let late = new_case(&svc, None).await;
+    // `late` is long past its deadline (the demo city may have a late report too).
+    with_db!(&svc.db, p => sqlx::query("UPDATE reports SET due_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::days(30)).bind(late).execute(p).await.map(|r| r.rows_affected())).unwrap();
+
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine)
+        .await
+        .expect("inbox");
+    assert!(d.dispatcher);
+    let ids: Vec<i64> = d.cases.iter().map(|c| c.report_id).collect();
+    assert!(ids.contains(&fresh) && ids.contains(&late));
+    assert_eq!(ids[0], late, "the most urgent first");
+    let now = d.now.expect("now");
+    assert!(d.cases[0].overdue(now));
+    let overdue = inbox(&svc, Some(&dispatcher), InboxView::Overdue)
+        .await
+        .expect("inbox");
+    assert_eq!(overdue.cases[0].report_id, late, "the latest first");
+    assert!(overdue.cases.iter().all(|c| c.overdue(now)));
+    assert!(!overdue.cases.iter().any(|c| c.report_id == fresh));
+    assert_eq!(overdue.overdue, overdue.cases.len() as i64);
+    // The public page flags it too.
+    let public = gongzhi_domain::reports::get(&svc, late)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(public.overdue);
+
+    // The department sees nothing until a case is dispatched to it.
+    let o = inbox(&svc, Some(&official), InboxView::Open)
+        .await
+        .expect("inbox");
+    let before = o.cases.len();
+    assert!(!o.cases.iter().any(|c| c.report_id == late));
+    for (step, stage) in [("accept", "new"), ("register", "accepted")] {
+        take_step(&svc, Some(&dispatcher), late, input(step, stage, ""))
+            .await
+            .expect(step);
+    }
+    let mut i = input("dispatch", "registered", "");
+    i.department = department_of(&svc, late).await.to_string();
+    take_step(&svc, Some(&dispatcher), late, i)
+        .await
+        .expect("dispatch");
+    let o = inbox(&svc, Some(&official), InboxView::Mine)
+        .await
+        .expect("inbox");
+    assert!(!o.dispatcher);
+    assert_eq!(o.cases.first().map(|c| c.report_id), Some(late));
+    assert_eq!(o.overdue, 1);
+    let o = inbox(&svc, Some(&official), InboxView::Open)
+        .await
+        .expect("inbox");
+    assert_eq!(o.cases.len(), before + 1);
+    // It left the dispatcher's own list but stays in the overdue view.
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine)
+        .await
+        .expect("inbox");
+    assert!(!d.cases.iter().any(|c| c.report_id == late));
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Overdue)
+        .await
+        .expect("inbox");
+    assert!(d.cases.iter().any(|c| c.report_id == late));
+}
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 60]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+async fn post_step(app: &TestApp, client: &reqwest::Client, id: i64, form: Form) -> (u16, String) {
+    let res = client
+        .post(app.url(&format!("/cases/{id}")))
+        .header("origin", app.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    let status = res.status().as_u16();
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, to)
+}
+
+fn step_form(token: &str, step: &str, stage: &str, note: &str) -> Form {
+    Form::new()
+        .text("form_token", token.to_string())
+        .text("step", step.to_string())
+        .text("stage", stage.to_string())
+        .text("note", note.to_string())
+}
+
+async fn the_step_forms_work_as_plain_posts_with_after_photos(app: &TestApp) {
+    let svc = demo(app).await;
+    let dispatcher = app
+        .logged_in("dispatcher@demo.gongzhi.org", "dispatcher-demo-2026")
+        .await;
+    let official = app
+        .logged_in("official@demo.gongzhi.org", "official-demo-2026")
+        .await;
+    let id = new_case(&svc, None).await;
+
+    // The inbox and the case page are there for the dispatcher, in plain HTML.
+    let html = app.page(&dispatcher, "/cases", "zh-CN").await;
+    assert!(html.contains(&format!("/cases/{id}")), "the inbox lists it");
+    let html = app
+        .page(&dispatcher, &format!("/cases/{id}"), "zh-CN")
+        .await;
+    assert!(html.contains("name=\"step\" value=\"accept\""));
+    assert!(html.contains("name=\"step\" value=\"decline\""));
+    assert!(!html.contains("name=\"step\" value=\"handle\""));
+    // Residents and visitors are turned away.
+    let html = app
+        .page(&common::new_client(), &format!("/cases/{id}"), "zh-CN")
+        .await;
+    assert!(!html.contains("name=\"step\""));
+
+    // 不予立案 without a reason comes back with the problem next to the field.
+    let t = token();
+    let (status, to) = post_step(app, &dispatcher, id, step_form(&t, "decline", "new", "")).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        to,
+        format!("/cases/{id}?draft={t}&step=decline#step-decline")
+    );
+    let html = app
+        .page(&dispatcher, to.split('#').next().unwrap(), "zh-CN")
+        .await;
+    assert!(html.contains("id=\"decline-note-error\""));
+    assert!(html.contains("请填写此项。"), "the problem is named");
+    // Accepted with the plain form.
+    let (status, to) = post_step(
+        app,
+        &dispatcher,
+        id,
+        step_form(&t, "accept", "new", "已受理"),
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (303, format!("/cases/{id}?done=accept").as_str())
+    );
+    // The same form again (a double click): the case moved, nothing is recorded twice.
+    let (_, to) = post_step(
+        app,
+        &dispatcher,
+        id,
+        step_form(&token(), "accept", "new", "已受理"),
+    )
+    .await;
+    assert!(to.contains("draft="), "{to}");
+    let html = app.page(&dispatcher, &to, "zh-CN").await;
+    assert!(
+        html.contains("请刷新页面"),
+        "the official is told the case moved"
+    );
+
+    let (_, to) = post_step(
+        app,
+        &dispatcher,
+        id,
+        step_form(&token(), "register", "accepted", ""),
+    )
+    .await;
+    assert!(to.ends_with("done=register"), "{to}");
+    let dept = department_of(&svc, id).await;
+    let form =
+        step_form(&token(), "dispatch", "registered", "").text("department", dept.to_string());
+    let (_, to) = post_step(app, &dispatcher, id, form).await;
+    assert!(to.ends_with("done=dispatch"), "{to}");
+
+    // The department handles it with an after-photo; a file that is not an image is refused
+    // and what was typed is kept.
+    let t = token();
+    let bad = step_form(&t, "handle", "dispatched", "已清洗").part(
+        "photo",
+        Part::bytes(b"not an image at all".to_vec()).file_name("x.jpg"),
+    );
+    let (_, to) = post_step(app, &official, id, bad).await;
+    assert!(to.contains("draft="), "{to}");
+    let html = app.page(&official, &to, "zh-CN").await;
+    assert!(html.contains("已清洗"), "the note is kept");
+    assert!(html.contains("id=\"handle-photos-error\""));
+    let good = step_form(&t, "handle", "dispatched", "已清洗")
+        .part("photo", Part::bytes(png()).file_name("after.png"));
+    let (_, to) = post_step(app, &official, id, good).await;
+    assert!(to.ends_with("done=handle"), "{to}");
+    let public = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let handled = public
+        .timeline
+        .iter()
+        .find(|e| e.step.as_deref() == Some("handle"))
+        .expect("the handle entry");
+    assert_eq!(
+        handled.photos.len(),
+        1,
+        "the after-photo belongs to the entry"
+    );
+    assert!(public.photos.is_empty(), "not to the report's own photos");
+    let res = common::new_client()
+        .get(app.url(&handled.photos[0].thumb_url()))
+        .send()
+        .await
+        .expect("photo");
+    assert_eq!(res.status(), 200);
+    // And the public page shows it.
+    let html = app
+        .page(&common::new_client(), &format!("/reports/{id}"), "zh-CN")
+        .await;
+    assert!(html.contains("处置完毕"));
+    assert!(html.contains(&handled.photos[0].thumb_url()));
+
+    // A post from another site is refused (the back office keeps the cross-site check).
+    let res = official
+        .post(app.url(&format!("/cases/{id}")))
+        .header("origin", "https://evil.example")
+        .multipart(step_form(&token(), "note", "handled", "x"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+}
