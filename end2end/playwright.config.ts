@@ -1,9 +1,12 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// Runs against the release build (`make test-e2e` builds it), with a fresh SQLite database
-// and the demo data, in Debian's Chromium. Never downloads a browser.
+// Runs against the release build (`make test-e2e` builds it), with fresh SQLite databases
+// and the demo data, in Debian's Chromium. Never downloads a browser. Two servers run (see
+// start-server.sh): B, the back office, at baseURL; A, resident-facing and chained to B,
+// at A_URL.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+export const A_URL = `http://127.0.0.1:${port + 1}`;
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -35,7 +38,8 @@ export default defineConfig({
   ],
   webServer: {
     command: "bash ./start-server.sh",
-    url: `${baseURL}/readyz`,
+    // A starts after B and its key; A ready means both are.
+    url: `${A_URL}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "ignore",

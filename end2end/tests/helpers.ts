@@ -49,3 +49,9 @@ export async function expectAccessible(page: Page) {
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
 }
+
+/** A, the resident-facing instance chained to B (see start-server.sh). */
+export const A_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
+
+export const DISPATCHER = { email: "dispatcher@demo.gongzhi.org", password: "dispatcher-demo-2026" };
+export const OFFICIAL = { email: "official@demo.gongzhi.org", password: "official-demo-2026" };

@@ -1,7 +1,9 @@
 //! Two Gongzhi instances chained over HTTP, as two real server processes: A faces residents
 //! and passes reports on with the `open311` connector; B is the back office (`builtin`).
 //! A report filed on A arrives in B, B's dispatch centre and department work it from 受理 to
-//! 结案, and A's report page shows each change of status within a poll interval. A runs on SQLite and on PostgreSQL.
+//! 结案, and A's report page shows each change of status within a poll interval; and with B
+//! down, 50 reports filed on A wait, then each arrives in B exactly once when B is back.
+//! A runs on SQLite and on PostgreSQL.
 
 mod common;
 
@@ -25,14 +27,19 @@ async fn free_port() -> u16 {
 /// A `gongzhi serve` process with the demo city and extra settings.
 struct Instance {
     base: String,
+    port: u16,
     child: Child,
     _dir: tempfile::TempDir,
 }
 
 impl Instance {
     async fn start(database_url: &str, env: &[(&str, String)]) -> Instance {
+        Self::start_on(free_port().await, database_url, env).await
+    }
+
+    /// Starts on a given port (a restart where others expect it).
+    async fn start_on(port: u16, database_url: &str, env: &[(&str, String)]) -> Instance {
         let dir = tempfile::tempdir().expect("dir");
-        let port = free_port().await;
         let base = format!("http://127.0.0.1:{port}");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongzhi"));
         cmd.arg("serve")
@@ -65,6 +72,7 @@ impl Instance {
         assert!(ready, "{base} did not become ready");
         Instance {
             base,
+            port,
             child,
             _dir: dir,
         }
@@ -421,6 +429,129 @@ async fn a_closes_when_b_closes(backend: Backend) {
                 .await;
         }
     }
+}
+
+/// B is down while 50 reports are filed on A; when B is back, each arrives once and A shows
+/// every one as sent.
+async fn nothing_is_lost_or_doubled_while_b_is_down(backend: Backend) {
+    let b_dir = tempfile::tempdir().expect("dir");
+    let b_url = format!("sqlite://{}/b.db", b_dir.path().display());
+    let b = Instance::start(&b_url, &[]).await;
+    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
+    let (status, issued) = b
+        .call(&b_admin, "admin_issue_api_key", &[("name", "A")])
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let key = issued["key"].as_str().expect("key").to_string();
+    let (a_url, _a_dir, a_pg) = fresh_database(backend).await;
+    let a = Instance::start(
+        &a_url,
+        &[
+            ("GONGZHI_CASE_CONNECTOR", "open311".into()),
+            ("GONGZHI_OPEN311_URL", format!("{}/open311/v2", b.base)),
+            ("GONGZHI_OPEN311_API_KEY", key),
+            ("GONGZHI_OPEN311_POLL_SECONDS", "1".into()),
+            ("GONGZHI_OPEN311_TIMEOUT_SECONDS", "2".into()),
+            ("GONGZHI_REPORT_LIMIT_PER_IP", "10000".into()),
+        ],
+    )
+    .await;
+    let a_db = Db::connect(&a_url, 2).await.expect("A's database");
+    let waiting = |db: Db| async move {
+        gongzhi_domain::with_db!(&db, p => sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM reports WHERE forward_state = 'waiting'").fetch_one(p).await)
+        .unwrap()
+    };
+    // A's demo reports reach B first, so B's count below is ours alone.
+    waiting_for(
+        "A's demo reports to reach B",
+        Duration::from_secs(20),
+        || {
+            let db = a_db.clone();
+            async move { (waiting(db).await == 0).then_some(()) }
+        },
+    )
+    .await;
+
+    let b_port = b.port;
+    b.stop().await;
+    let resident = new_client();
+    for i in 0..50 {
+        let form = Form::new()
+            .text(
+                "submit_token",
+                format!(
+                    "outage-test-{i:04}-{:08}-0000000000000000",
+                    std::process::id()
+                ),
+            )
+            .text("category", "graffiti")
+            .text("lat", "22.8172")
+            .text("lon", "108.3661")
+            .text("description", format!("停机期间的报告 {i}"));
+        let res = resident
+            .post(format!("{}/reports/new", a.base))
+            .header("origin", a.base.clone())
+            .multipart(form)
+            .send()
+            .await
+            .expect("submit");
+        assert_eq!(res.status(), 303, "report {i}");
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(waiting(a_db.clone()).await, 50, "all wait while B is down");
+    let failed: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM reports WHERE forward_state = 'waiting' AND forward_error <> ''").fetch_one(p).await).unwrap();
+    assert!(failed > 0, "the pages say why they wait");
+
+    let b = Instance::start_on(b_port, &b_url, &[]).await;
+    let back = Instant::now();
+    waiting_for("all 50 to be sent", Duration::from_secs(60), || {
+        let db = a_db.clone();
+        async move { (waiting(db).await == 0).then_some(()) }
+    })
+    .await;
+    println!(
+        "{backend:?}: B back to all 50 sent: {} ms",
+        back.elapsed().as_millis()
+    );
+    let b_db = Db::connect(&b_url, 1).await.expect("B's database");
+    let (n, distinct): (i64, i64) = gongzhi_domain::with_db!(&b_db, p => sqlx::query_as(
+        "SELECT count(*), count(DISTINCT description) FROM reports WHERE description LIKE '停机期间的报告 %'").fetch_one(p).await).unwrap();
+    assert_eq!(
+        (n, distinct),
+        (50, 50),
+        "each report arrived in B exactly once"
+    );
+    let ids: Vec<String> = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT external_id FROM reports WHERE description LIKE '停机期间的报告 %'").fetch_all(p).await).unwrap();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), 50, "each under its own id in B");
+
+    a_db.close().await;
+    b_db.close().await;
+    a.stop().await;
+    b.stop().await;
+    if let Some((admin, name)) = a_pg {
+        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&p)
+                .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outage_sqlite() {
+    common::bounded(nothing_is_lost_or_doubled_while_b_is_down(Backend::Sqlite)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outage_postgres() {
+    common::bounded(nothing_is_lost_or_doubled_while_b_is_down(
+        Backend::Postgres,
+    ))
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

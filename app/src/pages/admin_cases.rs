@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::cases::{api_keys, jobs, IssueApiKey, RetryJob, RevokeApiKey};
@@ -126,9 +125,11 @@ pub fn AdminJobsPage() -> impl IntoView {
                             {VIEWS.iter().map(|(v, label)| {
                                 let here = current == *v;
                                 view! {
-                                    <A href=format!("/admin/jobs?view={v}") attr:aria-current=here.then_some("page")>
+                                    // A plain link: the router's <A> marks every view of the
+                                    // same path as current (it ignores the query).
+                                    <a href=format!("/admin/jobs?view={v}") aria-current=here.then_some("page")>
                                         {label.get(lang)}" ("{count(v)}")"
-                                    </A>
+                                    </a>
                                 }
                             }).collect_view()}
                         </nav>

@@ -58,10 +58,10 @@ pub fn CaseInboxPage() -> impl IntoView {
                             {InboxView::ALL.into_iter().map(|v| {
                                 let n = count(v);
                                 view! {
-                                    <A href=format!("/cases?view={}", v.as_str())
-                                        attr:aria-current=(v == here).then_some("page")>
+                                    <a href=format!("/cases?view={}", v.as_str())
+                                        aria-current=(v == here).then_some("page")>
                                         {view_name(v).get(lang)}{n.map(|n| format!(" ({n})"))}
-                                    </A>
+                                    </a>
                                 }
                             }).collect_view()}
                         </nav>
