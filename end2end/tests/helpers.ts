@@ -3,11 +3,12 @@ import AxeBuilder from "@axe-core/playwright";
 
 export const ADMIN = { email: "admin@demo.gongzhi.org", password: "admin-demo-2026" };
 
-/** Opens a page and waits until the wasm has hydrated it (20 s: with two workers, axe
- * scans and a 1.8 MB wasm on two cores, 10 s was once not enough). */
+/** Opens a page and waits until the wasm has hydrated it (30 s: with two workers, axe
+ * scans, two servers and a 1.8 MB wasm on two cores, 10 s and once even 20 s were not
+ * enough; alone a page hydrates in about a second). */
 export async function open(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
 }
 
 /** Opens one of the pages served as plain HTML without wasm (the report area). */
