@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::cases::{case_inbox, get_case, CaseFormFlash, CasePage};
-use crate::components::reports::{EntryPhotos, StatusBadge};
+use crate::components::reports::EntryPhotos;
 use crate::error::problem_text;
 use crate::i18n::{msg, role_name, stage_name, step_button, step_done, t, use_lang, Msg};
 use crate::pages::LoadError;
@@ -184,7 +184,6 @@ fn CaseBody(page: CasePage, done: Option<Step>) -> impl IntoView {
             <h1>{title}</h1>
             <p class="report-meta">
                 <span class=format!("badge badge-stage-{}", case.stage.as_str())>{stage_name(case.stage).get(lang)}</span>
-                " "<StatusBadge status=r.status/>
                 {case.overdue.then(|| view! { " "<span class="badge badge-overdue">{if case.stage.is_open() { msg::OVERDUE.get(lang) } else { msg::CLOSED_LATE.get(lang) }}</span> })}
             </p>
             <p class="description">{r.description.clone()}</p>

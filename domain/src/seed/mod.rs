@@ -271,7 +271,7 @@ pub async fn seed_reports(svc: &Services) -> Result<(), Error> {
             &[
                 (Step::Accept, "已受理，已通知市政养护单位到场设置警示。"),
                 (Step::Register, ""),
-                (Step::Dispatch, "派遣城市管理局处置。"),
+                (Step::Dispatch, "派遣市住房和城乡建设局处置。"),
                 (Step::Handle, "已更换新井盖并恢复通行。"),
                 (Step::Verify, "现场核查：井盖已更换，通行正常。"),
                 (Step::Close, "经核查已处置完毕，结案。"),
