@@ -330,6 +330,13 @@ pub mod msg {
         P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
         P_CASE_MOVED = "这个案件已被他人处理，状态已变化。请刷新页面后再操作。" / "Someone else has moved this case on since you opened it. Reload the page and look again.";
         NAV_CASES = "案件办理" / "Cases";
+        ADMIN_DEPTS_TITLE = "部门" / "Departments";
+        DEPTS_INTRO = "市政府各部门：问题类别和网格归属于部门，官员属于部门。指挥中心负责案件的受理、立案、派遣、核查和结案（管理员也可以）。" / "The city government's departments: categories and grids belong to a department, and so do officials. The dispatch centre accepts, registers, dispatches, verifies and closes cases (admins can too).";
+        SAVE_DEPT = "新增或修改部门" / "Add or change a department";
+        DEPT_SAVED = "部门已保存。" / "Department saved.";
+        DEPT_CODE_HINT = "字母、数字、_、- 或 .；填写已有的编码即修改该部门。" / "Letters, digits, _, - or .; an existing code changes that department.";
+        DISPATCH_CENTRE = "指挥中心" / "Dispatch centre";
+        DISPATCH_LABEL = "指挥中心（受理、立案、派遣、核查、结案）" / "Dispatch centre (accepts, registers, dispatches, verifies and closes cases)";
         CASES_TITLE = "案件办理" / "Case inbox";
         CASES_INTRO_DISPATCH = "指挥中心：受理、立案、派遣、核查、结案。按办理期限排序，最紧急的在前。" / "Dispatch centre: accept, register, dispatch, verify and close. Sorted by deadline, most urgent first.";
         CASES_INTRO_DEPT = "本部门的案件：处置，或不属于本部门时退回指挥中心。按办理期限排序，最紧急的在前。" / "Your department's cases: handle them, or return one that is not yours to the dispatch centre. Sorted by deadline, most urgent first.";

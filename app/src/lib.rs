@@ -211,6 +211,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/categories/new") view=AdminCategoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories/:id") view=AdminCategoryEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/grids") view=AdminGridsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/departments") view=AdminDepartmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/api-keys") view=AdminApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=CaseInboxPage ssr=SsrMode::Async/>

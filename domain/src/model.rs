@@ -103,6 +103,10 @@ pub struct Department {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    /// The dispatch centre (指挥中心) of the built-in case workflow.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", sqlx(default))]
+    pub dispatch: bool,
 }
 
 impl Department {

@@ -137,7 +137,7 @@ test("report pages are accessible", async ({ page }) => {
     await expectAccessible(page);
   }
   await logIn(page, "admin@demo.gongzhi.org", "admin-demo-2026");
-  for (const path of ["/me/reports", "/me/notifications", "/admin/categories", "/admin/categories/1", "/admin/grids"]) {
+  for (const path of ["/me/reports", "/me/notifications", "/admin/categories", "/admin/categories/1", "/admin/grids", "/admin/departments"]) {
     await open(page, path);
     await expect(page.locator("h1")).toBeVisible();
     await expectAccessible(page);

@@ -25,6 +25,7 @@ on_both_backends!(
     a_department_returns_a_case_and_a_failed_check_starts_another_round,
     the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones,
     the_step_forms_work_as_plain_posts_with_after_photos,
+    admins_manage_departments_and_choose_the_dispatch_centre,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -716,4 +717,98 @@ async fn the_step_forms_work_as_plain_posts_with_after_photos(app: &TestApp) {
         .await
         .expect("post");
     assert_eq!(res.status(), 403);
+}
+
+async fn admins_manage_departments_and_choose_the_dispatch_centre(app: &TestApp) {
+    let svc = demo(app).await;
+    let admin = app.admin().await;
+    let resident = app
+        .logged_in("resident@demo.gongzhi.org", "resident-demo-2026")
+        .await;
+    let form = |code: &'static str, zh: &'static str, en: &'static str, dispatch: bool| {
+        let mut f = vec![("code", code), ("name_zh", zh), ("name_en", en)];
+        if dispatch {
+            f.push(("dispatch", "on"));
+        }
+        f
+    };
+    let (status, _, _) = app
+        .call(
+            &resident,
+            "admin_save_department",
+            &form("szj", "市政局", "Works", false),
+        )
+        .await;
+    assert_eq!(status, 403, "admins only");
+    // Every bad field is named; nothing is saved.
+    let (status, body, _) = app
+        .call(
+            &admin,
+            "admin_save_department",
+            &form("a b", "", "Works", false),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["Invalid"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["code", "name_zh"], "{body}");
+    // A new department that is also a dispatch centre; its official may dispatch.
+    let (status, body, _) = app
+        .call(
+            &admin,
+            "admin_save_department",
+            &form("szj", "南宁市市政管理局", "Nanning Works Bureau", true),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let id = body.as_i64().expect("id");
+    let (_, list, _) = app.call(&admin, "admin_departments", &[]).await;
+    let saved = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["code"] == "szj")
+        .expect("listed")
+        .clone();
+    assert_eq!(
+        (saved["name_zh"].as_str(), saved["dispatch"].as_bool()),
+        (Some("南宁市市政管理局"), Some(true))
+    );
+    let root = account(&svc, "root@city.example").await;
+    let (uid, _) = gongzhi_domain::accounts::create_admin(
+        &svc,
+        "szj@city.example",
+        "市政局值班员",
+        "works-official-2026",
+    )
+    .await
+    .expect("account");
+    gongzhi_domain::accounts::set_role(&svc, Some(&root), uid, "official", Some(id))
+        .await
+        .expect("official");
+    let works = account(&svc, "szj@city.example").await;
+    assert!(gongzhi_domain::cases::builtin::is_dispatcher(&svc, &works)
+        .await
+        .unwrap());
+    // The same code again changes the names and takes the role away.
+    let (status, body, _) = app
+        .call(
+            &admin,
+            "admin_save_department",
+            &form("szj", "南宁市市政局", "Nanning Works", false),
+        )
+        .await;
+    assert_eq!((status, body.as_i64()), (200, Some(id)));
+    assert!(!gongzhi_domain::cases::builtin::is_dispatcher(&svc, &works)
+        .await
+        .unwrap());
+    let d = gongzhi_domain::departments::get(&svc.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((d.name_zh.as_str(), d.dispatch), ("南宁市市政局", false));
 }

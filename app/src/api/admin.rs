@@ -205,3 +205,45 @@ pub async fn places_count() -> Result<i64, AppError> {
         .await,
     )
 }
+
+/// The city's departments (admins).
+#[server(prefix = "/api", endpoint = "admin_departments")]
+pub async fn admin_departments() -> Result<Vec<Department>, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            gongzhi_domain::accounts::require_admin(me.as_ref())?;
+            Ok(gongzhi_domain::departments::list(&st.svc.db).await?)
+        }
+        .await,
+    )
+}
+
+/// Adds a department, or updates the one with the same code. Admins only.
+#[server(prefix = "/api", endpoint = "admin_save_department")]
+pub async fn save_department(
+    code: String,
+    name_zh: String,
+    name_en: String,
+    dispatch: Option<String>,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::departments::save(
+                &st.svc.db,
+                me.as_ref(),
+                gongzhi_domain::departments::DepartmentInput {
+                    code,
+                    name_zh,
+                    name_en,
+                    dispatch: dispatch.is_some(),
+                },
+            )
+            .await?)
+        }
+        .await,
+    )
+}

@@ -20,6 +20,7 @@ pub(crate) fn AdminTabs() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=t(msg::NAV_ADMIN)>
             <A href="/admin/users">{t(msg::ADMIN_USERS_TITLE)}</A>
+            <A href="/admin/departments">{t(msg::ADMIN_DEPTS_TITLE)}</A>
             <A href="/admin/categories">{t(msg::ADMIN_CATEGORIES_TITLE)}</A>
             <A href="/admin/grids">{t(msg::ADMIN_GRIDS_TITLE)}</A>
             <A href="/admin/outbox">{t(msg::ADMIN_OUTBOX_TITLE)}</A>

@@ -4,6 +4,7 @@ mod account;
 mod activate;
 mod admin_cases;
 mod admin_catalog;
+mod admin_departments;
 mod admin_outbox;
 mod admin_users;
 #[cfg(feature = "ssr")]
@@ -26,6 +27,7 @@ pub use account::AccountPage;
 pub use activate::ActivatePage;
 pub use admin_cases::{AdminApiKeysPage, AdminJobsPage};
 pub use admin_catalog::{AdminCategoriesPage, AdminCategoryEditPage, AdminGridsPage};
+pub use admin_departments::AdminDepartmentsPage;
 pub use admin_outbox::AdminOutboxPage;
 pub use admin_users::AdminUsersPage;
 #[cfg(feature = "ssr")]
