@@ -168,20 +168,7 @@ pub async fn get_case(id: i64, draft: Option<String>) -> Result<CasePage, AppErr
             let me = current_user().await?;
             let case = gongzhi_domain::cases::builtin::detail(&st.svc, me.as_ref(), id).await?;
             let (form_token, flash, photos) =
-                match draft.filter(|t| gongzhi_domain::reports::valid_token(t)) {
-                    Some(t) => {
-                        let flash = gongzhi_domain::flash::load(&st.svc.db, &t)
-                            .await?
-                            .and_then(|json| serde_json::from_str::<CaseFormFlash>(&json).ok());
-                        let photos = gongzhi_domain::reports::pending_photos(&st.svc, &t).await?;
-                        (t, flash, photos)
-                    }
-                    None => (
-                        gongzhi_domain::accounts::tokens::new_token(),
-                        None,
-                        Vec::new(),
-                    ),
-                };
+                crate::api::reports::form_draft::<CaseFormFlash>(draft).await?;
             Ok(CasePage {
                 case,
                 catalog: load_catalog(true).await?,

@@ -325,6 +325,29 @@ pub struct ReportFormData {
     pub center: (f64, f64),
 }
 
+/// A form with photos, by its one-time token: a form coming back with problems (`draft`)
+/// gets what was typed and the photos already accepted; otherwise a new token.
+#[cfg(feature = "ssr")]
+pub async fn form_draft<F: serde::de::DeserializeOwned>(
+    draft: Option<String>,
+) -> Result<(String, Option<F>, Vec<PhotoRef>), AppError> {
+    let st = state()?;
+    match draft.filter(|t| gongzhi_domain::reports::valid_token(t)) {
+        Some(t) => {
+            let flash = gongzhi_domain::flash::load(&st.svc.db, &t)
+                .await?
+                .and_then(|json| serde_json::from_str::<F>(&json).ok());
+            let photos = gongzhi_domain::reports::pending_photos(&st.svc, &t).await?;
+            Ok((t, flash, photos))
+        }
+        None => Ok((
+            gongzhi_domain::accounts::tokens::new_token(),
+            None,
+            Vec::new(),
+        )),
+    }
+}
+
 /// The report form's data; `draft` is the token of a form coming back with problems.
 #[server(prefix = "/api", endpoint = "report_form")]
 pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppError> {
@@ -332,21 +355,7 @@ pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppErr
         async move {
             let st = state()?;
             let me = current_user().await?;
-            let draft = draft.filter(|t| gongzhi_domain::reports::valid_token(t));
-            let (token, flash, photos) = match draft {
-                Some(t) => {
-                    let flash = gongzhi_domain::flash::load(&st.svc.db, &t)
-                        .await?
-                        .and_then(|json| serde_json::from_str::<ReportFormFlash>(&json).ok());
-                    let photos = gongzhi_domain::reports::pending_photos(&st.svc, &t).await?;
-                    (t, flash, photos)
-                }
-                None => (
-                    gongzhi_domain::accounts::tokens::new_token(),
-                    None,
-                    Vec::new(),
-                ),
-            };
+            let (token, flash, photos) = form_draft::<ReportFormFlash>(draft).await?;
             let center = gongzhi_domain::grids::extent(&st.svc.db)
                 .await?
                 .map(|b| ((b.min_lat + b.max_lat) / 2.0, (b.min_lon + b.max_lon) / 2.0))

@@ -12,7 +12,7 @@ use gongzhi_app::state::AppState;
 use gongzhi_domain::cases::builtin::{take_step, StepInput};
 use gongzhi_domain::{reports, Error, FieldError, Problem};
 
-use super::reports::session_user;
+use super::reports::{keep_and_redirect, session_user};
 
 #[derive(Default)]
 struct Posted {
@@ -150,24 +150,12 @@ async fn back(
         errors,
         general,
     };
-    let saved = match serde_json::to_string(&flash) {
-        Ok(json) => gongzhi_domain::flash::save(&state.svc.db, &posted.token, &json)
-            .await
-            .is_ok(),
-        Err(_) => false,
-    };
-    if !saved {
-        tracing::error!("could not keep the rejected case step");
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong on the server / 服务器出错了",
-        )
-            .into_response();
-    }
     let step = urlencode(&posted.step);
-    Redirect::to(&format!(
-        "/cases/{id}?draft={}&step={step}#step-{step}",
-        posted.token
-    ))
-    .into_response()
+    keep_and_redirect(
+        state,
+        &posted.token,
+        &flash,
+        &format!("/cases/{id}?draft={}&step={step}#step-{step}", posted.token),
+    )
+    .await
 }

@@ -206,21 +206,38 @@ async fn back_to_form(
         errors,
         general,
     };
-    let saved = match serde_json::to_string(&flash) {
+    keep_and_redirect(
+        state,
+        token,
+        &flash,
+        &format!("/reports/new?draft={token}#form-errors"),
+    )
+    .await
+}
+
+/// Keeps a rejected form (what was typed and what was wrong) under its token, then sends
+/// the browser to `to`, which shows it again. Shared by the forms posted without wasm.
+pub(crate) async fn keep_and_redirect(
+    state: &AppState,
+    token: &str,
+    flash: &impl serde::Serialize,
+    to: &str,
+) -> Response {
+    let saved = match serde_json::to_string(flash) {
         Ok(json) => gongzhi_domain::flash::save(&state.svc.db, token, &json)
             .await
             .is_ok(),
         Err(_) => false,
     };
     if !saved {
-        tracing::error!("could not keep the rejected report form");
+        tracing::error!(to, "could not keep the rejected form");
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong on the server / 服务器出错了",
         )
             .into_response();
     }
-    Redirect::to(&format!("/reports/new?draft={token}#form-errors")).into_response()
+    Redirect::to(to).into_response()
 }
 
 /// `POST /api/photos`: one photo for a form being filled in (JavaScript uploads each photo
