@@ -115,6 +115,13 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::InvalidJson { detail }, Lang::Zh) => format!("格式无效：{detail}"),
         (Problem::InvalidJson { detail }, Lang::En) => format!("Not valid: {detail}"),
         (Problem::CaseMoved, _) => fixed(msg::P_CASE_MOVED),
+        (Problem::NotClosed, _) => fixed(msg::P_NOT_CLOSED),
+        (Problem::ReopenTooLate { days }, Lang::Zh) => {
+            format!("问题办结已超过 {days} 天，不能再要求重新办理；请重新提交一个问题。")
+        }
+        (Problem::ReopenTooLate { days }, Lang::En) => format!(
+            "This report closed more than {days} days ago and can no longer be reopened; please file a new report."
+        ),
     }
 }
 

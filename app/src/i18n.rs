@@ -258,6 +258,19 @@ pub mod msg {
         PUBLIC_NOTE = "公开（居民可见，并通知关注者）" / "Public (residents see it; followers are notified)";
         INTERNAL = "内部" / "Internal";
         ACTOR_SYSTEM = "系统" / "System";
+        ACTOR_REPORTER = "反映人" / "Reporter";
+        EV_FOLLOW_UP = "反映人补充说明" / "Reporter's follow-up";
+        EV_REOPEN = "反映人要求重新办理" / "Reporter asked for it to be handled again";
+        RELAY_WAITING = "等待转交办理系统" / "Waiting to be passed to the case system";
+        RELAY_SENT = "已转交办理系统" / "Passed to the case system";
+        RELAY_REFUSED = "办理系统未接收：" / "The case system did not take it: ";
+        FOLLOW_UP_TITLE = "补充说明或要求重新办理" / "Add a follow-up or ask for it to be handled again";
+        FOLLOW_UP_HINT = "您是这个问题的反映人。补充的内容会公开显示在办理进度中（不显示您的姓名），并转给办理部门。" / "You reported this problem. What you add is shown publicly on the timeline (without your name) and passed to the department handling it.";
+        FOLLOW_UP_NOTE = "补充内容" / "Your follow-up";
+        FOLLOW_UP_SEND = "提交补充说明" / "Send follow-up";
+        REOPEN_LABEL = "问题没有解决，要求重新办理" / "Not fixed: ask for it to be handled again";
+        REOPEN_HINT = "问题办结后 30 天内，如果没有解决，可以要求重新办理；请写明哪里还没有解决。" / "Within 30 days of closing, if the problem is not fixed, you can ask for it to be handled again; say what is still wrong.";
+        FOLLOW_UP_DONE = "已提交，感谢补充。" / "Sent. Thank you for the follow-up.";
         ACTOR_RESIDENT = "居民" / "Resident";
         EV_SUBMITTED = "问题已提交" / "Report filed";
         ADMIN_CATEGORIES_TITLE = "问题类别" / "Report categories";
@@ -328,6 +341,7 @@ pub mod msg {
         P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
         P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";
         P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
+        P_NOT_CLOSED = "问题尚未办结，办结后才能要求重新办理。" / "The report is not closed yet; it can be reopened once it is.";
         P_CASE_MOVED = "这个案件已被他人处理，状态已变化。请刷新页面后再操作。" / "Someone else has moved this case on since you opened it. Reload the page and look again.";
         NAV_CASES = "案件办理" / "Cases";
         ADMIN_DEPTS_TITLE = "部门" / "Departments";

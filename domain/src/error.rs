@@ -59,6 +59,10 @@ pub enum Problem {
     InvalidJson { detail: String },
     /// Someone else moved the case on since the page was opened.
     CaseMoved,
+    /// Only a closed report can be reopened.
+    NotClosed,
+    /// A closed report can be reopened for this many days after it closed.
+    ReopenTooLate { days: i64 },
 }
 
 impl Problem {
@@ -94,6 +98,10 @@ impl Problem {
             Problem::CaseMoved => {
                 "has changed since the page was opened; reload it and look again".into()
             }
+            Problem::NotClosed => "applies only to a closed report".into(),
+            Problem::ReopenTooLate { days } => format!(
+                "is too late: a report can be reopened within {days} days of closing; please file a new report"
+            ),
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum Task {
     SendMail { outbox_id: i64 },
     /// Ask the case system for news since `since`; runs again every poll interval.
     PollUpdates { since: Option<DateTime<Utc>> },
+    /// Pass a reporter's follow-up or reopen (a timeline entry) to the case system.
+    SendUpdate { event_id: i64 },
 }
 
 impl Task {
@@ -39,6 +41,7 @@ impl Task {
             Task::ForwardReport { .. } => "forward_report",
             Task::SendMail { .. } => "send_mail",
             Task::PollUpdates { .. } => "poll_updates",
+            Task::SendUpdate { .. } => "send_update",
         }
     }
 
@@ -46,7 +49,10 @@ impl Task {
     /// is retried (at most `backoff_max` apart) and never dead-lettered; only a failure
     /// trying cannot fix is.
     pub fn retries_forever(&self) -> bool {
-        matches!(self, Task::ForwardReport { .. } | Task::PollUpdates { .. })
+        matches!(
+            self,
+            Task::ForwardReport { .. } | Task::PollUpdates { .. } | Task::SendUpdate { .. }
+        )
     }
 
     /// The key that makes enqueuing the same work twice one job.
@@ -54,6 +60,7 @@ impl Task {
         match self {
             Task::ForwardReport { report_id } => format!("forward_report:{report_id}"),
             Task::SendMail { outbox_id } => format!("send_mail:{outbox_id}"),
+            Task::SendUpdate { event_id } => format!("send_update:{event_id}"),
             // One poller for the whole city, however many instances run.
             Task::PollUpdates { .. } => "poll_updates".into(),
         }
@@ -294,7 +301,7 @@ pub async fn nudge_forwarding(db: &Db, settings: &JobSettings) -> Result<u64, Er
     let t = now();
     let n = with_db!(db, p => {
         sqlx::query(
-            "UPDATE jobs SET run_at = $1 WHERE kind = 'forward_report' AND state = 'queued' AND attempts > 0 AND run_at > $1",
+            "UPDATE jobs SET run_at = $1 WHERE kind IN ('forward_report', 'send_update') AND state = 'queued' AND attempts > 0 AND run_at > $1",
         )
         .bind(t)
         .execute(p)
@@ -431,6 +438,13 @@ pub async fn perform(
             }
             Ok(None)
         }
+        Task::SendUpdate { event_id } => crate::cases::relay(svc, *event_id)
+            .await
+            .map(|_| None)
+            .map_err(|e| match e {
+                crate::cases::ForwardError::Retry(m) => JobFailure::Retry(m),
+                crate::cases::ForwardError::Permanent(m) => JobFailure::Permanent(m),
+            }),
         Task::SendMail { outbox_id } => svc
             .mailer
             .deliver(&svc.db, *outbox_id)

@@ -746,7 +746,7 @@ pub async fn updates(
     let mut sql = String::from(
         "SELECT e.id, e.report_id, e.note, e.at, COALESCE(e.status, (SELECT e2.status FROM report_events e2 \
          WHERE e2.report_id = e.report_id AND e2.id < e.id AND e2.status IS NOT NULL ORDER BY e2.id DESC LIMIT 1), 'submitted') AS status \
-         FROM report_events e WHERE e.public AND e.kind IN ('status', 'note') AND e.at >= $1 AND e.at <= $2 \
+         FROM report_events e WHERE e.public AND e.kind IN ('status', 'note', 'follow_up', 'reopen') AND e.at >= $1 AND e.at <= $2 \
          AND (e.external_id IS NULL OR e.external_id NOT LIKE $3)",
     );
     if !ids.is_empty() {
@@ -788,8 +788,86 @@ pub struct PostedUpdate {
     pub update_id: String,
 }
 
-/// An update posted by another system (a case system, or a resident-facing Gongzhi passing
-/// on a resident's follow-up). The same `update_id` from the same key is recorded once.
+/// A client's update where Gongzhi is the case system (see [`post_update`]).
+async fn post_resident_update(
+    svc: &Services,
+    report_id: i64,
+    current: &str,
+    status: Option<ReportStatus>,
+    word: &str,
+    description: &str,
+    external: &str,
+) -> Result<PostedUpdate, ApiError> {
+    let reopen = status == Some(ReportStatus::Reopened);
+    if !reopen && status.is_some_and(|s| s.as_str() != current) {
+        return Err(ApiError::bad(format!(
+            "status: {word:?} cannot be set here; this server is the case system and its workflow \
+             sets the status (post REOPEN to reopen a closed request, or the current status with a description)"
+        )));
+    }
+    if !reopen && description.trim().is_empty() {
+        return Ok(PostedUpdate {
+            update_id: last_event(svc, report_id).await?.to_string(),
+        });
+    }
+    let note = if description.trim().is_empty() {
+        "要求重新办理 / Reopen requested".to_string()
+    } else {
+        description.to_string()
+    };
+    let voice = crate::reports::Voice::Client {
+        external_id: external,
+    };
+    let input = crate::reports::FollowUp { note, reopen };
+    let (id, _) = crate::reports::record_follow_up(svc, report_id, voice, input)
+        .await
+        .map_err(update_error)?;
+    Ok(PostedUpdate {
+        update_id: id.to_string(),
+    })
+}
+
+/// The newest timeline entry of a report (what an update that changes nothing answers).
+async fn last_event(svc: &Services, report_id: i64) -> Result<i64, ApiError> {
+    let last: Option<i64> = with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT max(id) FROM report_events WHERE report_id = $1")
+            .bind(report_id)
+            .fetch_one(p)
+            .await
+    })
+    .map_err(Error::from)?;
+    Ok(last.unwrap_or(0))
+}
+
+/// A refused update in the extension's field names (`note` is `description`; `reopen`
+/// is the `status` that asked for it).
+fn update_error(e: Error) -> ApiError {
+    match e {
+        Error::Invalid(list) => ApiError::bad(
+            list.iter()
+                .map(|f| {
+                    let field = match f.field.as_str() {
+                        "note" => "description",
+                        "reopen" => "status",
+                        other => other,
+                    };
+                    format!("{field}: {}", f.problem.english())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => other.into(),
+    }
+}
+
+/// An update posted by another system. The same `update_id` from the same key is recorded
+/// once.
+///
+/// Where Gongzhi is the case system (`builtin`), the poster is a resident-facing client
+/// (such as another Gongzhi) speaking for the reporter: a description is the reporter's
+/// follow-up, `REOPEN` reopens a closed request into the workflow, and any other change
+/// of status is refused, since the workflow sets it. Where an external case system
+/// handles the reports, that system may post status changes here.
 pub async fn post_update(
     svc: &Services,
     key: i64,
@@ -835,19 +913,26 @@ pub async fn post_update(
             "service request {report_id} does not exist"
         )));
     };
-    let status = status.filter(|s| s.as_str() != current);
     let external = format!("k{key}:{update_id}");
+    if matches!(svc.cases, crate::cases::CaseSystem::Builtin) {
+        // Gongzhi is the case system: its workflow sets the status. A client speaks for
+        // the resident: a follow-up note, or REOPEN for a closed request.
+        return post_resident_update(
+            svc,
+            report_id,
+            &current,
+            status,
+            word,
+            description,
+            &external,
+        )
+        .await;
+    }
+    let status = status.filter(|s| s.as_str() != current);
     if status.is_none() && description.is_empty() {
         // Nothing new: the status it names is the one the request has.
-        let last: Option<i64> = with_db!(&svc.db, p => {
-            sqlx::query_scalar("SELECT max(id) FROM report_events WHERE report_id = $1")
-                .bind(report_id)
-                .fetch_one(p)
-                .await
-        })
-        .map_err(Error::from)?;
         return Ok(PostedUpdate {
-            update_id: last.unwrap_or(0).to_string(),
+            update_id: last_event(svc, report_id).await?.to_string(),
         });
     }
     let by = crate::reports::UpdateBy {
@@ -863,22 +948,7 @@ pub async fn post_update(
     };
     let (id, _) = crate::reports::record_update(svc, report_id, &by, update)
         .await
-        .map_err(|e| match e {
-            Error::Invalid(list) => ApiError::bad(
-                list.iter()
-                    .map(|f| {
-                        let field = if f.field == "note" {
-                            "description"
-                        } else {
-                            f.field.as_str()
-                        };
-                        format!("{field}: {}", f.problem.english())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            other => other.into(),
-        })?;
+        .map_err(update_error)?;
     Ok(PostedUpdate {
         update_id: id.to_string(),
     })

@@ -29,6 +29,9 @@ pub struct Limits {
     pub report_per_ip: u32,
     pub report_per_account: u32,
     pub report_window: Duration,
+    /// Reporters' follow-ups per report per window.
+    pub follow_up_per_report: u32,
+    pub follow_up_window: Duration,
 }
 
 impl Default for Limits {
@@ -45,6 +48,8 @@ impl Default for Limits {
             report_per_ip: 30,
             report_per_account: 20,
             report_window: Duration::hours(1),
+            follow_up_per_report: 10,
+            follow_up_window: Duration::hours(1),
         }
     }
 }
@@ -59,6 +64,7 @@ pub enum Scope {
     ResetAccount,
     ReportIp,
     ReportAccount,
+    FollowUp,
 }
 
 impl Scope {
@@ -71,6 +77,7 @@ impl Scope {
             Scope::ResetAccount => "reset_account",
             Scope::ReportIp => "report_ip",
             Scope::ReportAccount => "report_account",
+            Scope::FollowUp => "follow_up",
         }
     }
 }

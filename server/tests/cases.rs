@@ -26,6 +26,8 @@ on_both_backends!(
     the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones,
     the_step_forms_work_as_plain_posts_with_after_photos,
     admins_manage_departments_and_choose_the_dispatch_centre,
+    the_reporter_follows_up_and_reopens_a_closed_case_for_another_round,
+    a_client_speaks_for_the_reporter_through_the_update_extension,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -811,4 +813,441 @@ async fn admins_manage_departments_and_choose_the_dispatch_centre(app: &TestApp)
         .unwrap()
         .unwrap();
     assert_eq!((d.name_zh.as_str(), d.dispatch), ("南宁市市政局", false));
+}
+
+/// Works a case from arrival to 结案 (the dispatch centre and the department).
+async fn close_case(svc: &Services, id: i64) {
+    let dispatcher = account(svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(svc, "official@demo.gongzhi.org").await;
+    let dept = department_of(svc, id).await;
+    for (who, step, stage, note) in [
+        (&dispatcher, "accept", "new", ""),
+        (&dispatcher, "register", "accepted", ""),
+        (&dispatcher, "dispatch", "registered", ""),
+        (&official, "handle", "dispatched", "涂鸦已清除"),
+        (&dispatcher, "verify", "handled", ""),
+        (&dispatcher, "close", "verified", "已结案"),
+    ] {
+        let mut i = input(step, stage, note);
+        if step == "dispatch" {
+            i.department = dept.to_string();
+        }
+        take_step(svc, Some(who), id, i)
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e:?}"));
+    }
+}
+
+async fn stage_and_round(svc: &Services, id: i64) -> (String, i64, String) {
+    with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT c.stage, c.round, r.status FROM cases c JOIN reports r ON r.id = c.report_id WHERE c.report_id = $1")
+        .bind(id).fetch_one(p).await)
+    .unwrap()
+}
+
+fn problems(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["Invalid"]
+        .as_array()
+        .unwrap_or_else(|| panic!("field problems: {body}"))
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or_default().to_string(),
+                f["problem"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn the_reporter_follows_up_and_reopens_a_closed_case_for_another_round(app: &TestApp) {
+    let svc = demo(app).await;
+    let reporter = app
+        .logged_in("resident@demo.gongzhi.org", "resident-demo-2026")
+        .await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let id = new_case(&svc, Some(&resident)).await;
+    // Someone else follows the report and hears of every entry.
+    let follower = app
+        .resident("follower@example.org", "关注者", "follower-pass-2026")
+        .await;
+    let (status, body, _) = app
+        .call(
+            &follower,
+            "follow_report",
+            &[("id", &id.to_string()), ("on", "true")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let unread = |db: gongzhi_domain::db::Db| async move {
+        with_db!(&db, p => sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = 'follower@example.org'")
+            .fetch_one(p).await)
+        .unwrap()
+    };
+    let before = unread(svc.db.clone()).await;
+
+    // A follow-up while the case is open: on the public timeline as the reporter's, never
+    // with a name.
+    let sid = id.to_string();
+    let (status, body, _) = app
+        .call(
+            &reporter,
+            "report_follow_up",
+            &[("id", &sid), ("note", "补充：桥墩北侧也有涂鸦")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        unread(svc.db.clone()).await,
+        before + 1,
+        "the follower is told"
+    );
+    let html = app
+        .page(&common::new_client(), &format!("/reports/{id}"), "zh-CN")
+        .await;
+    assert!(html.contains("补充：桥墩北侧也有涂鸦"));
+    assert!(html.contains("反映人补充说明"));
+    assert!(
+        !html.contains("等待转交办理系统"),
+        "nothing to pass on: Gongzhi is the case system"
+    );
+    // The back office sees it on the case record too, without the reporter's name.
+    let case = detail(
+        &svc,
+        Some(&account(&svc, "dispatcher@demo.gongzhi.org").await),
+        id,
+    )
+    .await
+    .expect("case");
+    let entry = case
+        .record
+        .iter()
+        .find(|e| e.kind == "follow_up")
+        .expect("the follow-up");
+    assert_eq!(entry.actor_role, "reporter");
+    assert_eq!(entry.actor_name, None);
+
+    // Bad input, each named: empty, too long, reopening an open report.
+    let (status, body, _) = app
+        .call(
+            &reporter,
+            "report_follow_up",
+            &[("id", &sid), ("note", "  ")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        problems(&body),
+        [("note".to_string(), "required".to_string())]
+    );
+    let long = "长".repeat(2001);
+    let (status, body, _) = app
+        .call(
+            &reporter,
+            "report_follow_up",
+            &[("id", &sid), ("note", &long)],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problems(&body)[0].0, "note");
+    let (status, body, _) = app
+        .call(
+            &reporter,
+            "report_follow_up",
+            &[("id", &sid), ("note", "还没修好"), ("reopen", "on")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        problems(&body),
+        [("reopen".to_string(), "not_closed".to_string())]
+    );
+    // Only the reporter may speak as the reporter.
+    let (status, _, _) = app
+        .call(
+            &follower,
+            "report_follow_up",
+            &[("id", &sid), ("note", "我也来补充")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = app
+        .call(
+            &common::new_client(),
+            "report_follow_up",
+            &[("id", &sid), ("note", "匿名补充")],
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    // Closed, then "not fixed": the case goes back to its department for a second round.
+    close_case(&svc, id).await;
+    assert_eq!(
+        stage_and_round(&svc, id).await,
+        ("closed".into(), 1, "closed".into())
+    );
+    let html = app
+        .page(&reporter, &format!("/reports/{id}"), "zh-CN")
+        .await;
+    assert!(
+        html.contains("name=\"reopen\""),
+        "the reporter is offered a reopen"
+    );
+    let (status, body, _) = app
+        .call(
+            &reporter,
+            "report_follow_up",
+            &[
+                ("id", &sid),
+                ("note", "涂鸦又出现了，没有清理干净"),
+                ("reopen", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        stage_and_round(&svc, id).await,
+        ("dispatched".into(), 2, "reopened".into())
+    );
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let mine = inbox(&svc, Some(&official), InboxView::Mine)
+        .await
+        .expect("inbox");
+    assert!(
+        mine.cases.iter().any(|c| c.report_id == id),
+        "back in the department's inbox"
+    );
+    let report = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.status, ReportStatus::Reopened);
+    assert_eq!(report.closed_at, None);
+    assert!(report.due_at > chrono::Utc::now(), "a new deadline");
+    let last = report.timeline.last().expect("entries");
+    assert_eq!((last.kind.as_str(), last.actor.reporter), ("reopen", true));
+    let html = app
+        .page(&common::new_client(), &format!("/reports/{id}"), "zh-CN")
+        .await;
+    assert!(html.contains("反映人要求重新办理"));
+    // The department handles it again; the case runs to its close as before.
+    take_step(
+        &svc,
+        Some(&official),
+        id,
+        input("handle", "dispatched", "已重新清理"),
+    )
+    .await
+    .expect("the second round");
+
+    // An anonymous reporter holds the tracking code: it is their key.
+    let done = gongzhi_domain::reports::submit(
+        &svc,
+        Reporter {
+            user: None,
+            ip: "203.0.113.9",
+            api_key: None,
+        },
+        NewReport {
+            category: "graffiti".into(),
+            lat: "22.8172".into(),
+            lon: "108.3661".into(),
+            description: "匿名反映：路灯杆上有涂鸦".into(),
+            submit_token: token(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("anonymous report");
+    gongzhi_domain::cases::forward(&svc, done.id)
+        .await
+        .expect("taken");
+    let code = done.tracking_code.expect("a tracking code");
+    let anon = common::new_client();
+    let aid = done.id.to_string();
+    let (status, _, _) = app
+        .call(
+            &anon,
+            "report_follow_up",
+            &[("id", &aid), ("note", "补充"), ("code", "WRONG-CODE")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let html = app.page(&anon, &format!("/track/{code}"), "zh-CN").await;
+    assert!(
+        html.contains("name=\"code\""),
+        "the tracking page offers the follow-up form"
+    );
+    assert!(
+        !html.contains("name=\"reopen\""),
+        "no reopen while it is open"
+    );
+    close_case(&svc, done.id).await;
+    let (status, body, _) = app
+        .call(
+            &anon,
+            "report_follow_up",
+            &[
+                ("id", &aid),
+                ("note", "还有一处没清理"),
+                ("reopen", "on"),
+                ("code", &code.to_lowercase()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(stage_and_round(&svc, done.id).await.0, "dispatched");
+
+    // Thirty days after the close it is too late: a new report is the way.
+    close_case_again(&svc, done.id).await;
+    with_db!(&svc.db, p => sqlx::query("UPDATE reports SET closed_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::days(31)).bind(done.id).execute(p).await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    let (status, body, _) = app
+        .call(
+            &anon,
+            "report_follow_up",
+            &[
+                ("id", &aid),
+                ("note", "又脏了"),
+                ("reopen", "on"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        problems(&body),
+        [("reopen".to_string(), "reopen_too_late".to_string())]
+    );
+    let html = app.page(&anon, &format!("/track/{code}"), "zh-CN").await;
+    assert!(!html.contains("name=\"reopen\""), "no longer offered");
+}
+
+/// The second round of a reopened case, from 处置 to 结案.
+async fn close_case_again(svc: &Services, id: i64) {
+    let dispatcher = account(svc, "dispatcher@demo.gongzhi.org").await;
+    let official = account(svc, "official@demo.gongzhi.org").await;
+    take_step(
+        svc,
+        Some(&official),
+        id,
+        input("handle", "dispatched", "再次清理"),
+    )
+    .await
+    .expect("handle");
+    take_step(svc, Some(&dispatcher), id, input("verify", "handled", ""))
+        .await
+        .expect("verify");
+    take_step(svc, Some(&dispatcher), id, input("close", "verified", ""))
+        .await
+        .expect("close");
+}
+
+async fn a_client_speaks_for_the_reporter_through_the_update_extension(app: &TestApp) {
+    let svc = demo(app).await;
+    let admin = app.admin().await;
+    let (status, issued, _) = app
+        .call(&admin, "admin_issue_api_key", &[("name", "居民端")])
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let key = issued["key"].as_str().expect("key").to_string();
+    let id = new_case(&svc, None).await;
+    let post = |status_word: &'static str, update_id: &'static str, text: &'static str| {
+        let key = key.clone();
+        async move {
+            let res = common::new_client()
+                .post(app.url("/open311/v2/servicerequestupdates.json"))
+                .form(&[
+                    ("api_key", key.as_str()),
+                    ("service_request_id", &id.to_string()),
+                    ("update_id", update_id),
+                    ("status", status_word),
+                    ("description", text),
+                ])
+                .send()
+                .await
+                .expect("post");
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.expect("json"))
+        }
+    };
+    // The workflow sets the status: a client cannot close the case.
+    let (status, body) = post("CLOSED", "c-1", "已解决").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("status:"),
+        "{body}"
+    );
+    // Nor reopen an open one.
+    let (status, body) = post("REOPEN", "c-2", "没修好").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("status: applies only to a closed"),
+        "{body}"
+    );
+    // A note with the current status is the reporter's follow-up, recorded once.
+    let (status, first) = post("OPEN", "c-3", "居民补充：晚上更明显").await;
+    assert_eq!(status, 200, "{first}");
+    let (_, again) = post("OPEN", "c-3", "居民补充：晚上更明显").await;
+    assert_eq!(again[0]["update_id"], first[0]["update_id"]);
+    let kinds: Vec<(String, String)> = with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT kind, actor_role FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL").bind(id).fetch_all(p).await)
+    .unwrap();
+    assert_eq!(kinds, [("follow_up".to_string(), "reporter".to_string())]);
+
+    // Closed in the workflow, then REOPEN: another round in the department.
+    close_case(&svc, id).await;
+    let (status, body) = post("REOPEN", "c-4", "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        stage_and_round(&svc, id).await,
+        ("dispatched".into(), 2, "reopened".into())
+    );
+    // The client that posted it is not sent it back; other readers see it.
+    let mine: serde_json::Value = common::new_client()
+        .get(app.url(&format!(
+            "/open311/v2/servicerequestupdates.json?api_key={key}&service_request_id={id}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["status"] != "reopen"),
+        "{mine}"
+    );
+    let public: serde_json::Value = common::new_client()
+        .get(app.url(&format!(
+            "/open311/v2/servicerequestupdates.json?service_request_id={id}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        public
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["status"] == "reopen"),
+        "{public}"
+    );
 }

@@ -236,6 +236,15 @@ async fn a_closes_when_b_closes(backend: Backend) {
         .await
         .expect("submit");
     assert_eq!(res.status(), 303);
+    // Anonymous: the tracking code is the resident's key to the report.
+    let code = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.strip_prefix("/track/"))
+        .and_then(|l| l.split('?').next())
+        .expect("sent to the tracking page")
+        .to_string();
     let id: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
         "SELECT id FROM reports WHERE description = '链式测试：桥墩上有大片涂鸦'").fetch_one(p).await).unwrap();
 
@@ -353,6 +362,42 @@ async fn a_closes_when_b_closes(backend: Backend) {
     )
     .await;
     a_status("in_progress").await;
+
+    // The resident adds a follow-up on A: it reaches B's case record as the reporter's.
+    let sid = id.to_string();
+    let (status, body) = a
+        .call(
+            &resident,
+            "report_follow_up",
+            &[
+                ("id", &sid),
+                ("note", "补充：桥墩北侧也有涂鸦"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let b_has = |kind: &'static str, count: i64| {
+        let db = b_db.clone();
+        async move {
+            waiting_for(&format!("{count} {kind} in B"), Duration::from_secs(10), || {
+                let db = db.clone();
+                async move {
+                    let n: i64 = gongzhi_domain::with_db!(&db, p => sqlx::query_scalar(
+                        "SELECT count(*) FROM report_events WHERE report_id = $1 AND kind = $2 AND actor_role = 'reporter'")
+                        .bind(b_report).bind(kind).fetch_one(p).await)
+                    .unwrap();
+                    (n == count).then_some(())
+                }
+            })
+            .await
+        }
+    };
+    b_has("follow_up", 1).await;
+    let relayed: Vec<Option<String>> = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT relay FROM report_events WHERE report_id = $1 AND kind = 'follow_up'").bind(id).fetch_all(p).await)
+    .unwrap();
+    assert_eq!(relayed, [Some("sent".to_string())]);
     b.step(
         &official,
         b_report,
@@ -415,8 +460,47 @@ async fn a_closes_when_b_closes(backend: Backend) {
         "SELECT count(*) FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL").bind(id).fetch_one(p).await).unwrap();
     let rows: Vec<(String, Option<String>, String, Option<String>)> = gongzhi_domain::with_db!(&a_db, p => sqlx::query_as(
         "SELECT kind, status, note, external_id FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL ORDER BY id").bind(id).fetch_all(p).await).unwrap();
-    // accept, dispatch, handle and close; register and verify said nothing new.
+    // accept, dispatch, handle and close; register and verify said nothing new; the
+    // resident's own follow-up did not come back as B's.
     assert_eq!(entries, 4, "{rows:?}");
+
+    // "Not fixed": the resident reopens on A; B's case goes back to the department for a
+    // second round, and B's next step shows on A.
+    let (status, body) = a
+        .call(
+            &resident,
+            "report_follow_up",
+            &[
+                ("id", &sid),
+                ("note", "涂鸦又出现了"),
+                ("reopen", "on"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    a_status("reopened").await;
+    b_has("reopen", 1).await;
+    let (stage, round): (String, i64) = gongzhi_domain::with_db!(&b_db, p => sqlx::query_as(
+        "SELECT stage, round FROM cases WHERE report_id = $1").bind(b_report).fetch_one(p).await)
+    .unwrap();
+    assert_eq!((stage.as_str(), round), ("dispatched", 2));
+    b.step(
+        &official,
+        b_report,
+        "handle",
+        "dispatched",
+        "已再次清洗",
+        None,
+    )
+    .await;
+    a_status("resolved").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mine: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM report_events WHERE report_id = $1 AND actor_role = 'reporter'").bind(id).fetch_one(p).await).unwrap();
+    let entries: i64 = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM report_events WHERE report_id = $1 AND external_id IS NOT NULL").bind(id).fetch_one(p).await).unwrap();
+    assert_eq!((mine, entries), (2, 5), "each once, none echoed back");
 
     a_db.close().await;
     b_db.close().await;

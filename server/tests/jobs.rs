@@ -2,7 +2,9 @@
 //! by the runner inside the server, failures wait out an exponential backoff with jitter,
 //! an unreachable case system is waited for (never dead-lettered), a refusal and a mail's
 //! last failure are dead-lettered for an admin to retry, a runner that died loses its
-//! claim, and two runners never hold the same job.
+//! claim, and two runners never hold the same job. A reporter's follow-up waits for its
+//! report to reach the case system, is passed on once, and shows when the case system
+//! refuses it.
 
 mod common;
 
@@ -21,6 +23,7 @@ on_both_backends_with!(
     failures_back_off_and_only_refusals_are_dead_lettered_for_an_admin,
     a_runner_that_dies_loses_its_claim_and_the_job_runs_once_more,
     two_runners_never_claim_the_same_job,
+    reporters_updates_are_passed_on_once_or_marked_refused,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -382,6 +385,110 @@ async fn two_runners_never_claim_the_same_job(backend: Backend) {
             b.len()
         );
         assert_eq!(jobs::counts(&app.db).await.unwrap().done, 300);
+    })
+    .await;
+    app.stop().await;
+}
+
+async fn relay_of(app: &TestApp, event: i64) -> (Option<String>, String) {
+    with_db!(&app.db, p => sqlx::query_as(
+        "SELECT relay, relay_error FROM report_events WHERE id = $1").bind(event).fetch_one(p).await)
+    .expect("entry")
+}
+
+async fn reporters_updates_are_passed_on_once_or_marked_refused(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.job_runner = false).await;
+    common::bounded(async {
+        catalog(&app).await;
+        // The server under test is also the case system the reports go to (the built-in
+        // one, over its own Open311 API).
+        let admin = app.admin().await;
+        let (status, issued, _) = app
+            .call(&admin, "admin_issue_api_key", &[("name", "居民端")])
+            .await;
+        assert_eq!(status, 200, "{issued}");
+        let key = issued["key"].as_str().unwrap().to_string();
+        let target = |url: String| {
+            CaseSystem::Open311(
+                Target::new(&url, &key, "", BTreeMap::new(), Duration::from_secs(5)).unwrap(),
+            )
+        };
+        let mut a = app.services();
+        a.cases = target(app.url("/open311/v2"));
+        let id = file_report(&a).await;
+        let voice = gongzhi_domain::reports::Voice::Reporter { user_id: None };
+        let follow_up = |note: &str| gongzhi_domain::reports::FollowUp {
+            note: note.into(),
+            reopen: false,
+        };
+        let (event, _) =
+            gongzhi_domain::reports::record_follow_up(&a, id, voice, follow_up("补充：北侧也有"))
+                .await
+                .expect("follow-up");
+        assert_eq!(relay_of(&app, event).await.0.as_deref(), Some("waiting"));
+        // Not before the report itself is there.
+        assert!(matches!(
+            gongzhi_domain::cases::relay(&a, event).await,
+            Err(gongzhi_domain::cases::ForwardError::Retry(m)) if m.contains("waiting for the report")
+        ));
+        let page = app.page(&common::new_client(), &format!("/reports/{id}"), "zh-CN").await;
+        assert!(page.contains("等待转交办理系统"), "the timeline says it waits");
+        // Queued with the entry. (The jobs run by hand here: this one database is both
+        // sides, and a runner with A's settings would pass B's copies on too.)
+        assert_eq!(job_state(&app, &format!("send_update:{event}")).await.0, "queued");
+        gongzhi_domain::cases::forward(&a, id).await.expect("the report goes first");
+        gongzhi_domain::cases::relay(&a, event).await.expect("then the follow-up");
+        assert_eq!(relay_of(&app, event).await, (Some("sent".into()), String::new()));
+        // The case system has it once, as the reporter's follow-up on its own copy.
+        let theirs: String = with_db!(&app.db, p => sqlx::query_scalar(
+            "SELECT external_id FROM reports WHERE id = $1").bind(id).fetch_one(p).await)
+        .unwrap();
+        let in_b = |db: gongzhi_domain::db::Db, theirs: String| async move {
+            let rows: Vec<(String, String, String)> = with_db!(&db, p => sqlx::query_as(
+                "SELECT kind, actor_role, note FROM report_events WHERE report_id = $1 AND kind = 'follow_up'")
+                .bind(theirs.parse::<i64>().unwrap()).fetch_all(p).await)
+            .unwrap();
+            rows
+        };
+        assert_eq!(
+            in_b(app.db.clone(), theirs.clone()).await,
+            [("follow_up".to_string(), "reporter".to_string(), "补充：北侧也有".to_string())]
+        );
+        // Passed on again (a runner that died before recording the answer): still once.
+        with_db!(&app.db, p => sqlx::query("UPDATE report_events SET relay = 'waiting' WHERE id = $1")
+            .bind(event).execute(p).await.map(|r| r.rows_affected()))
+        .unwrap();
+        gongzhi_domain::cases::relay(&a, event).await.expect("again");
+        assert_eq!(in_b(app.db.clone(), theirs).await.len(), 1);
+        let page = app.page(&common::new_client(), &format!("/reports/{id}"), "zh-CN").await;
+        assert!(page.contains("已转交办理系统"));
+
+        // A case system that does not know the request says so; the reporter sees why.
+        with_db!(&app.db, p => sqlx::query("UPDATE reports SET external_id = '999999' WHERE id = $1")
+            .bind(id).execute(p).await.map(|r| r.rows_affected()))
+        .unwrap();
+        let (event, _) =
+            gongzhi_domain::reports::record_follow_up(&a, id, voice, follow_up("再补充"))
+                .await
+                .expect("follow-up");
+        gongzhi_domain::cases::relay(&a, event).await.expect("answered");
+        let (relay, why) = relay_of(&app, event).await;
+        assert_eq!(relay.as_deref(), Some("refused"));
+        assert!(why.contains("999999"), "{why}");
+        let page = app.page(&common::new_client(), &format!("/reports/{id}"), "zh-CN").await;
+        assert!(page.contains("办理系统未接收"), "the refusal is shown");
+        // One without the update extension at all (no such route: a 404 page).
+        let mut plain = app.services();
+        plain.cases = target(app.url("/no-updates-here"));
+        let (event, _) =
+            gongzhi_domain::reports::record_follow_up(&plain, id, voice, follow_up("第三次补充"))
+                .await
+                .expect("follow-up");
+        gongzhi_domain::cases::relay(&plain, event).await.expect("answered");
+        assert_eq!(
+            relay_of(&app, event).await,
+            (Some("refused".into()), "the case system does not take updates".into())
+        );
     })
     .await;
     app.stop().await;

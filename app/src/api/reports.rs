@@ -181,6 +181,9 @@ pub struct ReportView {
     pub can_update: bool,
     /// The viewer works cases in the built-in case system (officials and admins there).
     pub case_page: bool,
+    /// The report is closed recently enough for its reporter to ask for it to be handled
+    /// again.
+    pub reopenable: bool,
     pub catalog: Catalog,
 }
 
@@ -203,7 +206,14 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
                 && me
                     .as_ref()
                     .is_some_and(|m| matches!(m.role, Role::Admin | Role::Official));
+            let reopenable = gongzhi_domain::model::report::reopen_problem(
+                report.status,
+                report.closed_at,
+                chrono::Utc::now(),
+            )
+            .is_none();
             Ok(ReportView {
+                reopenable,
                 report,
                 viewer,
                 can_update,
@@ -281,6 +291,39 @@ pub async fn add_report_update(
                 public: public.is_some(),
             };
             Ok(gongzhi_domain::reports::add_update(&st.svc, me.as_ref(), id, update).await?)
+        }
+        .await,
+    )
+}
+
+/// The reporter's follow-up, or (with `reopen`) "not fixed: handle it again" on a closed
+/// report. An anonymous reporter proves it is theirs with the tracking `code`.
+#[server(prefix = "/api", endpoint = "report_follow_up")]
+pub async fn report_follow_up(
+    id: i64,
+    note: String,
+    reopen: Option<String>,
+    code: Option<String>,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("note", &note)]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::reports::FollowUp {
+                note,
+                reopen: reopen.is_some(),
+            };
+            Ok(
+                gongzhi_domain::reports::follow_up(
+                    &st.svc,
+                    me.as_ref(),
+                    code.as_deref(),
+                    id,
+                    input,
+                )
+                .await?,
+            )
         }
         .await,
     )

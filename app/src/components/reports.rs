@@ -1,6 +1,6 @@
 //! Pieces of report pages: status badges, photos, the timeline.
 
-use gongzhi_domain::model::report::{PhotoRef, ReportStatus, TimelineEntry};
+use gongzhi_domain::model::report::{PhotoRef, Relay, ReportStatus, TimelineEntry};
 use leptos::prelude::*;
 
 use crate::api::reports::Catalog;
@@ -36,6 +36,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
         <ol class="timeline">
             {entries.into_iter().map(|e| {
                 let who = match (e.actor.role, e.actor.department_id.and_then(|d| catalog.department(d))) {
+                    _ if e.actor.reporter => msg::ACTOR_REPORTER.get(lang).to_string(),
                     (_, Some(d)) => d.name(lang).to_string(),
                     (Some(r), None) => role_name(r).get(lang).to_string(),
                     (None, None) => msg::ACTOR_SYSTEM.get(lang).to_string(),
@@ -45,6 +46,8 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                     _ if step.is_some() => step.map(|s| step_done(s).get(lang).to_string()).unwrap_or_default(),
                     ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
                     ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
+                    ("follow_up", _) => msg::EV_FOLLOW_UP.get(lang).to_string(),
+                    ("reopen", _) => msg::EV_REOPEN.get(lang).to_string(),
                     (_, Some(s)) => status_name(s).get(lang).to_string(),
                     _ => msg::NOTE.get(lang).to_string(),
                 };
@@ -57,6 +60,11 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                         <p class="muted"><time datetime=e.at.to_rfc3339()>{local_datetime(e.at)}</time></p>
                         {(!e.note.is_empty()).then(|| view! { <p class="timeline-note">{e.note.clone()}</p> })}
                         <EntryPhotos photos=e.photos.clone()/>
+                        {e.relay.clone().map(|r| view! { <p class="muted relay">{match r {
+                            Relay::Waiting => msg::RELAY_WAITING.get(lang).to_string(),
+                            Relay::Sent => msg::RELAY_SENT.get(lang).to_string(),
+                            Relay::Refused(why) => format!("{}{why}", msg::RELAY_REFUSED.get(lang)),
+                        }}</p> })}
                     </li>
                 }
             }).collect_view()}

@@ -212,12 +212,18 @@ fn CaseBody(page: CasePage, done: Option<Step>) -> impl IntoView {
                             None => match (e.kind.as_str(), e.status) {
                                 ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
                                 ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
+                                ("follow_up", _) => msg::EV_FOLLOW_UP.get(lang).to_string(),
+                                ("reopen", _) => msg::EV_REOPEN.get(lang).to_string(),
                                 (_, Some(s)) => crate::i18n::status_name(s).get(lang).to_string(),
                                 _ => msg::NOTE.get(lang).to_string(),
                             },
                         };
                         let who = [
-                            gongzhi_domain::model::Role::parse(&e.actor_role).map(|r| role_name(r).get(lang).to_string()),
+                            if e.actor_role == "reporter" {
+                                Some(msg::ACTOR_REPORTER.get(lang).to_string())
+                            } else {
+                                gongzhi_domain::model::Role::parse(&e.actor_role).map(|r| role_name(r).get(lang).to_string())
+                            },
                             e.actor_department_id.and_then(|d| catalog.department(d)).map(|d| d.name(lang).to_string()),
                             e.actor_name.clone(),
                         ].into_iter().flatten().collect::<Vec<_>>().join(" · ");

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::reports::{get_report, AddReportUpdate, FollowReport, ReportView, SupportReport};
+use crate::api::reports::{
+    get_report, AddReportUpdate, FollowReport, ReportFollowUp, ReportView, SupportReport,
+};
 use crate::components::form::{action_error, FormAlert};
 use crate::components::reports::{StatusBadge, Timeline};
 use crate::error::problem_text;
@@ -30,6 +32,7 @@ pub fn ReportPage() -> impl IntoView {
     let support = ServerAction::<SupportReport>::new();
     let follow = ServerAction::<FollowReport>::new();
     let update = ServerAction::<AddReportUpdate>::new();
+    let follow_up = ServerAction::<ReportFollowUp>::new();
     let data = Resource::new(
         move || {
             (
@@ -37,6 +40,7 @@ pub fn ReportPage() -> impl IntoView {
                 support.version().get(),
                 follow.version().get(),
                 update.version().get(),
+                follow_up.version().get(),
             )
         },
         |(id, ..)| get_report(id),
@@ -45,7 +49,7 @@ pub fn ReportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
-                Ok(view) => view! { <ReportBody view is_new=is_new() support follow update/> }.into_any(),
+                Ok(view) => view! { <ReportBody view is_new=is_new() support follow update follow_up/> }.into_any(),
             })}
         </Transition>
     }
@@ -60,6 +64,10 @@ pub(crate) fn ReportBody(
     support: ServerAction<SupportReport>,
     follow: ServerAction<FollowReport>,
     update: ServerAction<AddReportUpdate>,
+    follow_up: ServerAction<ReportFollowUp>,
+    /// The tracking code, when an anonymous reporter opened the report with it.
+    #[prop(optional)]
+    code: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let r = view.report;
@@ -100,6 +108,8 @@ pub(crate) fn ReportBody(
         .unwrap_or_default();
     let viewer = view.viewer;
     let id = r.id;
+    let reporter_here = viewer.is_reporter || code.is_some();
+    let reopenable = view.reopenable;
     view! {
         <Title text=title.clone()/>
         {is_new.then(|| view! { <div class="alert alert-success" role="status">{t(msg::REPORT_THANKS)}</div> })}
@@ -174,6 +184,7 @@ pub(crate) fn ReportBody(
                 <h2 id="timeline-title">{t(msg::TIMELINE)}</h2>
                 <Timeline entries=r.timeline.clone() catalog=catalog.clone()/>
             </section>
+            {reporter_here.then(|| view! { <FollowUpForm id code reopenable action=follow_up/> })}
             {view.case_page.then(|| view! {
                 <p class="card"><a class="btn btn-primary" href=format!("/cases/{id}")>{t(msg::WORK_CASE)}</a></p>
             })}
@@ -209,6 +220,64 @@ fn UpdateForm(id: i64, action: ServerAction<AddReportUpdate>) -> impl IntoView {
                 </div>
                 <label class="check"><input type="checkbox" name="public" value="on" checked=true/>" "{t(msg::PUBLIC_NOTE)}</label>
                 <button type="submit" class="btn btn-primary">{t(msg::ADD_UPDATE)}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The reporter's follow-up form, with "not fixed: handle it again" once the report is
+/// closed. Works as a plain form post without wasm.
+#[component]
+fn FollowUpForm(
+    id: i64,
+    code: Option<String>,
+    reopenable: bool,
+    action: ServerAction<ReportFollowUp>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error = action_error(action);
+    let problem = move |name: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.field(name).cloned())
+                .map(|p| problem_text(&p, lang))
+        }
+    };
+    let note_error = problem("note");
+    let reopen_error = problem("reopen");
+    // A form posted without wasm that came back with a problem: what was typed.
+    #[cfg(feature = "ssr")]
+    let typed = crate::state::typed_value("note").unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let typed = String::new();
+    let done = move || matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <section class="card follow-up-form" aria-labelledby="fu-title">
+            <h2 id="fu-title">{t(msg::FOLLOW_UP_TITLE)}</h2>
+            <p class="hint">{t(msg::FOLLOW_UP_HINT)}</p>
+            {move || done().then(|| view! { <p class="alert alert-success" role="status">{t(msg::FOLLOW_UP_DONE)}</p> })}
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                {code.map(|c| view! { <input type="hidden" name="code" value=c/> })}
+                <div class="field">
+                    <label for="fu-note">{t(msg::FOLLOW_UP_NOTE)}</label>
+                    <textarea id="fu-note" name="note" rows="3" maxlength="2000"
+                        aria-invalid=move || note_error().is_some().then_some("true")
+                        aria-describedby="fu-note-error">{typed}</textarea>
+                    <p class="field-error" id="fu-note-error" hidden=move || note_error().is_none()>{note_error}</p>
+                </div>
+                {reopenable.then(|| view! {
+                    <div class="field">
+                        <label class="check"><input type="checkbox" name="reopen" value="on"
+                            aria-describedby="fu-reopen-hint fu-reopen-error"/>" "{t(msg::REOPEN_LABEL)}</label>
+                        <p class="hint" id="fu-reopen-hint">{t(msg::REOPEN_HINT)}</p>
+                        <p class="field-error" id="fu-reopen-error" hidden=move || reopen_error().is_none()>{reopen_error}</p>
+                    </div>
+                })}
+                <button type="submit" class="btn btn-primary">{t(msg::FOLLOW_UP_SEND)}</button>
             </ActionForm>
         </section>
     }

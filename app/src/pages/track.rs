@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::reports::{get_report, track_report, AddReportUpdate, FollowReport, SupportReport};
+use crate::api::reports::{
+    get_report, track_report, AddReportUpdate, FollowReport, ReportFollowUp, SupportReport,
+};
 use crate::i18n::{msg, t};
 use crate::pages::report::ReportBody;
 
@@ -18,6 +20,7 @@ pub fn TrackPage() -> impl IntoView {
     let support = ServerAction::<SupportReport>::new();
     let follow = ServerAction::<FollowReport>::new();
     let update = ServerAction::<AddReportUpdate>::new();
+    let follow_up = ServerAction::<ReportFollowUp>::new();
     // One resource for the code and the report: a resource created inside another's
     // Suspense made the server-side render hang now and then.
     let found = Resource::new(
@@ -27,6 +30,7 @@ pub fn TrackPage() -> impl IntoView {
                 support.version().get(),
                 follow.version().get(),
                 update.version().get(),
+                follow_up.version().get(),
             )
         },
         |(c, ..)| async move {
@@ -60,7 +64,7 @@ pub fn TrackPage() -> impl IntoView {
             {move || found.get().map(|r| match r {
                 None => ().into_any(),
                 Some(Err(_)) => view! { <p class="alert alert-error" role="alert">{t(msg::TRACK_NOT_FOUND)}</p> }.into_any(),
-                Some(Ok(view)) => view! { <ReportBody view is_new=false support follow update/> }.into_any(),
+                Some(Ok(view)) => view! { <ReportBody view is_new=false support follow update follow_up code=code()/> }.into_any(),
             })}
         </Transition>
     }

@@ -407,7 +407,7 @@ pub async fn detail(svc: &Services, me: Option<&Me>, report_id: i64) -> Result<C
                 .and_then(crate::model::report::ReportStatus::parse),
             public: r.public,
             // Residents' names stay private even here.
-            actor_name: if r.actor_role == "resident" {
+            actor_name: if matches!(r.actor_role.as_str(), "resident" | "reporter") {
                 None
             } else {
                 r.actor_name

@@ -206,6 +206,108 @@ async fn record_failure(svc: &Services, report_id: i64, error: &str) -> Result<(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct RelayRow {
+    report_id: i64,
+    kind: String,
+    note: String,
+    at: chrono::DateTime<chrono::Utc>,
+    relay: Option<String>,
+    status: String,
+    forward_state: String,
+    external_id: Option<String>,
+}
+
+/// Passes a reporter's follow-up or reopen (timeline entry `event_id`) to the external
+/// case system as an update, once the report itself is there. Idempotent: an entry already
+/// passed on (or refused) is left alone, and the update carries a stable `update_id`.
+pub async fn relay(svc: &Services, event_id: i64) -> Result<(), ForwardError> {
+    let row: Option<RelayRow> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT e.report_id, e.kind, e.note, e.at, e.relay, r.status, r.forward_state, r.external_id \
+             FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.id = $1",
+        )
+        .bind(event_id)
+        .fetch_optional(p)
+        .await
+    })
+    .map_err(Error::from)?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    if row.relay.as_deref() != Some("waiting") {
+        return Ok(());
+    }
+    let CaseSystem::Open311(target) = &svc.cases else {
+        // Gongzhi became the case system since: the entry is already where it belongs.
+        set_relay(svc, event_id, None, "").await?;
+        return Ok(());
+    };
+    let request = match (&row.external_id, row.forward_state.as_str()) {
+        (Some(id), "sent") if !id.starts_with("token:") => id.clone(),
+        (Some(_), "sent") => {
+            return Err(ForwardError::Retry(
+                "waiting for the case system to name the request".into(),
+            ))
+        }
+        _ => {
+            return Err(ForwardError::Retry(
+                "waiting for the report itself to reach the case system".into(),
+            ))
+        }
+    };
+    let status = if row.kind == "reopen" {
+        "REOPEN".to_string()
+    } else {
+        status_out(ReportStatus::parse(&row.status).unwrap_or(ReportStatus::Submitted))
+            .to_uppercase()
+    };
+    let update = open311::OutgoingUpdate {
+        service_request_id: request,
+        update_id: target.update_reference(event_id),
+        status,
+        updated_datetime: crate::open311::iso_precise(row.at, svc.reports.utc_offset_minutes),
+        description: row.note,
+    };
+    match open311::post_update(target, &update).await {
+        Ok(open311::UpdateOutcome::Taken) => {
+            set_relay(svc, event_id, Some("sent"), "").await?;
+            tracing::info!(
+                report = row.report_id,
+                event = event_id,
+                "update passed to the case system"
+            );
+            Ok(())
+        }
+        Ok(open311::UpdateOutcome::Refused(why)) => {
+            set_relay(svc, event_id, Some("refused"), &why).await?;
+            tracing::warn!(report = row.report_id, event = event_id, reason = %why, "the case system refused an update");
+            Ok(())
+        }
+        // Still waiting; the reason shows to admins in the job list.
+        Err(e) => Err(e),
+    }
+}
+
+async fn set_relay(
+    svc: &Services,
+    event_id: i64,
+    relay: Option<&str>,
+    error: &str,
+) -> Result<(), Error> {
+    let error: String = error.chars().take(500).collect();
+    with_db!(&svc.db, p => {
+        sqlx::query("UPDATE report_events SET relay = $1, relay_error = $2 WHERE id = $3")
+            .bind(relay)
+            .bind(&error)
+            .bind(event_id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 /// Brings news from the case system: names for tokens, then status updates since `since`
 /// (or, from a case system without the update extension, the state of every open request
 /// we sent). Each update becomes a public timeline entry once; a repeat is dropped. Returns

@@ -78,6 +78,86 @@ impl Target {
     pub fn reference(&self, report_id: i64) -> String {
         format!("{}:{report_id}", self.ref_prefix)
     }
+
+    /// Our `update_id` for a timeline entry passed on as an update: stable, so a retry
+    /// after a lost answer is the same update to the case system.
+    pub fn update_reference(&self, event_id: i64) -> String {
+        format!("{}:update:{event_id}", self.ref_prefix)
+    }
+}
+
+/// A resident's update as the update extension's POST carries it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutgoingUpdate {
+    pub service_request_id: String,
+    pub update_id: String,
+    /// Upper case, e.g. `REOPEN`, or the request's current status for a note.
+    pub status: String,
+    pub updated_datetime: String,
+    pub description: String,
+}
+
+/// What the case system made of a posted update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    Taken,
+    /// It does not take updates, or not this one; the reason, for the resident.
+    Refused(String),
+}
+
+/// Posts one update (`POST servicerequestupdates.json`). Network failures, timeouts, 5xx,
+/// 408 and 429 are worth a retry; a refused key needs an admin; a server without the
+/// extension (404, 405, 501) or one that refuses the update (400, 422) has answered.
+pub async fn post_update(
+    target: &Target,
+    update: &OutgoingUpdate,
+) -> Result<UpdateOutcome, ForwardError> {
+    let url = format!("{}/servicerequestupdates.json", target.url);
+    let mut form = vec![
+        ("api_key", target.api_key.clone()),
+        ("service_request_id", update.service_request_id.clone()),
+        ("update_id", update.update_id.clone()),
+        ("status", update.status.clone()),
+        ("updated_datetime", update.updated_datetime.clone()),
+        ("description", update.description.clone()),
+    ];
+    if !target.jurisdiction_id.is_empty() {
+        form.push(("jurisdiction_id", target.jurisdiction_id.clone()));
+    }
+    let res = target
+        .client
+        .post(&url)
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| ForwardError::Retry(format!("{url}: {}", describe(&e))))?;
+    let status = res.status();
+    let body = res
+        .text()
+        .await
+        .map_err(|e| ForwardError::Retry(format!("{url}: reading the answer: {}", describe(&e))))?;
+    let code = status.as_u16();
+    if status.is_success() {
+        return Ok(UpdateOutcome::Taken);
+    }
+    if status.is_server_error() && code != 501 || code == 429 || code == 408 {
+        return Err(ForwardError::Retry(format!(
+            "the case system answered {status}: {}",
+            error_text(&body)
+        )));
+    }
+    if code == 401 || code == 403 {
+        return Err(ForwardError::Permanent(format!(
+            "the case system refused our key ({status}): {}",
+            error_text(&body)
+        )));
+    }
+    Ok(UpdateOutcome::Refused(match code {
+        404 | 405 | 501 if !body.trim_start().starts_with('[') => {
+            "the case system does not take updates".to_string()
+        }
+        _ => format!("{status}: {}", error_text(&body)),
+    }))
 }
 
 /// Parses `ours=theirs,ours2=theirs2` (the config's category mapping).

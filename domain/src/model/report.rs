@@ -70,6 +70,28 @@ impl ReportStatus {
     }
 }
 
+/// A closed report's reporter may ask for it to be handled again (要求重新办理) for this many
+/// days after it closed; later, a new report is the way.
+pub const REOPEN_DAYS: i64 = 30;
+
+/// Whether a report in `status`, closed at `closed_at`, may be reopened at `now`: checked
+/// by the server, and used by pages to offer the choice only when it applies.
+pub fn reopen_problem(
+    status: ReportStatus,
+    closed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<crate::Problem> {
+    if status.is_open() {
+        return Some(crate::Problem::NotClosed);
+    }
+    match closed_at {
+        Some(c) if now - c > chrono::Duration::days(REOPEN_DAYS) => {
+            Some(crate::Problem::ReopenTooLate { days: REOPEN_DAYS })
+        }
+        _ => None,
+    }
+}
+
 /// A photo of a report, named by its random id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PhotoRef {
@@ -111,16 +133,43 @@ pub struct ReportSummary {
 /// person's name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
-    /// `None` for the system (e.g. the case-system bridge).
+    /// `None` for the system (e.g. the case-system bridge) and for the reporter.
     pub role: Option<Role>,
     pub department_id: Option<i64>,
+    /// The report's own reporter (a follow-up or a reopen), named by that role only.
+    #[serde(default)]
+    pub reporter: bool,
+}
+
+/// How a resident's timeline entry travelled on to an external case system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relay {
+    /// Queued; sent once the case system answers.
+    Waiting,
+    Sent,
+    /// The case system does not take it, for the reason given.
+    Refused(String),
+}
+
+impl Relay {
+    /// From the stored `relay` and `relay_error` columns.
+    pub fn from_columns(relay: Option<&str>, error: &str) -> Option<Relay> {
+        match relay? {
+            "waiting" => Some(Relay::Waiting),
+            "sent" => Some(Relay::Sent),
+            "refused" => Some(Relay::Refused(error.to_string())),
+            _ => None,
+        }
+    }
 }
 
 /// A public entry of a report's timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub id: i64,
-    /// `submitted`, `status`, `note`, …
+    /// `submitted`, `forwarded`, `status`, `note`, `follow_up` (the reporter's), `reopen`
+    /// (the reporter asked for it to be handled again).
     pub kind: String,
     /// The case workflow step it records (`accept`, `dispatch`, `handle`, …), if any.
     #[serde(default)]
@@ -133,6 +182,9 @@ pub struct TimelineEntry {
     #[serde(default)]
     pub photos: Vec<PhotoRef>,
     pub at: DateTime<Utc>,
+    /// A reporter's entry passed on to an external case system: how that went.
+    #[serde(default)]
+    pub relay: Option<Relay>,
 }
 
 /// A report's public page.

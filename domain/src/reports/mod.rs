@@ -3,6 +3,7 @@
 //! updates that notify followers.
 
 mod engage;
+mod follow_up;
 mod photos;
 mod query;
 mod submit;
@@ -12,6 +13,7 @@ pub use engage::{
     add_update, follow, record_update, support, unfollow, unsupport, viewer, Update, UpdateBy,
     NOTE_MAX,
 };
+pub use follow_up::{follow_up, record_follow_up, FollowUp, Voice};
 pub use photos::{pending_photos, photo_blob, upload_photo, PhotoSize};
 pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};
 pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};

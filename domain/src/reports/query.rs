@@ -10,8 +10,8 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::geo::{distance_m, BBox, Point};
 use crate::model::report::{
-    Actor, Forwarding, Nearby, PhotoRef, ReportDetail, ReportFilter, ReportPage, ReportStatus,
-    ReportSummary, TimelineEntry,
+    Actor, Forwarding, Nearby, PhotoRef, Relay, ReportDetail, ReportFilter, ReportPage,
+    ReportStatus, ReportSummary, TimelineEntry,
 };
 use crate::model::Role;
 use crate::{with_db, Services};
@@ -358,6 +358,8 @@ struct EventRow {
     actor_department_id: Option<i64>,
     note: String,
     at: DateTime<Utc>,
+    relay: Option<String>,
+    relay_error: String,
 }
 
 /// One report's public page, or `None`.
@@ -373,8 +375,8 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         .fetch_optional(p)
         .await?;
         let events = sqlx::query_as(
-            "SELECT id, kind, step, status, actor_role, actor_department_id, note, at FROM report_events \
-             WHERE report_id = $1 AND public ORDER BY id",
+            "SELECT id, kind, step, status, actor_role, actor_department_id, note, at, relay, relay_error \
+             FROM report_events WHERE report_id = $1 AND public ORDER BY id",
         )
         .bind(id)
         .fetch_all(p)
@@ -415,7 +417,9 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
             actor: Actor {
                 role: Role::parse(&e.actor_role),
                 department_id: e.actor_department_id,
+                reporter: e.actor_role == "reporter",
             },
+            relay: Relay::from_columns(e.relay.as_deref(), &e.relay_error),
             note: e.note,
             at: e.at,
         })

@@ -148,6 +148,7 @@ pub fn document(base: &str) -> String {
                 },
                 "post": {
                     "operationId": "postUpdate",
+                    "description": "Where this server is the case system (the built-in workflow), the poster speaks for the resident: a description with the request's current status (or OPEN) is the reporter's follow-up, REOPEN reopens a closed request for another round, and any other status is refused with 400 because the workflow sets it. Where an external case system handles the reports, it may post any status here. Updates a key posted are not listed back to that key.",
                     "parameters": [format()],
                     "requestBody": form_body(json!({
                         "api_key": string(), "service_request_id": string(), "update_id": string(),
