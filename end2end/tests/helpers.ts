@@ -7,8 +7,28 @@ export const ADMIN = { email: "admin@demo.gongzhi.org", password: "admin-demo-20
  * scans, two servers and a 1.8 MB wasm on two cores, 10 s and once even 20 s were not
  * enough; alone a page hydrates in about a second). */
 export async function open(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+  // What the browser said while loading: when a page never hydrates, the failure names why
+  // (a panic in the wasm, a failed fetch) instead of only timing out.
+  const said: string[] = [];
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === "error" || m.type() === "warning") said.push(`console.${m.type()}: ${m.text()}`);
+  };
+  const onError = (e: Error) => said.push(`pageerror: ${e.message}`);
+  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) =>
+    said.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
+  page.on("console", onConsole);
+  page.on("pageerror", onError);
+  page.on("requestfailed", onFailed);
+  try {
+    await page.goto(path);
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`${path} did not hydrate; the browser said:\n${said.join("\n") || "(nothing)"}\n${e}`);
+  } finally {
+    page.off("console", onConsole);
+    page.off("pageerror", onError);
+    page.off("requestfailed", onFailed);
+  }
 }
 
 /** Opens one of the pages served as plain HTML without wasm (the report area). */
