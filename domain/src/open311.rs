@@ -559,6 +559,17 @@ pub async fn requests(
     Ok(rows.into_iter().map(|r| to_request(r, svc, lang)).collect())
 }
 
+/// What the request lists are made from, as of now: the newest `updated_at` of any report
+/// (an index lookup). Anything a list shows about a report moves it (a new report, a status,
+/// a public note), so an answer rendered at the same version is still right.
+pub async fn list_version(svc: &Services) -> Result<Option<String>, Error> {
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT CAST(max(updated_at) AS TEXT) FROM reports")
+            .fetch_one(p)
+            .await
+    })?)
+}
+
 /// One request by id.
 pub async fn request(svc: &Services, id: &str, lang: Lang) -> Result<ServiceRequest, ApiError> {
     let Ok(id) = id.trim().parse::<i64>() else {

@@ -106,6 +106,12 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_OPEN311_POLL_SECONDS", default_value_t = 60)]
     pub open311_poll_seconds: u64,
 
+    /// How long a rendered Open311 request list may be reused while no report changed, in
+    /// seconds (0: never). Changes to reports show at once whatever this is; it bounds how
+    /// long a renamed category or a deleted report may still show in a list.
+    #[arg(long, env = "GONGZHI_OPEN311_LIST_CACHE_SECONDS", default_value_t = 5)]
+    pub open311_list_cache_seconds: u64,
+
     /// This instance's name in the reference sent with each report (`NAME:report id`), so
     /// the case system can tell a retry from a new report.
     #[arg(long, env = "GONGZHI_OPEN311_REF_PREFIX", default_value = "gongzhi")]
@@ -189,6 +195,7 @@ impl Config {
             open311_service_map: String::new(),
             open311_timeout_seconds: 15,
             open311_poll_seconds: 60,
+            open311_list_cache_seconds: 5,
             open311_ref_prefix: "gongzhi".into(),
             webhook_secret: String::new(),
             job_runner: true,
@@ -278,6 +285,10 @@ impl std::fmt::Debug for Config {
             .field("open311_service_map", &self.open311_service_map)
             .field("open311_timeout_seconds", &self.open311_timeout_seconds)
             .field("open311_poll_seconds", &self.open311_poll_seconds)
+            .field(
+                "open311_list_cache_seconds",
+                &self.open311_list_cache_seconds,
+            )
             .field("open311_ref_prefix", &self.open311_ref_prefix)
             .field(
                 "webhook_secret",

@@ -110,6 +110,9 @@ pub fn build(config: &Config, state: AppState) -> Router {
             get(routes::open311::get_request),
         )
         .route("/open311/v2/tokens/{file}", get(routes::open311::get_token))
+        .layer(axum::Extension(routes::open311_cache::ListCache::new(
+            std::time::Duration::from_secs(config.open311_list_cache_seconds),
+        )))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .with_state(state.clone());
     // The case system's signed pushes (no cookies; the signature authenticates).

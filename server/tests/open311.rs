@@ -16,6 +16,7 @@ on_both_backends!(
     posting_needs_a_live_key_and_names_bad_fields,
     a_posted_request_is_a_report_found_by_id_token_and_list,
     request_lists_filter_page_and_refuse_bad_dates,
+    lists_show_every_change_at_once_and_answer_pollers_with_304,
 );
 on_both_backends_with!(updates_go_both_ways_once);
 
@@ -686,4 +687,61 @@ async fn updates_both_ways(app: &TestApp) {
         xml.contains("<service_request_updates><request_update><update_id>"),
         "{xml}"
     );
+}
+
+/// Lists are reused between changes (see server/src/routes/open311_cache.rs), never after.
+async fn lists_show_every_change_at_once_and_answer_pollers_with_304(app: &TestApp) {
+    catalog(app).await;
+    let admin = app.admin().await;
+    let key = api_key(app, &admin, "轮询客户端").await;
+    let list = "/open311/v2/requests.json?page_size=100";
+    let fetch = |tag: Option<String>| async move {
+        let mut req = new_client().get(app.url(list));
+        if let Some(t) = tag {
+            req = req.header("if-none-match", t);
+        }
+        let res = req.send().await.expect("list");
+        let status = res.status().as_u16();
+        let etag = res
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string())
+            .expect("an ETag");
+        (status, etag, res.text().await.expect("body"))
+    };
+    let count = |body: &str| {
+        serde_json::from_str::<Value>(body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let (status, first_tag, body) = fetch(None).await;
+    assert_eq!((status, count(&body)), (200, 0));
+    // Nothing changed: a poller sending the tag back gets 304 and no body.
+    let (status, tag, body) = fetch(Some(first_tag.clone())).await;
+    assert_eq!(
+        (status, tag.as_str(), body.as_str()),
+        (304, first_tag.as_str(), "")
+    );
+
+    // A new request shows in the very next answer, with a new tag.
+    let (status, created) = post_json(app, "/open311/v2/requests.json", &good(&key)).await;
+    assert_eq!(status, 200, "{created}");
+    let (status, tag, body) = fetch(Some(first_tag.clone())).await;
+    assert_eq!((status, count(&body)), (200, 1));
+    assert_ne!(tag, first_tag);
+    // So does a change of status (any write that moves the report's updated_at).
+    let id: i64 = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    with_db!(&app.db, p => sqlx::query("UPDATE reports SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now()).bind(id).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let (status, _, body) = fetch(Some(tag)).await;
+    assert_eq!(status, 200);
+    let list: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list[0]["status"], "closed");
 }

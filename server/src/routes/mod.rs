@@ -5,5 +5,6 @@ pub mod health;
 pub mod hooks;
 pub mod lang;
 pub mod open311;
+pub mod open311_cache;
 pub mod open311_spec;
 pub mod reports;

@@ -9,11 +9,14 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use gongzhi_app::state::AppState;
 use gongzhi_domain::model::Lang;
 use gongzhi_domain::open311::{self, ApiError};
 use serde::Serialize;
 use serde_json::Value;
+
+use super::open311_cache::{self, ListCache};
 
 /// The two formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,17 +104,27 @@ pub fn to_xml(root: &str, value: &Value) -> String {
 }
 
 /// An answer in the asked format; `root` names the XML root element.
+/// `body` in `format`; `root` names the XML root element.
+fn render<T: Serialize>(format: Format, root: &str, body: &T) -> Result<Bytes, String> {
+    match format {
+        Format::Json => serde_json::to_vec(body)
+            .map(Bytes::from)
+            .map_err(|e| e.to_string()),
+        Format::Xml => serde_json::to_value(body)
+            .map(|v| Bytes::from(to_xml(root, &v)))
+            .map_err(|e| e.to_string()),
+    }
+}
+
 fn answer<T: Serialize>(status: StatusCode, format: Format, root: &str, body: &T) -> Response {
-    let mut res = match format {
-        Format::Json => match serde_json::to_vec(body) {
-            Ok(bytes) => (status, bytes).into_response(),
-            Err(e) => return internal(format, &e.to_string()),
-        },
-        Format::Xml => match serde_json::to_value(body) {
-            Ok(v) => (status, to_xml(root, &v)).into_response(),
-            Err(e) => return internal(format, &e.to_string()),
-        },
-    };
+    match render(format, root, body) {
+        Ok(bytes) => answer_bytes(status, format, bytes),
+        Err(e) => internal(format, &e),
+    }
+}
+
+fn answer_bytes(status: StatusCode, format: Format, bytes: Bytes) -> Response {
+    let mut res = (status, bytes).into_response();
     let kind = match format {
         Format::Json => "application/json; charset=utf-8",
         Format::Xml => "text/xml; charset=utf-8",
@@ -243,6 +256,7 @@ fn discovery(state: &AppState) -> Discovery {
 /// `GET /open311/v2/{method}.{fmt}`.
 pub async fn get_top(
     State(state): State<AppState>,
+    Extension(cache): Extension<ListCache>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -267,10 +281,39 @@ pub async fn get_top(
                 Ok(q) => q,
                 Err(e) => return error(format, e),
             };
-            match open311::requests(&state.svc, &q, lang).await {
-                Ok(list) => ok(format, "service_requests", &list),
-                Err(e) => error(format, e.into()),
+            // Asked before the list is made: a change landing meanwhile shows as a newer
+            // version next time.
+            let version = match open311::list_version(&state.svc).await {
+                Ok(v) => v,
+                Err(e) => return error(format, e.into()),
+            };
+            let key = format!("{format:?} {lang:?} {}", query.as_deref().unwrap_or(""));
+            let rendered = match cache.get(&key, &version) {
+                Some(r) => r,
+                None => match open311::requests(&state.svc, &q, lang).await {
+                    Ok(list) => match render(format, "service_requests", &list) {
+                        Ok(bytes) => cache.put(key, version, bytes),
+                        Err(e) => return internal(format, &e),
+                    },
+                    Err(e) => return error(format, e.into()),
+                },
+            };
+            let unchanged = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| open311_cache::matches(v, &rendered.etag));
+            let mut res = if unchanged {
+                answer_bytes(StatusCode::NOT_MODIFIED, format, Bytes::new())
+            } else {
+                answer_bytes(StatusCode::OK, format, rendered.body)
+            };
+            if let Ok(tag) = HeaderValue::from_str(&rendered.etag) {
+                res.headers_mut().insert(header::ETAG, tag);
             }
+            // Clients may keep it, but must ask again before using it.
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            res
         }
         "servicerequestupdates" => {
             // Public like every GET; a client that names its key is not sent back what

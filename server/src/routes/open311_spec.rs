@@ -18,6 +18,12 @@ fn list_of(schema: &str) -> Value {
 }
 
 /// A method's answers: the list (or object) in both formats, and the standard errors.
+/// Adds the answer to a conditional GET whose ETag still matches.
+fn with_not_modified(mut responses: Value) -> Value {
+    responses["304"] = json!({"description": "Not modified since the answer whose ETag was sent"});
+    responses
+}
+
 fn answers(schema: Value, errors: &[&str]) -> Value {
     let mut out = serde_json::Map::new();
     out.insert(
@@ -107,9 +113,11 @@ pub fn document(base: &str) -> String {
                         query("end_date", "ISO 8601; default now; the span is at most 90 days"),
                         query("status", "open, closed, or both (comma-separated)"),
                         query("page", "1 and up"),
-                        query("page_size", "1 to 1000 (default 1000)")
+                        query("page_size", "1 to 1000 (default 1000)"),
+                        {"name": "If-None-Match", "in": "header", "required": false, "schema": {"type": "string"},
+                         "description": "the ETag of an earlier answer: 304 when nothing it shows has changed"}
                     ],
-                    "responses": answers(list_of("ServiceRequest"), &["400"])
+                    "responses": with_not_modified(answers(list_of("ServiceRequest"), &["400"]))
                 },
                 "post": {
                     "operationId": "createRequest",
