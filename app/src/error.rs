@@ -116,6 +116,11 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::InvalidJson { detail }, Lang::En) => format!("Not valid: {detail}"),
         (Problem::CaseMoved, _) => fixed(msg::P_CASE_MOVED),
         (Problem::NotClosed, _) => fixed(msg::P_NOT_CLOSED),
+        (Problem::DateOrder, _) => fixed(msg::P_DATE_ORDER),
+        (Problem::ProposalsClosed, _) => fixed(msg::P_PROPOSALS_CLOSED),
+        (Problem::SupportsClosed, _) => fixed(msg::P_SUPPORTS_CLOSED),
+        (Problem::EditLocked, _) => fixed(msg::P_EDIT_LOCKED),
+        (Problem::AlreadySupported, _) => fixed(msg::P_ALREADY_SUPPORTED),
         (Problem::ReopenTooLate { days }, Lang::Zh) => {
             format!("问题办结已超过 {days} 天，不能再要求重新办理；请重新提交一个问题。")
         }

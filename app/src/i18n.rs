@@ -341,6 +341,11 @@ pub mod msg {
         P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
         P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";
         P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
+        P_DATE_ORDER = "这个阶段的日期不能早于前一个阶段。" / "This phase cannot start before the phase before it.";
+        P_PROPOSALS_CLOSED = "现在不在征集建议阶段，不能提交建议。" / "Proposals are taken only during the proposal phase.";
+        P_SUPPORTS_CLOSED = "只有在征集建议和讨论阶段才能支持建议。" / "Proposals can be supported only during the proposal and discussion phases.";
+        P_EDIT_LOCKED = "这条建议已有人支持或评论，不能再修改。" / "This proposal has supports or comments and can no longer be edited.";
+        P_ALREADY_SUPPORTED = "您已经支持过这条建议。" / "You already support this proposal.";
         P_NOT_CLOSED = "问题尚未办结，办结后才能要求重新办理。" / "The report is not closed yet; it can be reopened once it is.";
         P_CASE_MOVED = "这个案件已被他人处理，状态已变化。请刷新页面后再操作。" / "Someone else has moved this case on since you opened it. Reload the page and look again.";
         NAV_CASES = "案件办理" / "Cases";

@@ -63,6 +63,16 @@ pub enum Problem {
     NotClosed,
     /// A closed report can be reopened for this many days after it closed.
     ReopenTooLate { days: i64 },
+    /// A phase's date before the previous phase's.
+    DateOrder,
+    /// The process is not in its proposal phase.
+    ProposalsClosed,
+    /// The process does not take supports now (only during proposals and discussion).
+    SupportsClosed,
+    /// Supported or discussed already: no longer editable.
+    EditLocked,
+    /// Supported already (one support per resident).
+    AlreadySupported,
 }
 
 impl Problem {
@@ -99,6 +109,18 @@ impl Problem {
                 "has changed since the page was opened; reload it and look again".into()
             }
             Problem::NotClosed => "applies only to a closed report".into(),
+            Problem::DateOrder => "must not be before the phase that comes before it".into(),
+            Problem::ProposalsClosed => {
+                "is not open: proposals are taken only during the proposal phase".into()
+            }
+            Problem::SupportsClosed => {
+                "is not open: supports are taken only during the proposal and discussion phases"
+                    .into()
+            }
+            Problem::EditLocked => {
+                "can no longer be edited: it has supports or comments".into()
+            }
+            Problem::AlreadySupported => "is already supported by you".into(),
             Problem::ReopenTooLate { days } => format!(
                 "is too late: a report can be reopened within {days} days of closing; please file a new report"
             ),

@@ -22,6 +22,8 @@ pub mod categories;
 #[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]
+pub mod deliberation;
+#[cfg(feature = "server")]
 pub mod departments;
 #[cfg(feature = "server")]
 pub mod flash;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod case;
 pub mod catalog;
+pub mod deliberation;
 pub mod job;
 pub mod report;
 

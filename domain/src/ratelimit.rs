@@ -32,6 +32,9 @@ pub struct Limits {
     /// Reporters' follow-ups per report per window.
     pub follow_up_per_report: u32,
     pub follow_up_window: Duration,
+    /// New proposals per account per window.
+    pub proposal_per_account: u32,
+    pub proposal_window: Duration,
 }
 
 impl Default for Limits {
@@ -50,6 +53,8 @@ impl Default for Limits {
             report_window: Duration::hours(1),
             follow_up_per_report: 10,
             follow_up_window: Duration::hours(1),
+            proposal_per_account: 10,
+            proposal_window: Duration::hours(1),
         }
     }
 }
@@ -65,6 +70,7 @@ pub enum Scope {
     ReportIp,
     ReportAccount,
     FollowUp,
+    ProposalAccount,
 }
 
 impl Scope {
@@ -78,6 +84,7 @@ impl Scope {
             Scope::ReportIp => "report_ip",
             Scope::ReportAccount => "report_account",
             Scope::FollowUp => "follow_up",
+            Scope::ProposalAccount => "proposal_account",
         }
     }
 }

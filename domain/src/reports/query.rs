@@ -4,7 +4,7 @@
 //! Queries here select public columns only; nothing that names a reporter is read except
 //! the display name of a reporter who chose to show it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Error;
@@ -143,15 +143,10 @@ async fn fetch_summaries(db: &Db, sql: &str, binds: &[Bind]) -> Result<Vec<Repor
     Ok(rows.into_iter().map(SummaryRow::into_summary).collect())
 }
 
-/// The start of a local calendar day, in UTC.
-fn day_start(date: NaiveDate, offset_minutes: i32) -> DateTime<Utc> {
-    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    DateTime::<Utc>::from_naive_utc_and_offset(local, Utc)
-        - chrono::Duration::minutes(i64::from(offset_minutes))
-}
+use crate::time::day_start;
 
 /// Escapes LIKE wildcards so a search for "50%" means those characters.
-fn like_pattern(q: &str) -> String {
+pub(crate) fn like_pattern(q: &str) -> String {
     let escaped = q
         .trim()
         .to_lowercase()

@@ -1,0 +1,7 @@
+//! E-deliberation (网络议事): processes with dated phases, residents' proposals and their
+//! supports. Markdown is rendered and sanitized once, when saved ([`markdown`]); phase rules
+//! and permissions are checked here, whatever the caller.
+
+pub mod markdown;
+pub mod processes;
+pub mod proposals;

@@ -1,0 +1,384 @@
+//! Proposals: made by signed-in residents during a process's proposal phase, editable by
+//! their author until the first support or comment (later edits are not possible, so what
+//! people supported stays what they read), and supported once per resident while the
+//! process takes supports.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, FieldError};
+use crate::model::deliberation::{
+    ProposalDetail, ProposalOrder, ProposalSummary, ProposalViewer, Visibility, PROPOSAL_BODY_MAX,
+    PROPOSAL_TITLE_MAX,
+};
+use crate::model::Me;
+use crate::ratelimit::{self, Scope};
+use crate::time::now;
+use crate::{with_db, Problem, Services};
+
+/// A proposal as its form sends it; the place is optional (both coordinates or none).
+#[derive(Clone, Debug, Default)]
+pub struct ProposalInput {
+    pub title: String,
+    pub body: String,
+    pub lat: String,
+    pub lon: String,
+    pub address: String,
+}
+
+/// The longest address kept with a proposal.
+const ADDRESS_MAX: usize = 200;
+
+struct Checked {
+    title: String,
+    body: String,
+    body_html: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    address: String,
+}
+
+fn check(input: &ProposalInput) -> Result<Checked, Error> {
+    let mut problems = Vec::new();
+    let title = input.title.trim().to_string();
+    if title.is_empty() {
+        problems.push(FieldError::new("title", Problem::Required));
+    } else if title.chars().count() > PROPOSAL_TITLE_MAX {
+        problems.push(FieldError::new(
+            "title",
+            Problem::TooLong {
+                max: PROPOSAL_TITLE_MAX,
+            },
+        ));
+    }
+    let body = input.body.trim().to_string();
+    if body.is_empty() {
+        problems.push(FieldError::new("body", Problem::Required));
+    } else if body.chars().count() > PROPOSAL_BODY_MAX {
+        problems.push(FieldError::new(
+            "body",
+            Problem::TooLong {
+                max: PROPOSAL_BODY_MAX,
+            },
+        ));
+    }
+    let address = input.address.trim().to_string();
+    if address.chars().count() > ADDRESS_MAX {
+        problems.push(FieldError::new(
+            "address",
+            Problem::TooLong { max: ADDRESS_MAX },
+        ));
+    }
+    let (lat, lon) = match (input.lat.trim(), input.lon.trim()) {
+        ("", "") => (None, None),
+        (lat, lon) => match crate::reports::parse_point(lat, lon) {
+            Ok(p) => (Some(p.lat), Some(p.lon)),
+            Err(problem) => {
+                problems.push(FieldError::new("lat", problem));
+                (None, None)
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let body_html = super::markdown::render(&body);
+    Ok(Checked {
+        title,
+        body,
+        body_html,
+        lat,
+        lon,
+        address,
+    })
+}
+
+/// The process's phase dates, or not found.
+async fn process_dates(
+    svc: &Services,
+    process_id: i64,
+) -> Result<crate::model::deliberation::PhaseDates, Error> {
+    Ok(super::processes::get(svc, process_id)
+        .await?
+        .ok_or(Error::NotFound)?
+        .dates)
+}
+
+/// A resident's new proposal in `process_id`. Returns its id.
+pub async fn create(
+    svc: &Services,
+    me: Option<&Me>,
+    process_id: i64,
+    input: ProposalInput,
+) -> Result<i64, Error> {
+    let me = me.ok_or(Error::Unauthenticated)?;
+    let dates = process_dates(svc, process_id).await?;
+    let t = now();
+    if !dates.takes_proposals(t) {
+        return Err(Error::field("phase", Problem::ProposalsClosed));
+    }
+    let c = check(&input)?;
+    let key = me.id.to_string();
+    let limits = &svc.limits;
+    ratelimit::check(
+        &svc.db,
+        Scope::ProposalAccount,
+        &key,
+        limits.proposal_per_account,
+        limits.proposal_window,
+    )
+    .await?;
+    let id: i64 = with_db!(&svc.db, p => {
+        sqlx::query_scalar(
+            "INSERT INTO proposals (process_id, author_id, title, body, body_html, lat, lon, address, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(process_id).bind(me.id).bind(&c.title).bind(&c.body).bind(&c.body_html)
+        .bind(c.lat).bind(c.lon).bind(&c.address).bind(t)
+        .fetch_one(p)
+        .await
+    })?;
+    ratelimit::record(&svc.db, Scope::ProposalAccount, &key).await?;
+    tracing::info!(proposal = id, process = process_id, "proposal made");
+    Ok(id)
+}
+
+/// The author's edit, possible until the first support or comment.
+pub async fn edit(
+    svc: &Services,
+    me: Option<&Me>,
+    id: i64,
+    input: ProposalInput,
+) -> Result<(), Error> {
+    let me = me.ok_or(Error::Unauthenticated)?;
+    let row: Option<(Option<i64>, i64, i64)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT author_id, support_count, comment_count FROM proposals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let (author, supports, comments) = row.ok_or(Error::NotFound)?;
+    if author != Some(me.id) {
+        return Err(Error::Forbidden);
+    }
+    if supports > 0 || comments > 0 {
+        return Err(Error::field("body", Problem::EditLocked));
+    }
+    let c = check(&input)?;
+    let t = now();
+    // Checked again in the write: a support arriving meanwhile wins.
+    let n = with_db!(&svc.db, p => {
+        sqlx::query(
+            "UPDATE proposals SET title = $1, body = $2, body_html = $3, lat = $4, lon = $5, address = $6, \
+             edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0",
+        )
+        .bind(&c.title).bind(&c.body).bind(&c.body_html).bind(c.lat).bind(c.lon).bind(&c.address)
+        .bind(t).bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n != 1 {
+        return Err(Error::field("body", Problem::EditLocked));
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    author_name: Option<String>,
+    support_count: i64,
+    comment_count: i64,
+    visibility: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Most proposals one list shows.
+pub const LIST_MAX: i64 = 200;
+
+/// A process's proposals the public sees (and `me`'s own held ones).
+pub async fn list(
+    svc: &Services,
+    me: Option<&Me>,
+    process_id: i64,
+    order: ProposalOrder,
+) -> Result<Vec<ProposalSummary>, Error> {
+    let order = match order {
+        ProposalOrder::Supports => "x.support_count DESC, x.id DESC",
+        ProposalOrder::Newest => "x.id DESC",
+    };
+    let sql = format!(
+        "SELECT x.id, x.title, u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.created_at \
+         FROM proposals x LEFT JOIN users u ON u.id = x.author_id \
+         WHERE x.process_id = $1 AND (x.visibility = 'visible' OR (x.visibility = 'held' AND x.author_id = $2)) \
+         ORDER BY {order} LIMIT {LIST_MAX}"
+    );
+    let me_id = me.map(|m| m.id).unwrap_or(0);
+    let rows: Vec<SummaryRow> = with_db!(&svc.db, p => {
+        sqlx::query_as(&sql).bind(process_id).bind(me_id).fetch_all(p).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProposalSummary {
+            id: r.id,
+            title: r.title,
+            author_name: r.author_name,
+            support_count: r.support_count,
+            comment_count: r.comment_count,
+            visibility: Visibility::parse(&r.visibility),
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    process_id: i64,
+    author_id: Option<i64>,
+    title: String,
+    body: String,
+    body_html: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    address: String,
+    author_name: Option<String>,
+    support_count: i64,
+    comment_count: i64,
+    visibility: String,
+    hidden_reason: String,
+    edited_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+/// One proposal as `me` may see it, with what `me` may do; `None` when it does not exist
+/// or is held for review and `me` is not its author.
+pub async fn get(
+    svc: &Services,
+    me: Option<&Me>,
+    id: i64,
+) -> Result<Option<(ProposalDetail, ProposalViewer)>, Error> {
+    let row: Option<DetailRow> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT x.id, x.process_id, x.author_id, x.title, x.body, x.body_html, x.lat, x.lon, x.address, \
+             u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.hidden_reason, \
+             x.edited_at, x.created_at FROM proposals x LEFT JOIN users u ON u.id = x.author_id WHERE x.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await
+    })?;
+    let Some(r) = row else { return Ok(None) };
+    let visibility = Visibility::parse(&r.visibility);
+    let is_author = me.is_some_and(|m| r.author_id == Some(m.id));
+    if visibility == Visibility::Held && !is_author {
+        return Ok(None);
+    }
+    let dates = process_dates(svc, r.process_id).await?;
+    let supported = match me {
+        Some(m) => {
+            with_db!(&svc.db, p => {
+                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(m.id)
+                    .fetch_one(p)
+                    .await
+            })? > 0
+        }
+        None => false,
+    };
+    let hidden = visibility == Visibility::Hidden;
+    let viewer = ProposalViewer {
+        signed_in: me.is_some(),
+        supported,
+        is_author,
+        can_edit: is_author && !hidden && r.support_count == 0 && r.comment_count == 0,
+        can_support: dates.takes_supports(now()) && visibility == Visibility::Visible,
+    };
+    // A hidden proposal leaves a tombstone: its title and reason, not its text.
+    let (body, body_html) = if hidden && !is_author {
+        (String::new(), String::new())
+    } else {
+        (r.body, r.body_html)
+    };
+    Ok(Some((
+        ProposalDetail {
+            id: r.id,
+            process_id: r.process_id,
+            title: r.title,
+            body,
+            body_html,
+            lat: r.lat,
+            lon: r.lon,
+            address: r.address,
+            author_name: r.author_name,
+            support_count: r.support_count,
+            comment_count: r.comment_count,
+            visibility,
+            hidden_reason: r.hidden_reason,
+            edited_at: r.edited_at,
+            created_at: r.created_at,
+        },
+        viewer,
+    )))
+}
+
+/// Supports a proposal (`on`) or takes the support back. Returns the new count.
+pub async fn support(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<i64, Error> {
+    let me = me.ok_or(Error::Unauthenticated)?;
+    let row: Option<(i64, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT process_id, visibility FROM proposals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let (process_id, visibility) = row.ok_or(Error::NotFound)?;
+    if Visibility::parse(&visibility) != Visibility::Visible {
+        return Err(Error::NotFound);
+    }
+    let dates = process_dates(svc, process_id).await?;
+    let t = now();
+    if !dates.takes_supports(t) {
+        return Err(Error::field("support", Problem::SupportsClosed));
+    }
+    // The count moves in the same transaction as the support, and only when the support
+    // row really changed.
+    let changed: Result<Option<i64>, sqlx::Error> = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let n = if on {
+            sqlx::query(
+                "INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (proposal_id, user_id) DO NOTHING",
+            )
+            .bind(id).bind(me.id).bind(t)
+            .execute(&mut *tx).await?.rows_affected()
+        } else {
+            sqlx::query("DELETE FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
+                .bind(id).bind(me.id)
+                .execute(&mut *tx).await?.rows_affected()
+        };
+        if n == 0 {
+            return Ok(None);
+        }
+        let delta: i64 = if on { 1 } else { -1 };
+        let count: i64 = sqlx::query_scalar(
+            "UPDATE proposals SET support_count = support_count + $1 WHERE id = $2 RETURNING support_count",
+        )
+        .bind(delta).bind(id)
+        .fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(count))
+    }.await);
+    match changed? {
+        Some(count) => Ok(count),
+        None if on => Err(Error::field("support", Problem::AlreadySupported)),
+        // Taking back a support that was not there: nothing to do.
+        None => Ok(with_db!(&svc.db, p => {
+            sqlx::query_scalar("SELECT support_count FROM proposals WHERE id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+        })?),
+    }
+}

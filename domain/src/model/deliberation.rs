@@ -1,0 +1,299 @@
+//! E-deliberation (网络议事) as pages see it: processes and their dated phases, residents'
+//! proposals, and supports.
+//!
+//! A process runs through four phases, each starting at its own time: information (信息公开)
+//! → proposals (征集建议) → discussion (讨论) → decision (决策), then it is closed. Residents
+//! propose during the proposal phase, and support proposals while proposals or discussion
+//! run.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const PROCESS_TITLE_MAX: usize = 200;
+pub const PROCESS_SUMMARY_MAX: usize = 500;
+pub const PROCESS_BODY_MAX: usize = 20_000;
+pub const PROPOSAL_TITLE_MAX: usize = 150;
+pub const PROPOSAL_BODY_MAX: usize = 5_000;
+
+/// Where a process is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Announced, not started yet.
+    Upcoming,
+    /// 信息公开: the facts and the question are published.
+    Information,
+    /// 征集建议: residents make proposals.
+    Proposals,
+    /// 讨论: residents discuss and support the proposals.
+    Discussion,
+    /// 决策: the department decides and answers.
+    Decision,
+    /// Over; the closing report stays.
+    Closed,
+}
+
+impl Phase {
+    /// The four phases a process runs through, in order.
+    pub const RUNNING: [Phase; 4] = [
+        Phase::Information,
+        Phase::Proposals,
+        Phase::Discussion,
+        Phase::Decision,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Upcoming => "upcoming",
+            Phase::Information => "information",
+            Phase::Proposals => "proposals",
+            Phase::Discussion => "discussion",
+            Phase::Decision => "decision",
+            Phase::Closed => "closed",
+        }
+    }
+}
+
+/// When each phase starts, and when the process closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseDates {
+    pub information_at: DateTime<Utc>,
+    pub proposals_at: DateTime<Utc>,
+    pub discussion_at: DateTime<Utc>,
+    pub decision_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl PhaseDates {
+    /// The phase at time `t`. A phase whose start equals the next one's is skipped.
+    pub fn phase_at(&self, t: DateTime<Utc>) -> Phase {
+        if t < self.information_at {
+            Phase::Upcoming
+        } else if t < self.proposals_at {
+            Phase::Information
+        } else if t < self.discussion_at {
+            Phase::Proposals
+        } else if t < self.decision_at {
+            Phase::Discussion
+        } else if t < self.closes_at {
+            Phase::Decision
+        } else {
+            Phase::Closed
+        }
+    }
+
+    /// Residents may make proposals.
+    pub fn takes_proposals(&self, t: DateTime<Utc>) -> bool {
+        self.phase_at(t) == Phase::Proposals
+    }
+
+    /// Residents may support proposals, and take a support back.
+    pub fn takes_supports(&self, t: DateTime<Utc>) -> bool {
+        matches!(self.phase_at(t), Phase::Proposals | Phase::Discussion)
+    }
+
+    /// Each running phase with its start and end (the time line). Skipped phases (no
+    /// time between start and end) are left out.
+    pub fn steps(&self) -> Vec<(Phase, DateTime<Utc>, DateTime<Utc>)> {
+        [
+            (Phase::Information, self.information_at, self.proposals_at),
+            (Phase::Proposals, self.proposals_at, self.discussion_at),
+            (Phase::Discussion, self.discussion_at, self.decision_at),
+            (Phase::Decision, self.decision_at, self.closes_at),
+        ]
+        .into_iter()
+        .filter(|(_, start, end)| start < end)
+        .collect()
+    }
+}
+
+/// Which processes a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessView {
+    /// Running now (any of the four phases).
+    #[default]
+    Open,
+    Upcoming,
+    Closed,
+}
+
+impl ProcessView {
+    pub const ALL: [ProcessView; 3] = [
+        ProcessView::Open,
+        ProcessView::Upcoming,
+        ProcessView::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessView::Open => "open",
+            ProcessView::Upcoming => "upcoming",
+            ProcessView::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProcessView> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// A process in a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessSummary {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub department_id: i64,
+    pub dates: PhaseDates,
+    /// Visible proposals.
+    pub proposal_count: i64,
+}
+
+/// Whether the public sees a piece of residents' content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Visible,
+    /// Waiting for a moderator; only its author (and moderators) see it.
+    Held,
+    /// Hidden by moderators: a tombstone with the reason stays.
+    Hidden,
+}
+
+impl Visibility {
+    pub fn parse(s: &str) -> Visibility {
+        match s {
+            "held" => Visibility::Held,
+            "hidden" => Visibility::Hidden,
+            _ => Visibility::Visible,
+        }
+    }
+}
+
+/// A proposal in a process's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalSummary {
+    pub id: i64,
+    pub title: String,
+    pub author_name: Option<String>,
+    pub support_count: i64,
+    pub comment_count: i64,
+    pub visibility: Visibility,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How a process's proposals are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalOrder {
+    /// Most supported first.
+    #[default]
+    Supports,
+    Newest,
+}
+
+impl ProposalOrder {
+    pub fn parse(s: &str) -> ProposalOrder {
+        match s {
+            "newest" => ProposalOrder::Newest,
+            _ => ProposalOrder::Supports,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalOrder::Supports => "supports",
+            ProposalOrder::Newest => "newest",
+        }
+    }
+}
+
+/// One process's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessDetail {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    /// The description as typed (for its editors).
+    pub body: String,
+    /// The description rendered and sanitized.
+    pub body_html: String,
+    pub department_id: i64,
+    pub dates: PhaseDates,
+    pub support_threshold: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One proposal's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalDetail {
+    pub id: i64,
+    pub process_id: i64,
+    pub title: String,
+    /// As typed (for its author's edit form).
+    pub body: String,
+    pub body_html: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: String,
+    pub author_name: Option<String>,
+    pub support_count: i64,
+    pub comment_count: i64,
+    pub visibility: Visibility,
+    pub hidden_reason: String,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the viewer of a proposal may do.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProposalViewer {
+    pub signed_in: bool,
+    pub supported: bool,
+    pub is_author: bool,
+    /// The author may still edit (no support and no comment yet).
+    pub can_edit: bool,
+    /// The process takes supports now.
+    pub can_support: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, d, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn phases_follow_their_dates_and_empty_ones_are_skipped() {
+        let dates = PhaseDates {
+            information_at: day(1),
+            proposals_at: day(5),
+            discussion_at: day(10),
+            decision_at: day(10),
+            closes_at: day(20),
+        };
+        assert_eq!(
+            dates.phase_at(day(1) - chrono::Duration::seconds(1)),
+            Phase::Upcoming
+        );
+        assert_eq!(dates.phase_at(day(1)), Phase::Information);
+        assert_eq!(dates.phase_at(day(5)), Phase::Proposals);
+        // No discussion phase: straight to the decision.
+        assert_eq!(dates.phase_at(day(10)), Phase::Decision);
+        assert_eq!(dates.phase_at(day(20)), Phase::Closed);
+        assert!(dates.takes_proposals(day(6)));
+        assert!(!dates.takes_proposals(day(2)));
+        assert!(dates.takes_supports(day(6)));
+        assert!(!dates.takes_supports(day(12)));
+        let steps: Vec<Phase> = dates.steps().into_iter().map(|s| s.0).collect();
+        assert_eq!(
+            steps,
+            [Phase::Information, Phase::Proposals, Phase::Decision]
+        );
+    }
+}

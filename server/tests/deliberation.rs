@@ -1,0 +1,498 @@
+//! E-deliberation on both backends: officials and admins open processes (every bad field
+//! named, each official for their own department only); residents propose only during the
+//! proposal phase, support once and take it back while supports are open; authors edit
+//! until the first support; and what anyone types is sanitized before any page shows it.
+
+mod common;
+
+use common::TestApp;
+use gongzhi_domain::deliberation::processes::{self, ProcessInput};
+use gongzhi_domain::deliberation::proposals::{self, ProposalInput};
+use gongzhi_domain::model::deliberation::{Phase, ProcessView, ProposalOrder};
+use gongzhi_domain::model::Me;
+use gongzhi_domain::{with_db, Error, Problem, Services};
+
+on_both_backends!(
+    officials_and_admins_open_processes_and_every_bad_field_is_named,
+    residents_propose_in_the_proposal_phase_and_support_once_while_it_runs,
+    authors_edit_until_the_first_support_and_markdown_is_sanitized,
+);
+
+async fn demo(app: &TestApp) -> Services {
+    let svc = app.services();
+    gongzhi_domain::seed::seed_demo(&svc)
+        .await
+        .expect("demo data");
+    svc
+}
+
+async fn account(svc: &Services, email: &str) -> Me {
+    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
+    .unwrap_or_else(|e| panic!("{email}: {e}"));
+    Me {
+        id,
+        email: email.into(),
+        display_name,
+        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
+        department_id,
+    }
+}
+
+/// A local date `days` from today, as a date input sends it.
+fn day(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A process whose phases start `starts` days from today, in order.
+fn input(title: &str, department: i64, starts: [i64; 5]) -> ProcessInput {
+    ProcessInput {
+        title: title.into(),
+        summary: "朝阳菜市场改造方案征求意见".into(),
+        body: "## 背景\n\n菜市场建于 **1998 年**，[方案](https://example.gov.cn/plan.pdf)".into(),
+        department: department.to_string(),
+        information: day(starts[0]),
+        proposals: day(starts[1]),
+        discussion: day(starts[2]),
+        decision: day(starts[3]),
+        closes: day(starts[4]),
+        support_threshold: "3".into(),
+    }
+}
+
+fn problems(e: Error) -> Vec<(String, Problem)> {
+    match e {
+        Error::Invalid(list) => list.into_iter().map(|f| (f.field, f.problem)).collect(),
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
+
+async fn officials_and_admins_open_processes_and_every_bad_field_is_named(app: &TestApp) {
+    let svc = demo(app).await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let own = official.department_id.expect("an official's department");
+    let other: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT id FROM departments WHERE id <> $1 ORDER BY id LIMIT 1")
+        .bind(own).fetch_one(p).await).unwrap();
+
+    // Only officials and admins; a resident is refused, a visitor asked to sign in.
+    let good = input("朝阳菜市场改造", own, [-5, -1, 5, 10, 20]);
+    assert!(matches!(
+        processes::save(&svc, Some(&resident), None, good.clone()).await,
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        processes::save(&svc, None, None, good.clone()).await,
+        Err(Error::Unauthenticated)
+    ));
+    let id = processes::save(&svc, Some(&official), None, good.clone())
+        .await
+        .expect("opened");
+    let p = processes::get(&svc, id).await.unwrap().expect("saved");
+    assert_eq!(p.dates.phase_at(chrono::Utc::now()), Phase::Proposals);
+    assert_eq!(p.support_threshold, Some(3));
+    assert!(
+        p.body_html.contains("<strong>1998 年</strong>"),
+        "{}",
+        p.body_html
+    );
+    // The last day is the decision's last: closed from the next day on.
+    assert_eq!(
+        p.dates.closes_at - p.dates.decision_at,
+        chrono::Duration::days(11)
+    );
+
+    // Every bad field named at once.
+    let bad = ProcessInput {
+        title: " ".into(),
+        summary: "长".repeat(501),
+        department: other.to_string(),
+        information: "2026-13-40".into(),
+        proposals: day(3),
+        discussion: day(1),
+        decision: day(5),
+        closes: String::new(),
+        support_threshold: "-2".into(),
+        ..Default::default()
+    };
+    let mut got = problems(
+        processes::save(&svc, Some(&official), None, bad)
+            .await
+            .unwrap_err(),
+    );
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let fields: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "closes",
+            "department",
+            "discussion",
+            "information",
+            "summary",
+            "support_threshold",
+            "title"
+        ],
+        "{got:?}"
+    );
+    assert!(got.contains(&("discussion".into(), Problem::DateOrder)));
+    assert!(got.contains(&("information".into(), Problem::NotADate)));
+    // An official manages their own department's processes only; an admin any.
+    assert!(matches!(
+        processes::save(
+            &svc,
+            Some(&official),
+            None,
+            input("别的部门", other, [0, 1, 2, 3, 4])
+        )
+        .await,
+        Err(Error::Invalid(_))
+    ));
+    let theirs = processes::save(
+        &svc,
+        Some(&admin),
+        None,
+        input("公园开放时间", other, [3, 4, 5, 6, 7]),
+    )
+    .await
+    .expect("admins open any department's");
+    assert!(matches!(
+        processes::save(
+            &svc,
+            Some(&official),
+            Some(theirs),
+            input("改", own, [3, 4, 5, 6, 7])
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
+    let closed = processes::save(
+        &svc,
+        Some(&admin),
+        None,
+        input("已结束的议题", own, [-30, -20, -10, -5, -2]),
+    )
+    .await
+    .unwrap();
+
+    // Listed by where they are, and found by words in the title.
+    let ids = |list: Vec<gongzhi_domain::model::deliberation::ProcessSummary>| {
+        list.into_iter().map(|p| p.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(processes::list(&svc, ProcessView::Open, "").await.unwrap()),
+        [id]
+    );
+    assert_eq!(
+        ids(processes::list(&svc, ProcessView::Upcoming, "")
+            .await
+            .unwrap()),
+        [theirs]
+    );
+    assert_eq!(
+        ids(processes::list(&svc, ProcessView::Closed, "")
+            .await
+            .unwrap()),
+        [closed]
+    );
+    assert_eq!(
+        ids(processes::list(&svc, ProcessView::Open, "菜市场")
+            .await
+            .unwrap()),
+        [id]
+    );
+    assert!(processes::list(&svc, ProcessView::Open, "100%_")
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn residents_propose_in_the_proposal_phase_and_support_once_while_it_runs(app: &TestApp) {
+    let svc = demo(app).await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let own = official.department_id.unwrap();
+    let id = processes::save(
+        &svc,
+        Some(&official),
+        None,
+        input("朝阳菜市场改造", own, [-5, -1, 5, 10, 20]),
+    )
+    .await
+    .unwrap();
+    let proposal = |title: &str| ProposalInput {
+        title: title.into(),
+        body: "增加**无障碍**通道".into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        proposals::create(&svc, None, id, proposal("匿名")).await,
+        Err(Error::Unauthenticated)
+    ));
+    let first = proposals::create(&svc, Some(&resident), id, proposal("增加无障碍通道"))
+        .await
+        .expect("proposed");
+    // Bad fields named.
+    let bad = ProposalInput {
+        title: "标".repeat(151),
+        body: String::new(),
+        lat: "91".into(),
+        lon: "108.3".into(),
+        ..Default::default()
+    };
+    let got = problems(
+        proposals::create(&svc, Some(&resident), id, bad)
+            .await
+            .unwrap_err(),
+    );
+    let fields: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(fields, ["title", "body", "lat"], "{got:?}");
+
+    // Supports: once per resident, taken back, counted.
+    let neighbours: Vec<Me> = {
+        let mut v = Vec::new();
+        for i in 0..3 {
+            let c = app
+                .resident(
+                    &format!("n{i}@example.org"),
+                    &format!("邻居{i}"),
+                    "neighbour-pass-2026",
+                )
+                .await;
+            drop(c);
+            v.push(account(&svc, &format!("n{i}@example.org")).await);
+        }
+        v
+    };
+    for n in &neighbours {
+        proposals::support(&svc, Some(n), first, true)
+            .await
+            .expect("support");
+    }
+    assert_eq!(
+        problems(
+            proposals::support(&svc, Some(&neighbours[0]), first, true)
+                .await
+                .unwrap_err()
+        ),
+        [("support".into(), Problem::AlreadySupported)]
+    );
+    assert_eq!(
+        proposals::support(&svc, Some(&neighbours[0]), first, false)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        proposals::support(&svc, Some(&neighbours[0]), first, false)
+            .await
+            .unwrap(),
+        2,
+        "twice is once"
+    );
+    let (detail, viewer) = proposals::get(&svc, Some(&neighbours[1]), first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.support_count, 2);
+    assert!(viewer.supported && viewer.can_support && !viewer.is_author);
+    let second = proposals::create(&svc, Some(&neighbours[2]), id, proposal("延长营业时间"))
+        .await
+        .unwrap();
+    let order: Vec<i64> = proposals::list(&svc, None, id, ProposalOrder::Supports)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(order, [first, second]);
+    let order: Vec<i64> = proposals::list(&svc, None, id, ProposalOrder::Newest)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(order, [second, first]);
+
+    // Discussion: no new proposals, supports still open.
+    processes::save(
+        &svc,
+        Some(&official),
+        Some(id),
+        input("朝阳菜市场改造", own, [-5, -3, -1, 10, 20]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        problems(
+            proposals::create(&svc, Some(&resident), id, proposal("迟到的建议"))
+                .await
+                .unwrap_err()
+        ),
+        [("phase".into(), Problem::ProposalsClosed)]
+    );
+    proposals::support(&svc, Some(&neighbours[0]), first, true)
+        .await
+        .expect("still open");
+    // Decision: supports are closed, both ways.
+    processes::save(
+        &svc,
+        Some(&official),
+        Some(id),
+        input("朝阳菜市场改造", own, [-5, -4, -3, -1, 20]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        problems(
+            proposals::support(&svc, Some(&neighbours[1]), first, false)
+                .await
+                .unwrap_err()
+        ),
+        [("support".into(), Problem::SupportsClosed)]
+    );
+    let (_, viewer) = proposals::get(&svc, Some(&neighbours[1]), first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!viewer.can_support);
+    // Before the proposal phase there is nothing to propose either.
+    let later = processes::save(
+        &svc,
+        Some(&official),
+        None,
+        input("下一个议题", own, [1, 2, 3, 4, 5]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        problems(
+            proposals::create(&svc, Some(&resident), later, proposal("太早"))
+                .await
+                .unwrap_err()
+        ),
+        [("phase".into(), Problem::ProposalsClosed)]
+    );
+    assert!(matches!(
+        proposals::create(&svc, Some(&resident), 999_999, proposal("无")).await,
+        Err(Error::NotFound)
+    ));
+}
+
+async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &TestApp) {
+    let svc = demo(app).await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let own = official.department_id.unwrap();
+    let process = processes::save(
+        &svc,
+        Some(&official),
+        None,
+        input("议题", own, [-5, -1, 5, 10, 20]),
+    )
+    .await
+    .unwrap();
+    let hostile = ProposalInput {
+        title: "<script>alert(1)</script>标题".into(),
+        body:
+            "正文 <script>alert(1)</script> [点](javascript:alert(1)) <img src=x onerror=alert(1)>"
+                .into(),
+        lat: "22.8172".into(),
+        lon: "108.3661".into(),
+        address: "朝阳菜市场".into(),
+    };
+    let id = proposals::create(&svc, Some(&resident), process, hostile)
+        .await
+        .unwrap();
+    let (p, viewer) = proposals::get(&svc, Some(&resident), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !p.body_html.contains("<script") && !p.body_html.contains("<img"),
+        "{}",
+        p.body_html
+    );
+    assert!(!p.body_html.contains("javascript:"), "{}", p.body_html);
+    assert!(
+        p.body_html.contains("&lt;script&gt;"),
+        "shown as text: {}",
+        p.body_html
+    );
+    assert_eq!((p.lat, p.lon), (Some(22.8172), Some(108.3661)));
+    assert!(viewer.is_author && viewer.can_edit);
+
+    // Someone else may not edit it; the author may, and it shows as edited.
+    let official_edit = ProposalInput {
+        title: "改".into(),
+        body: "改".into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        proposals::edit(&svc, Some(&official), id, official_edit).await,
+        Err(Error::Forbidden)
+    ));
+    let edit = ProposalInput {
+        title: "增加无障碍通道".into(),
+        body: "修改后的正文".into(),
+        ..Default::default()
+    };
+    proposals::edit(&svc, Some(&resident), id, edit.clone())
+        .await
+        .expect("edited");
+    let (p, _) = proposals::get(&svc, None, id).await.unwrap().unwrap();
+    assert!(p.edited_at.is_some());
+    assert_eq!((p.title.as_str(), p.lat), ("增加无障碍通道", None));
+    // After the first support, what people supported stays as they read it.
+    proposals::support(&svc, Some(&official), id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        problems(
+            proposals::edit(&svc, Some(&resident), id, edit)
+                .await
+                .unwrap_err()
+        ),
+        [("body".into(), Problem::EditLocked)]
+    );
+    let (_, viewer) = proposals::get(&svc, Some(&resident), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!viewer.can_edit);
+
+    // Held content is seen by its author only; hidden content leaves a tombstone.
+    with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET visibility = 'held' WHERE id = $1").bind(id).execute(p).await
+        .map(|r| r.rows_affected())).unwrap();
+    assert!(proposals::get(&svc, None, id).await.unwrap().is_none());
+    assert!(proposals::get(&svc, Some(&resident), id)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(proposals::list(&svc, None, process, ProposalOrder::Newest)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        proposals::list(&svc, Some(&resident), process, ProposalOrder::Newest)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(processes::list(&svc, ProcessView::Open, "").await.unwrap()[0].proposal_count == 0);
+    with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET visibility = 'hidden', hidden_reason = '广告' WHERE id = $1").bind(id).execute(p).await
+        .map(|r| r.rows_affected())).unwrap();
+    let (p, _) = proposals::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(
+        (p.body_html.as_str(), p.hidden_reason.as_str()),
+        ("", "广告")
+    );
+    assert!(matches!(
+        proposals::support(&svc, Some(&resident), id, true).await,
+        Err(Error::NotFound)
+    ));
+}
