@@ -341,6 +341,59 @@ pub mod msg {
         P_NOT_AN_IMAGE = "只能上传 JPEG、PNG 或 WebP 图片（按文件内容判断）。" / "Only JPEG, PNG or WebP images can be uploaded (judged by the file's content).";
         P_PHOTO_UNREADABLE = "这张照片已损坏或尺寸过大，无法读取。" / "This photo is damaged or too large to read.";
         P_ALREADY_TAKEN = "这个值已被使用。" / "This value is already used.";
+        DELIB_INTRO = "城市的事大家商量：看方案、提建议、表态支持、讨论利弊，部门公开答复。" / "Decide about the city together: read the plans, make proposals, support them, weigh the arguments, and read the department's public answer.";
+        DELIB_VIEW_OPEN = "进行中" / "Open";
+        DELIB_VIEW_UPCOMING = "即将开始" / "Upcoming";
+        DELIB_VIEW_CLOSED = "已结束" / "Closed";
+        DELIB_NONE = "这里还没有议题。" / "No topics here yet.";
+        DELIB_OPEN_NEW = "发起议题" / "Open a topic";
+        DELIB_EDIT = "编辑议题" / "Edit this topic";
+        DELIB_PHASES = "议事阶段" / "Phases";
+        DELIB_PROPOSAL_COUNT = "条建议" / "proposals";
+        DELIB_THRESHOLD_A = "获得" / "Proposals with";
+        DELIB_THRESHOLD_B = "个及以上支持的建议，部门须公开答复。" / "supports or more get a public answer from the department.";
+        PHASE_UPCOMING = "即将开始" / "Upcoming";
+        PHASE_INFORMATION = "信息公开" / "Information";
+        PHASE_PROPOSALS = "征集建议" / "Proposals";
+        PHASE_DISCUSSION = "讨论" / "Discussion";
+        PHASE_DECISION = "决策" / "Decision";
+        PHASE_CLOSED = "已结束" / "Closed";
+        PHASE_NOW = "当前" / "now";
+        PROPOSALS_TITLE = "居民建议" / "Proposals";
+        PROPOSALS_NONE = "还没有建议。" / "No proposals yet.";
+        ORDER_SUPPORTS = "支持最多" / "Most supported";
+        ORDER_NEWEST = "最新" / "Newest";
+        PROPOSE_TITLE = "提出建议" / "Make a proposal";
+        PROPOSE_CLOSED = "现在不在征集建议阶段，不能提交新建议。" / "Proposals are not being taken now.";
+        PROPOSE_SIGN_IN = "登录后可以提出建议、表态支持。" / "Log in to make proposals and support them.";
+        F_TITLE = "标题" / "Title";
+        F_MARKDOWN_BODY = "内容" / "Text";
+        F_MARKDOWN_HINT = "可以使用 Markdown：**加粗**、*斜体*、- 列表、[链接](https://…)。" / "Markdown works: **bold**, *italic*, - lists, [links](https://…).";
+        F_PLACE_HINT = "可选：与建议相关的地点。" / "Optional: a place the proposal is about.";
+        PROPOSAL_SUBMIT = "提交建议" / "Submit proposal";
+        PROPOSAL_HELD = "等待审核，目前只有您能看到。" / "Awaiting review: only you can see it for now.";
+        PROPOSAL_HIDDEN = "已被管理员隐藏：" / "Hidden by moderators: ";
+        PROPOSED_BY = "建议人" / "Proposed by";
+        PROPOSED_AT = "提出于" / "Proposed";
+        EDITED_AT = "修改于" / "Edited";
+        SUPPORT_ON = "支持这条建议" / "Support this proposal";
+        SUPPORT_OFF = "撤回支持" / "Withdraw support";
+        SUPPORT_COUNT = "个支持" / "supports";
+        SUPPORTS_CLOSED_NOTE = "现在不能支持或撤回支持。" / "Supports are not being taken now.";
+        THRESHOLD_REACHED = "已达到答复门槛，部门须公开答复。" / "Reached the threshold: the department must answer in public.";
+        PROPOSAL_EDIT = "修改建议" / "Edit proposal";
+        PROPOSAL_EDIT_NOTE = "在有人支持或评论之前可以修改。" / "You can edit until someone supports or comments.";
+        BACK_TO_PROCESS = "返回议题" / "Back to the topic";
+        F_SUMMARY = "摘要" / "Summary";
+        F_SUMMARY_HINT = "一两句话，显示在议题列表中。" / "A sentence or two, shown in the list of topics.";
+        F_DESCRIPTION = "说明" / "Description";
+        F_INFORMATION_AT = "信息公开开始" / "Information starts";
+        F_PROPOSALS_AT = "征集建议开始" / "Proposals start";
+        F_DISCUSSION_AT = "讨论开始" / "Discussion starts";
+        F_DECISION_AT = "决策开始" / "Decision starts";
+        F_CLOSES = "最后一天" / "Last day";
+        F_PHASES_HINT = "每个阶段从当天开始；某个阶段与下一个阶段同一天开始，则跳过该阶段。" / "Each phase starts at the beginning of its day; a phase starting on the same day as the next is skipped.";
+        F_THRESHOLD = "答复门槛（支持数，可不填）" / "Answer threshold (supports, optional)";
         P_DATE_ORDER = "这个阶段的日期不能早于前一个阶段。" / "This phase cannot start before the phase before it.";
         P_PROPOSALS_CLOSED = "现在不在征集建议阶段，不能提交建议。" / "Proposals are taken only during the proposal phase.";
         P_SUPPORTS_CLOSED = "只有在征集建议和讨论阶段才能支持建议。" / "Proposals can be supported only during the proposal and discussion phases.";
@@ -422,6 +475,19 @@ pub fn role_name(role: gongzhi_domain::model::Role) -> Msg {
         Role::Moderator => msg::ROLE_MODERATOR,
         Role::Official => msg::ROLE_OFFICIAL,
         Role::Admin => msg::ROLE_ADMIN,
+    }
+}
+
+/// The name of a deliberation phase.
+pub fn phase_name(phase: gongzhi_domain::model::deliberation::Phase) -> Msg {
+    use gongzhi_domain::model::deliberation::Phase as P;
+    match phase {
+        P::Upcoming => msg::PHASE_UPCOMING,
+        P::Information => msg::PHASE_INFORMATION,
+        P::Proposals => msg::PHASE_PROPOSALS,
+        P::Discussion => msg::PHASE_DISCUSSION,
+        P::Decision => msg::PHASE_DECISION,
+        P::Closed => msg::PHASE_CLOSED,
     }
 }
 

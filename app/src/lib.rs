@@ -48,11 +48,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Areas served as plain HTML plus a small script, without the wasm bundle: the public
-/// report pages and the report form, the paths residents use most, so they are fast on
-/// cheap phones and slow networks (their forms are plain forms that need no wasm). Links
+/// report pages and the report form, the paths residents use most, and deliberation and
+/// the case back office, so they are fast on cheap phones and slow networks (their forms
+/// are plain forms that need no wasm). Links
 /// to them from hydrated pages are `rel="external"` so the client-side router does a full
 /// page load.
-pub const PAGES_WITHOUT_WASM: &[&str] = &["/reports", "/track", "/cases"];
+pub const PAGES_WITHOUT_WASM: &[&str] = &[
+    "/reports",
+    "/track",
+    "/cases",
+    "/deliberation",
+    "/proposals",
+];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
 pub fn is_plain_page(path: &str) -> bool {
@@ -216,7 +223,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/api-keys") view=AdminApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=CaseInboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=CaseWorkPage ssr=SsrMode::Async/>
-                    <Route path=path!("/deliberation") view=|| view! { <ComingSoon title=msg::NAV_DELIBERATION/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/deliberation") view=ProcessListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deliberation/new") view=ProcessFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deliberation/:id") view=ProcessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deliberation/:id/edit") view=ProcessFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
                     <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>

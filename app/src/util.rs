@@ -44,6 +44,13 @@ fn city_offset() -> FixedOffset {
         .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
+/// `2026-11-26` in the city's time (a date input's value).
+pub fn local_date(t: DateTime<Utc>) -> String {
+    t.with_timezone(&city_offset())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// `2026-11-26 15:04` in the city's time.
 pub fn local_datetime(t: DateTime<Utc>) -> String {
     t.with_timezone(&city_offset())

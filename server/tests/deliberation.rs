@@ -16,6 +16,7 @@ on_both_backends!(
     officials_and_admins_open_processes_and_every_bad_field_is_named,
     residents_propose_in_the_proposal_phase_and_support_once_while_it_runs,
     authors_edit_until_the_first_support_and_markdown_is_sanitized,
+    the_pages_and_their_forms_work_over_http,
 );
 
 async fn demo(app: &TestApp) -> Services {
@@ -178,31 +179,39 @@ async fn officials_and_admins_open_processes_and_every_bad_field_is_named(app: &
     .await
     .unwrap();
 
-    // Listed by where they are, and found by words in the title.
+    // Listed by where they are (beside the demo city's), and found by words in the title.
     let ids = |list: Vec<gongzhi_domain::model::deliberation::ProcessSummary>| {
         list.into_iter().map(|p| p.id).collect::<Vec<_>>()
     };
-    assert_eq!(
-        ids(processes::list(&svc, ProcessView::Open, "").await.unwrap()),
-        [id]
+    let open = ids(processes::list(&svc, ProcessView::Open, "").await.unwrap());
+    assert!(
+        open.contains(&id) && !open.contains(&theirs) && !open.contains(&closed),
+        "{open:?}"
     );
+    let upcoming = ids(processes::list(&svc, ProcessView::Upcoming, "")
+        .await
+        .unwrap());
+    assert!(
+        upcoming.contains(&theirs) && !upcoming.contains(&id),
+        "{upcoming:?}"
+    );
+    let done = ids(processes::list(&svc, ProcessView::Closed, "")
+        .await
+        .unwrap());
+    assert!(done.contains(&closed) && !done.contains(&id), "{done:?}");
     assert_eq!(
-        ids(processes::list(&svc, ProcessView::Upcoming, "")
+        ids(processes::list(&svc, ProcessView::Open, "朝阳菜市场改造")
             .await
-            .unwrap()),
-        [theirs]
+            .unwrap())
+        .len(),
+        2,
+        "ours and the demo's"
     );
     assert_eq!(
-        ids(processes::list(&svc, ProcessView::Closed, "")
+        ids(processes::list(&svc, ProcessView::Closed, "已结束的")
             .await
             .unwrap()),
         [closed]
-    );
-    assert_eq!(
-        ids(processes::list(&svc, ProcessView::Open, "菜市场")
-            .await
-            .unwrap()),
-        [id]
     );
     assert!(processes::list(&svc, ProcessView::Open, "100%_")
         .await
@@ -483,7 +492,15 @@ async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &Te
             .len(),
         1
     );
-    assert!(processes::list(&svc, ProcessView::Open, "").await.unwrap()[0].proposal_count == 0);
+    let listed = processes::list(&svc, ProcessView::Open, "").await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .find(|p| p.id == process)
+            .map(|p| p.proposal_count),
+        Some(0),
+        "held ones are not counted"
+    );
     with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET visibility = 'hidden', hidden_reason = '广告' WHERE id = $1").bind(id).execute(p).await
         .map(|r| r.rows_affected())).unwrap();
     let (p, _) = proposals::get(&svc, None, id).await.unwrap().unwrap();
@@ -495,4 +512,149 @@ async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &Te
         proposals::support(&svc, Some(&resident), id, true).await,
         Err(Error::NotFound)
     ));
+}
+
+async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
+    let svc = demo(app).await;
+    let official = app
+        .logged_in("official@demo.gongzhi.org", "official-demo-2026")
+        .await;
+    let resident = app
+        .logged_in("resident@demo.gongzhi.org", "resident-demo-2026")
+        .await;
+    let dept = account(&svc, "official@demo.gongzhi.org")
+        .await
+        .department_id
+        .unwrap()
+        .to_string();
+    // The form page is for officials and admins.
+    let html = app.page(&resident, "/deliberation/new", "zh-CN").await;
+    assert!(!html.contains("name=\"information\""));
+    let html = app.page(&official, "/deliberation/new", "zh-CN").await;
+    assert!(html.contains("name=\"information\"") && html.contains("type=\"date\""));
+    let form = |title: &str| {
+        vec![
+            ("title", title.to_string()),
+            ("summary", "征求意见".to_string()),
+            ("body", "**说明** <script>alert(1)</script>".to_string()),
+            ("department", dept.clone()),
+            ("information", day(-5)),
+            ("proposals", day(-1)),
+            ("discussion", day(5)),
+            ("decision", day(10)),
+            ("closes", day(20)),
+            ("support_threshold", "2".to_string()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(a, b)| (*a, b.clone())).collect::<Vec<_>>()
+    };
+    let call =
+        |client: &reqwest::Client, endpoint: &'static str, form: Vec<(&'static str, String)>| {
+            let client = client.clone();
+            async move {
+                let f: Vec<(&str, &str)> = form.iter().map(|(a, b)| (*a, b.as_str())).collect();
+                app.call(&client, endpoint, &f).await
+            }
+        };
+    let (status, body, _) = call(&official, "save_process", as_refs(&form(""))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Invalid"][0]["field"], "title");
+    let (status, id, _) = call(
+        &official,
+        "save_process",
+        as_refs(&form("南湖公园开放时间")),
+    )
+    .await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_i64().expect("the process id");
+
+    // Listed, and its page shows the phases, the sanitized description and the form.
+    let html = app
+        .page(&common::new_client(), "/deliberation", "zh-CN")
+        .await;
+    assert!(html.contains(&format!("/deliberation/{id}")) && html.contains("南湖公园开放时间"));
+    // Plain HTML: no wasm to load on a cheap phone (the home page, hydrated, has it).
+    let home = app.page(&common::new_client(), "/", "zh-CN").await;
+    assert!(
+        home.contains(".wasm"),
+        "the hydrated home page names its wasm"
+    );
+    assert!(!html.contains(".wasm"), "the deliberation pages do not");
+    let html = app
+        .page(
+            &common::new_client(),
+            &format!("/deliberation/{id}"),
+            "zh-CN",
+        )
+        .await;
+    assert!(html.contains("<strong>说明</strong>"));
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "never a script from the description"
+    );
+    assert!(html.contains("征集建议") && html.contains("aria-current=\"step\""));
+    assert!(
+        html.contains(&format!("/login?next=%2Fdeliberation%2F{id}")),
+        "visitors are asked to log in"
+    );
+    let html = app
+        .page(&resident, &format!("/deliberation/{id}"), "zh-CN")
+        .await;
+    assert!(
+        html.contains("name=\"process\""),
+        "residents get the proposal form"
+    );
+
+    let (status, pid, _) = call(
+        &resident,
+        "create_proposal",
+        vec![
+            ("process", id.to_string()),
+            ("title", "延长夏季开放时间".into()),
+            ("body", "夏天晚上**人多**".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{pid}");
+    let pid = pid.as_i64().unwrap();
+    let html = app
+        .page(&resident, &format!("/proposals/{pid}"), "zh-CN")
+        .await;
+    assert!(html.contains("<strong>人多</strong>"));
+    assert!(
+        html.contains("name=\"on\" value=\"true\""),
+        "a support button"
+    );
+    assert!(html.contains("修改建议"), "the author may edit");
+    let (status, count, _) = call(
+        &official,
+        "support_proposal",
+        vec![("id", pid.to_string()), ("on", "true".into())],
+    )
+    .await;
+    assert_eq!((status, count), (200, serde_json::json!(1)));
+    let (status, body, _) = call(
+        &official,
+        "support_proposal",
+        vec![("id", pid.to_string()), ("on", "true".into())],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let html = app
+        .page(&official, &format!("/proposals/{pid}"), "zh-CN")
+        .await;
+    assert!(html.contains("撤回支持"));
+    let html = app
+        .page(&resident, &format!("/proposals/{pid}"), "zh-CN")
+        .await;
+    assert!(
+        !html.contains("修改建议"),
+        "no edits after the first support"
+    );
+    // In English too.
+    let html = app
+        .page(&common::new_client(), &format!("/deliberation/{id}"), "en")
+        .await;
+    assert!(html.contains("Proposals") && html.contains("Most supported"));
 }

@@ -3,4 +3,5 @@
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod deliberation;
 pub mod reports;

@@ -36,13 +36,13 @@ pub fn Field(
     error: ErrorSignal,
 ) -> impl IntoView {
     let lang = use_lang();
-    // A form posted without wasm that came back: what was typed (never a password).
+    // A form posted without wasm that came back: what was typed (never a password) wins
+    // over what was saved.
     #[cfg(feature = "ssr")]
-    let value = value.or_else(|| {
-        (input_type != "password")
-            .then(|| crate::state::typed_value(name))
-            .flatten()
-    });
+    let value = (input_type != "password")
+        .then(|| crate::state::typed_value(name))
+        .flatten()
+        .or(value);
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
@@ -79,6 +79,63 @@ pub fn Field(
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 aria-describedby=described
             />
+            <p class="field-error" id=err_id.clone() hidden=move || problem.get().is_none()>
+                {move || problem.get().map(|p| problem_text(&p, lang))}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled text area with its hint and error text (like [`Field`]).
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: Msg,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional, into)] value: Option<String>,
+    error: ErrorSignal,
+) -> impl IntoView {
+    let lang = use_lang();
+    // A form posted without wasm that came back: what was typed wins over what was saved.
+    #[cfg(feature = "ssr")]
+    let value = crate::state::typed_value(name).or(value);
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
+    let described = {
+        let hint_id = hint_id.clone();
+        let err_id = err_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if problem.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id.clone()>
+                {label.get(lang)}
+                {required.then(|| view! { <span class="req">{msg::REQUIRED_MARK.get(lang)}</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.get(lang)}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows.to_string()
+                required=required
+                maxlength=maxlength.map(|m| m.to_string())
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described
+            >{value.unwrap_or_default()}</textarea>
             <p class="field-error" id=err_id.clone() hidden=move || problem.get().is_none()>
                 {move || problem.get().map(|p| problem_text(&p, lang))}
             </p>

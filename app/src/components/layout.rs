@@ -54,7 +54,7 @@ fn Header() -> impl IntoView {
             <nav aria-label=t(msg::NAV_LABEL) class="main-nav">
                 <ul>
                     <li><A href="/reports" attr:rel="external">{t(msg::NAV_REPORTS)}</A></li>
-                    <li><A href="/deliberation">{t(msg::NAV_DELIBERATION)}</A></li>
+                    <li><A href="/deliberation" attr:rel="external">{t(msg::NAV_DELIBERATION)}</A></li>
                     <li><A href="/ask">{t(msg::NAV_ASK)}</A></li>
                     <li><A href="/results">{t(msg::NAV_RESULTS)}</A></li>
                     <Transition fallback=|| ()>

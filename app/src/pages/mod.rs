@@ -10,6 +10,8 @@ mod admin_users;
 #[cfg(feature = "ssr")]
 mod cases;
 mod coming_soon;
+#[cfg(feature = "ssr")]
+mod deliberation;
 mod home;
 mod login;
 mod not_found;
@@ -33,6 +35,8 @@ pub use admin_users::AdminUsersPage;
 #[cfg(feature = "ssr")]
 pub use cases::{CaseInboxPage, CaseWorkPage};
 pub use coming_soon::ComingSoon;
+#[cfg(feature = "ssr")]
+pub use deliberation::{ProcessFormPage, ProcessListPage, ProcessPage, ProposalPage};
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
@@ -45,6 +49,14 @@ pub use reset::{ResetPasswordPage, ResetRequestPage};
 pub use signup::SignUpPage;
 #[cfg(feature = "ssr")]
 pub use track::{TrackFormPage, TrackPage};
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ProcessListPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ProcessPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ProcessFormPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ProposalPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as ReportPage;
 #[cfg(not(feature = "ssr"))]

@@ -3,6 +3,7 @@
 //! Loaded on the first start of an empty database, or with `gongzhi seed-demo`.
 
 pub mod catalog;
+pub mod deliberation;
 pub mod load;
 
 use crate::accounts::{admin::insert_user, find_by_email, password};
@@ -138,6 +139,7 @@ pub async fn seed_demo(svc: &Services) -> Result<(), Error> {
     }
     seed_catalog(svc).await?;
     seed_reports(svc).await?;
+    deliberation::seed_deliberation(svc).await?;
     Ok(())
 }
 

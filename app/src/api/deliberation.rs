@@ -1,0 +1,302 @@
+//! E-deliberation: processes and proposals. The pages are plain HTML (no wasm) and their
+//! forms are server functions posted as plain forms; what was typed comes back with the
+//! problems when one is refused.
+
+use gongzhi_domain::model::deliberation::{
+    ProcessDetail, ProcessSummary, ProposalDetail, ProposalSummary, ProposalViewer,
+};
+use gongzhi_domain::model::Department;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::state::*;
+
+/// The process list page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessList {
+    pub processes: Vec<ProcessSummary>,
+    pub departments: Vec<Department>,
+    /// The viewer may open processes (officials and admins).
+    pub can_open: bool,
+}
+
+#[server(prefix = "/api", endpoint = "processes")]
+pub async fn list_processes(view: String, q: String) -> Result<ProcessList, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::deliberation::ProcessView;
+            use gongzhi_domain::model::Role;
+            let st = state()?;
+            let me = current_user().await?;
+            let view = ProcessView::parse(&view).unwrap_or_default();
+            Ok(ProcessList {
+                processes: gongzhi_domain::deliberation::processes::list(&st.svc, view, &q).await?,
+                departments: gongzhi_domain::departments::list(&st.svc.db).await?,
+                can_open: me
+                    .as_ref()
+                    .is_some_and(|m| matches!(m.role, Role::Admin | Role::Official)),
+            })
+        }
+        .await,
+    )
+}
+
+/// One process's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessPage {
+    pub process: ProcessDetail,
+    pub proposals: Vec<ProposalSummary>,
+    pub department: Option<Department>,
+    pub signed_in: bool,
+    /// The viewer may edit the process.
+    pub can_manage: bool,
+}
+
+#[server(prefix = "/api", endpoint = "process")]
+pub async fn get_process(id: i64, order: String) -> Result<ProcessPage, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::deliberation::{processes, proposals};
+            use gongzhi_domain::model::deliberation::ProposalOrder;
+            let st = state()?;
+            let me = current_user().await?;
+            let process = processes::get(&st.svc, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let order = ProposalOrder::parse(&order);
+            Ok(ProcessPage {
+                proposals: proposals::list(&st.svc, me.as_ref(), id, order).await?,
+                department: gongzhi_domain::departments::get(&st.svc.db, process.department_id)
+                    .await?,
+                signed_in: me.is_some(),
+                can_manage: processes::can_manage(me.as_ref(), &process),
+                process,
+            })
+        }
+        .await,
+    )
+}
+
+/// The process form's page: the departments to choose from and, when editing, the process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessFormData {
+    pub process: Option<ProcessDetail>,
+    pub departments: Vec<Department>,
+    /// Admins choose the department; an official's is their own.
+    pub choose_department: bool,
+    pub own_department: Option<i64>,
+}
+
+#[server(prefix = "/api", endpoint = "process_form")]
+pub async fn process_form(id: Option<i64>) -> Result<ProcessFormData, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::Role;
+            let st = state()?;
+            let me = current_user().await?.ok_or(AppError::Unauthenticated)?;
+            if !matches!(me.role, Role::Admin | Role::Official) {
+                return Err(AppError::Forbidden);
+            }
+            let process = match id {
+                Some(id) => {
+                    let p = gongzhi_domain::deliberation::processes::get(&st.svc, id)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    if !gongzhi_domain::deliberation::processes::can_manage(Some(&me), &p) {
+                        return Err(AppError::Forbidden);
+                    }
+                    Some(p)
+                }
+                None => None,
+            };
+            Ok(ProcessFormData {
+                process,
+                departments: gongzhi_domain::departments::list(&st.svc.db).await?,
+                choose_department: me.role == Role::Admin,
+                own_department: me.department_id,
+            })
+        }
+        .await,
+    )
+}
+
+/// Opens a process (no `id`) or saves one. Returns its id.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "save_process")]
+pub async fn save_process(
+    id: Option<i64>,
+    title: String,
+    summary: String,
+    body: String,
+    #[server(default)] department: String,
+    information: String,
+    proposals: String,
+    discussion: String,
+    decision: String,
+    closes: String,
+    #[server(default)] support_threshold: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[
+                ("title", &title),
+                ("summary", &summary),
+                ("body", &body),
+                ("department", &department),
+                ("information", &information),
+                ("proposals", &proposals),
+                ("discussion", &discussion),
+                ("decision", &decision),
+                ("closes", &closes),
+                ("support_threshold", &support_threshold),
+            ]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::deliberation::processes::ProcessInput {
+                title,
+                summary,
+                body,
+                department,
+                information,
+                proposals,
+                discussion,
+                decision,
+                closes,
+                support_threshold,
+            };
+            let id = gongzhi_domain::deliberation::processes::save(&st.svc, me.as_ref(), id, input)
+                .await?;
+            leptos_axum::redirect(&format!("/deliberation/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// A resident's proposal in a process. Returns its id.
+#[server(prefix = "/api", endpoint = "create_proposal")]
+pub async fn create_proposal(
+    process: i64,
+    title: String,
+    body: String,
+    #[server(default)] address: String,
+    #[server(default)] lat: String,
+    #[server(default)] lon: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("title", &title), ("body", &body), ("address", &address)]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::deliberation::proposals::ProposalInput {
+                title,
+                body,
+                lat,
+                lon,
+                address,
+            };
+            let id = gongzhi_domain::deliberation::proposals::create(
+                &st.svc,
+                me.as_ref(),
+                process,
+                input,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// The author's edit of their proposal.
+#[server(prefix = "/api", endpoint = "edit_proposal")]
+pub async fn edit_proposal(
+    id: i64,
+    title: String,
+    body: String,
+    #[server(default)] address: String,
+    #[server(default)] lat: String,
+    #[server(default)] lon: String,
+) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("title", &title), ("body", &body), ("address", &address)]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::deliberation::proposals::ProposalInput {
+                title,
+                body,
+                lat,
+                lon,
+                address,
+            };
+            Ok(
+                gongzhi_domain::deliberation::proposals::edit(&st.svc, me.as_ref(), id, input)
+                    .await?,
+            )
+        }
+        .await,
+    )
+}
+
+/// Supports a proposal (`on`) or takes the support back; the new count.
+#[server(prefix = "/api", endpoint = "support_proposal")]
+pub async fn support_proposal(id: i64, on: bool) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(
+                gongzhi_domain::deliberation::proposals::support(&st.svc, me.as_ref(), id, on)
+                    .await?,
+            )
+        }
+        .await,
+    )
+}
+
+/// One proposal's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalPage {
+    pub proposal: ProposalDetail,
+    pub viewer: ProposalViewer,
+    pub process: ProcessSummaryRef,
+}
+
+/// What a proposal's page says about its process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessSummaryRef {
+    pub id: i64,
+    pub title: String,
+    pub support_threshold: Option<i64>,
+}
+
+#[server(prefix = "/api", endpoint = "proposal")]
+pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::deliberation::{processes, proposals};
+            let st = state()?;
+            let me = current_user().await?;
+            let (proposal, viewer) = proposals::get(&st.svc, me.as_ref(), id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let p = processes::get(&st.svc, proposal.process_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(ProposalPage {
+                proposal,
+                viewer,
+                process: ProcessSummaryRef {
+                    id: p.id,
+                    title: p.title,
+                    support_threshold: p.support_threshold,
+                },
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,398 @@
+//! E-deliberation pages, served as plain HTML (no wasm): the processes (`/deliberation`),
+//! one process with its phases and proposals (`/deliberation/:id`), the process form for
+//! officials and admins (`/deliberation/new`, `/deliberation/:id/edit`), and one proposal
+//! (`/proposals/:id`) with support and, for its author, the edit form.
+
+use gongzhi_domain::model::deliberation::{
+    Phase, ProcessView, ProposalOrder, Visibility, PROCESS_BODY_MAX, PROCESS_SUMMARY_MAX,
+    PROCESS_TITLE_MAX, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::deliberation::{
+    get_process, get_proposal, list_processes, process_form, CreateProposal, EditProposal,
+    SaveProcess, SupportProposal,
+};
+use crate::components::form::{action_error, Field, FormAlert, TextArea};
+use crate::i18n::{msg, phase_name, t, use_lang, Msg};
+use crate::pages::LoadError;
+use crate::util::{local_date, local_datetime, query_escape};
+
+fn view_name(v: ProcessView) -> Msg {
+    match v {
+        ProcessView::Open => msg::DELIB_VIEW_OPEN,
+        ProcessView::Upcoming => msg::DELIB_VIEW_UPCOMING,
+        ProcessView::Closed => msg::DELIB_VIEW_CLOSED,
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+fn id_param() -> impl Fn() -> i64 + Copy {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// `/deliberation`: processes running, coming or closed, and a search.
+#[component]
+pub fn ProcessListPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let current = move || {
+        query
+            .read()
+            .get("view")
+            .and_then(|v| ProcessView::parse(&v))
+            .unwrap_or_default()
+    };
+    let search = move || query.read().get("q").unwrap_or_default();
+    let data = Resource::new(
+        move || (current(), search()),
+        |(v, q)| list_processes(v.as_str().to_string(), q),
+    );
+    view! {
+        <Title text=t(msg::NAV_DELIBERATION)/>
+        <h1>{t(msg::NAV_DELIBERATION)}</h1>
+        <p>{t(msg::DELIB_INTRO)}</p>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(page) => {
+                    let here = current();
+                    let q = search();
+                    let departments = page.departments;
+                    view! {
+                        {page.can_open.then(|| view! {
+                            <p><a class="btn btn-primary" href="/deliberation/new">{t(msg::DELIB_OPEN_NEW)}</a></p>
+                        })}
+                        <nav class="tabs" aria-label=msg::NAV_DELIBERATION.get(lang)>
+                            {ProcessView::ALL.into_iter().map(|v| view! {
+                                <a href=format!("/deliberation?view={}", v.as_str())
+                                    aria-current=(v == here).then_some("page")>{view_name(v).get(lang)}</a>
+                            }).collect_view()}
+                        </nav>
+                        <form method="get" action="/deliberation" class="search-form" role="search">
+                            <input type="hidden" name="view" value=here.as_str()/>
+                            <label for="delib-q">{t(msg::SEARCH_TEXT)}</label>
+                            <div class="row">
+                                <input id="delib-q" name="q" type="search" value=q/>
+                                <button type="submit" class="btn">{t(msg::SEARCH)}</button>
+                            </div>
+                        </form>
+                        {if page.processes.is_empty() {
+                            view! { <p>{t(msg::DELIB_NONE)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="process-list">
+                                    {page.processes.into_iter().map(|p| {
+                                        let phase = p.dates.phase_at(now());
+                                        let dept = departments.iter().find(|d| d.id == p.department_id).map(|d| d.name(lang).to_string()).unwrap_or_default();
+                                        view! {
+                                            <li class="card process-card">
+                                                <h2><a href=format!("/deliberation/{}", p.id)>{p.title.clone()}</a></h2>
+                                                <p class="report-meta">
+                                                    <span class=format!("badge badge-phase-{}", phase.as_str())>{phase_name(phase).get(lang)}</span>
+                                                    " "<span class="muted">{dept}" · "{local_date(p.dates.information_at)}" – "
+                                                    {local_date(p.dates.closes_at - chrono::Duration::days(1))}
+                                                    " · "{p.proposal_count}" "{msg::DELIB_PROPOSAL_COUNT.get(lang)}</span>
+                                                </p>
+                                                {(!p.summary.is_empty()).then(|| view! { <p>{p.summary.clone()}</p> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/deliberation/:id`: the process, its phases on a time line, and its proposals.
+#[component]
+pub fn ProcessPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let query = use_query_map();
+    let order = move || ProposalOrder::parse(&query.read().get("order").unwrap_or_default());
+    let propose = ServerAction::<CreateProposal>::new();
+    let data = Resource::new(
+        move || (id(), order()),
+        |(id, order)| get_process(id, order.as_str().to_string()),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(page) => {
+                    let p = page.process;
+                    let at = now();
+                    let phase = p.dates.phase_at(at);
+                    let here = order();
+                    let dept = page.department.map(|d| d.name(lang).to_string()).unwrap_or_default();
+                    let pid = p.id;
+                    view! {
+                        <Title text=p.title.clone()/>
+                        <article class="process">
+                            <h1>{p.title.clone()}</h1>
+                            <p class="report-meta">
+                                <span class=format!("badge badge-phase-{}", phase.as_str())>{phase_name(phase).get(lang)}</span>
+                                " "<span class="muted">{dept}</span>
+                            </p>
+                            {page.can_manage.then(|| view! {
+                                <p><a class="btn" href=format!("/deliberation/{pid}/edit")>{t(msg::DELIB_EDIT)}</a></p>
+                            })}
+                            {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
+                            <section aria-labelledby="phases-title">
+                                <h2 id="phases-title">{t(msg::DELIB_PHASES)}</h2>
+                                <ol class="phases">
+                                    {p.dates.steps().into_iter().map(|(step, start, end)| {
+                                        let current = step == phase;
+                                        view! {
+                                            <li class="phase" class:phase-current=current class:phase-done=end <= at
+                                                aria-current=current.then_some("step")>
+                                                <strong>{phase_name(step).get(lang)}</strong>
+                                                {current.then(|| view! { " "<span class="badge">{msg::PHASE_NOW.get(lang)}</span> })}
+                                                <span class="muted">" "{local_date(start)}" – "{local_date(end - chrono::Duration::days(1))}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                            <div class="markdown" inner_html=p.body_html.clone()></div>
+                            {p.support_threshold.map(|n| view! {
+                                <p class="card">{msg::DELIB_THRESHOLD_A.get(lang)}" "<strong>{n}</strong>" "{msg::DELIB_THRESHOLD_B.get(lang)}</p>
+                            })}
+                            <section aria-labelledby="proposals-title">
+                                <h2 id="proposals-title">{t(msg::PROPOSALS_TITLE)}</h2>
+                                <nav class="tabs" aria-label=msg::PROPOSALS_TITLE.get(lang)>
+                                    {[(ProposalOrder::Supports, msg::ORDER_SUPPORTS), (ProposalOrder::Newest, msg::ORDER_NEWEST)].into_iter().map(|(o, label)| view! {
+                                        <a href=format!("/deliberation/{pid}?order={}", o.as_str()) aria-current=(o == here).then_some("page")>{label.get(lang)}</a>
+                                    }).collect_view()}
+                                </nav>
+                                {if page.proposals.is_empty() {
+                                    view! { <p>{t(msg::PROPOSALS_NONE)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="proposal-list">
+                                            {page.proposals.into_iter().map(|x| view! {
+                                                <li class="proposal-row">
+                                                    <a href=format!("/proposals/{}", x.id)><strong>{x.title.clone()}</strong></a>
+                                                    {(x.visibility == Visibility::Held).then(|| view! { " "<span class="badge">{msg::PROPOSAL_HELD.get(lang)}</span> })}
+                                                    <p class="muted">
+                                                        <span class="supports">{x.support_count}" "{msg::SUPPORT_COUNT.get(lang)}</span>
+                                                        {x.author_name.clone().map(|n| format!(" · {n}"))}
+                                                        " · "{local_date(x.created_at)}
+                                                    </p>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </section>
+                            {match (p.dates.takes_proposals(at), page.signed_in) {
+                                (false, _) if phase != Phase::Closed => view! { <p class="muted">{t(msg::PROPOSE_CLOSED)}</p> }.into_any(),
+                                (false, _) => ().into_any(),
+                                (true, false) => view! {
+                                    <p><a href=format!("/login?next={}", query_escape(&format!("/deliberation/{pid}")))>{t(msg::LOG_IN)}</a>
+                                    " · "{t(msg::PROPOSE_SIGN_IN)}</p>
+                                }.into_any(),
+                                (true, true) => view! { <ProposalForm process=pid action=propose/> }.into_any(),
+                            }}
+                        </article>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A resident's new proposal.
+#[component]
+fn ProposalForm(process: i64, action: ServerAction<CreateProposal>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <section class="card" aria-labelledby="propose-title">
+            <h2 id="propose-title">{t(msg::PROPOSE_TITLE)}</h2>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="process" value=process.to_string()/>
+                <Field name="title" label=msg::F_TITLE required=true maxlength=PROPOSAL_TITLE_MAX error/>
+                <TextArea name="body" label=msg::F_MARKDOWN_BODY hint=msg::F_MARKDOWN_HINT required=true maxlength=PROPOSAL_BODY_MAX rows=6 error/>
+                <Field name="address" label=msg::ADDRESS hint=msg::F_PLACE_HINT maxlength=200 error/>
+                <button type="submit" class="btn btn-primary">{t(msg::PROPOSAL_SUBMIT)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/deliberation/new` and `/deliberation/:id/edit`: officials (for their department) and
+/// admins open and edit processes.
+#[component]
+pub fn ProcessFormPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let save = ServerAction::<SaveProcess>::new();
+    let error = action_error(save);
+    let data = Resource::new(id, process_form);
+    view! {
+        <Title text=t(msg::DELIB_OPEN_NEW)/>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(form) => {
+                    let p = form.process.clone();
+                    let get = |f: fn(&gongzhi_domain::model::deliberation::ProcessDetail) -> String| p.as_ref().map(f).unwrap_or_default();
+                    let dept_now = p.as_ref().map(|p| p.department_id).or(form.own_department);
+                    let editing = p.as_ref().map(|p| p.id);
+                    let [title, summary, body, information, proposals, discussion, decision, closes, threshold] = [
+                        get(|p| p.title.clone()),
+                        get(|p| p.summary.clone()),
+                        get(|p| p.body.clone()),
+                        get(|p| local_date(p.dates.information_at)),
+                        get(|p| local_date(p.dates.proposals_at)),
+                        get(|p| local_date(p.dates.discussion_at)),
+                        get(|p| local_date(p.dates.decision_at)),
+                        get(|p| local_date(p.dates.closes_at - chrono::Duration::days(1))),
+                        get(|p| p.support_threshold.map(|n| n.to_string()).unwrap_or_default()),
+                    ];
+                    view! {
+                        <h1>{if editing.is_some() { t(msg::DELIB_EDIT) } else { t(msg::DELIB_OPEN_NEW) }}</h1>
+                        <ActionForm action=save attr:class="stack card">
+                            <FormAlert error/>
+                            {editing.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
+                            <Field name="title" label=msg::F_TITLE required=true maxlength=PROCESS_TITLE_MAX value=title error/>
+                            <TextArea name="summary" label=msg::F_SUMMARY hint=msg::F_SUMMARY_HINT maxlength=PROCESS_SUMMARY_MAX rows=2 value=summary error/>
+                            <TextArea name="body" label=msg::F_DESCRIPTION hint=msg::F_MARKDOWN_HINT maxlength=PROCESS_BODY_MAX rows=10 value=body error/>
+                            {if form.choose_department {
+                                let problem = move || error.get().and_then(|e| e.field("department").cloned())
+                                    .map(|p| crate::error::problem_text(&p, lang));
+                                view! {
+                                    <div class="field">
+                                        <label for="f-department">{t(msg::DEPARTMENT)}</label>
+                                        <select id="f-department" name="department" aria-describedby="f-department-error">
+                                            {form.departments.iter().map(|d| view! {
+                                                <option value=d.id.to_string() selected=dept_now == Some(d.id)>{d.name(lang).to_string()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
+                                    </div>
+                                }.into_any()
+                            } else {
+                                view! { <input type="hidden" name="department" value=dept_now.map(|d| d.to_string()).unwrap_or_default()/> }.into_any()
+                            }}
+                            <fieldset class="stack">
+                                <legend>{t(msg::DELIB_PHASES)}</legend>
+                                <p class="hint">{t(msg::F_PHASES_HINT)}</p>
+                                <Field name="information" label=msg::F_INFORMATION_AT input_type="date" required=true value=information error/>
+                                <Field name="proposals" label=msg::F_PROPOSALS_AT input_type="date" required=true value=proposals error/>
+                                <Field name="discussion" label=msg::F_DISCUSSION_AT input_type="date" required=true value=discussion error/>
+                                <Field name="decision" label=msg::F_DECISION_AT input_type="date" required=true value=decision error/>
+                                <Field name="closes" label=msg::F_CLOSES input_type="date" required=true value=closes error/>
+                            </fieldset>
+                            <Field name="support_threshold" label=msg::F_THRESHOLD input_type="number" value=threshold error/>
+                            <button type="submit" class="btn btn-primary">{t(msg::SAVE)}</button>
+                        </ActionForm>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/proposals/:id`: one proposal, its supports, and the author's edit form.
+#[component]
+pub fn ProposalPage() -> impl IntoView {
+    let lang = use_lang();
+    let id = id_param();
+    let support = ServerAction::<SupportProposal>::new();
+    let edit = ServerAction::<EditProposal>::new();
+    let support_error = action_error(support);
+    let data = Resource::new(
+        move || (id(), support.version().get(), edit.version().get()),
+        |(id, ..)| get_proposal(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(page) => {
+                    let x = page.proposal;
+                    let v = page.viewer;
+                    let reached = page.process.support_threshold.is_some_and(|n| x.support_count >= n);
+                    let hidden = x.visibility == Visibility::Hidden;
+                    view! {
+                        <Title text=x.title.clone()/>
+                        <article class="proposal">
+                            <p><a href=format!("/deliberation/{}", page.process.id)>{t(msg::BACK_TO_PROCESS)}": "{page.process.title.clone()}</a></p>
+                            <h1>{x.title.clone()}</h1>
+                            {(x.visibility == Visibility::Held).then(|| view! { <p class="alert">{t(msg::PROPOSAL_HELD)}</p> })}
+                            {hidden.then(|| view! { <p class="alert alert-error">{t(msg::PROPOSAL_HIDDEN)}{x.hidden_reason.clone()}</p> })}
+                            <p class="muted">
+                                {x.author_name.clone().map(|n| format!("{} {n} · ", msg::PROPOSED_BY.get(lang)))}
+                                {msg::PROPOSED_AT.get(lang)}" "{local_datetime(x.created_at)}
+                                {x.edited_at.map(|e| format!(" · {} {}", msg::EDITED_AT.get(lang), local_datetime(e)))}
+                            </p>
+                            <div class="markdown" inner_html=x.body_html.clone()></div>
+                            {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::ADDRESS.get(lang)}": "{x.address.clone()}</p> })}
+                            <section class="engage" aria-label=msg::SUPPORT_ON.get(lang)>
+                                <p><strong class="supports">{x.support_count}</strong>" "{t(msg::SUPPORT_COUNT)}</p>
+                                {reached.then(|| view! { <p class="badge">{t(msg::THRESHOLD_REACHED)}</p> })}
+                                {match (v.signed_in, v.can_support && !hidden) {
+                                    (true, true) => view! {
+                                        <ActionForm action=support attr:class="inline-form">
+                                            <FormAlert error=support_error/>
+                                            <input type="hidden" name="id" value=x.id.to_string()/>
+                                            <input type="hidden" name="on" value=(!v.supported).to_string()/>
+                                            <button type="submit" class="btn" class:btn-on=v.supported aria-pressed=v.supported.to_string()>
+                                                {if v.supported { t(msg::SUPPORT_OFF) } else { t(msg::SUPPORT_ON) }}
+                                            </button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                    (false, true) => view! {
+                                        <p><a href=format!("/login?next={}", query_escape(&format!("/proposals/{}", x.id)))>{t(msg::LOG_IN)}</a>
+                                        " · "{t(msg::PROPOSE_SIGN_IN)}</p>
+                                    }.into_any(),
+                                    (_, false) => view! { <p class="muted">{t(msg::SUPPORTS_CLOSED_NOTE)}</p> }.into_any(),
+                                }}
+                            </section>
+                            {v.can_edit.then(|| {
+                                let error = action_error(edit);
+                                view! {
+                                    <details class="card">
+                                        <summary>{t(msg::PROPOSAL_EDIT)}</summary>
+                                        <p class="hint">{t(msg::PROPOSAL_EDIT_NOTE)}</p>
+                                        <ActionForm action=edit attr:class="stack">
+                                            <FormAlert error/>
+                                            <input type="hidden" name="id" value=x.id.to_string()/>
+                                            // The place is kept as it is.
+                                            <input type="hidden" name="lat" value=x.lat.map(|l| l.to_string()).unwrap_or_default()/>
+                                            <input type="hidden" name="lon" value=x.lon.map(|l| l.to_string()).unwrap_or_default()/>
+                                            <Field name="title" label=msg::F_TITLE required=true maxlength=PROPOSAL_TITLE_MAX value=x.title.clone() error/>
+                                            <TextArea name="body" label=msg::F_MARKDOWN_BODY hint=msg::F_MARKDOWN_HINT required=true maxlength=PROPOSAL_BODY_MAX rows=6 value=x.body.clone() error/>
+                                            <Field name="address" label=msg::ADDRESS hint=msg::F_PLACE_HINT maxlength=200 value=x.address.clone() error/>
+                                            <button type="submit" class="btn btn-primary">{t(msg::SAVE)}</button>
+                                        </ActionForm>
+                                    </details>
+                                }
+                            })}
+                        </article>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,166 @@
+//! The demo city's deliberation: a market renovation open for proposals (with proposals
+//! and supports), a park's opening hours coming next week, and a cycle lane scheme that
+//! closed last month. Only on a database without processes.
+
+use crate::accounts::find_by_email;
+use crate::deliberation::processes::{self, ProcessInput};
+use crate::deliberation::proposals::{self, ProposalInput};
+use crate::error::Error;
+use crate::model::Me;
+use crate::{departments, with_db, Services};
+
+/// A local date `days` from today in the city.
+fn day(svc: &Services, days: i64) -> String {
+    (crate::time::now()
+        + chrono::Duration::minutes(i64::from(svc.reports.utc_offset_minutes))
+        + chrono::Duration::days(days))
+    .format("%Y-%m-%d")
+    .to_string()
+}
+
+async fn me(svc: &Services, email: &str) -> Result<Option<Me>, Error> {
+    Ok(find_by_email(&svc.db, email).await?.map(|u| u.into_me()))
+}
+
+pub async fn seed_deliberation(svc: &Services) -> Result<(), Error> {
+    let n: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT count(*) FROM processes").fetch_one(p).await)?;
+    if n > 0 {
+        return Ok(());
+    }
+    let (Some(admin), Some(resident), Some(official)) = (
+        me(svc, "admin@demo.gongzhi.org").await?,
+        me(svc, "resident@demo.gongzhi.org").await?,
+        me(svc, "official@demo.gongzhi.org").await?,
+    ) else {
+        return Ok(());
+    };
+    let depts = departments::list(&svc.db).await?;
+    let dept = |code: &str| {
+        depts
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.id.to_string())
+            .unwrap_or_default()
+    };
+    let input =
+        |title: &str, summary: &str, body: &str, code: &str, starts: [i64; 5], threshold: &str| {
+            ProcessInput {
+                title: title.into(),
+                summary: summary.into(),
+                body: body.into(),
+                department: dept(code),
+                information: day(svc, starts[0]),
+                proposals: day(svc, starts[1]),
+                discussion: day(svc, starts[2]),
+                decision: day(svc, starts[3]),
+                closes: day(svc, starts[4]),
+                support_threshold: threshold.into(),
+            }
+        };
+
+    let market = processes::save(
+        svc,
+        Some(&admin),
+        None,
+        input(
+            "朝阳菜市场改造方案征求意见",
+            "菜市场将于明年改造，请您就摊位布局、通道、停车和营业时间提出建议。",
+            "## 背景\n\n朝阳菜市场建于 1998 年，摊位 320 个，日均客流约 8000 人次。\
+             现有通道狭窄、排水不畅，周边早高峰非机动车乱停。\n\n\
+             ## 这次征求什么\n\n- 摊位布局和通道宽度\n- 无障碍设施\n- 非机动车停放\n- 营业时间\n\n\
+             改造初步方案见[市城管局公告](https://www.nanning.gov.cn/)。",
+            "cgj",
+            [-7, -2, 12, 20, 30],
+            "3",
+        ),
+    )
+    .await?;
+    let proposal = |title: &str, body: &str, address: &str| ProposalInput {
+        title: title.into(),
+        body: body.into(),
+        address: address.into(),
+        ..Default::default()
+    };
+    let wide = proposals::create(
+        svc,
+        Some(&resident),
+        market,
+        proposal(
+            "主通道拓宽到 3 米，方便轮椅和婴儿车",
+            "现在主通道不到 2 米，早上人多时**推婴儿车根本过不去**。建议：\n\n- 主通道拓宽到 3 米\n- 入口改为无台阶坡道",
+            "朝阳菜市场东门",
+        ),
+    )
+    .await?;
+    let bikes = proposals::create(
+        svc,
+        Some(&official),
+        market,
+        proposal(
+            "在北侧空地划非机动车停放区",
+            "北侧空地约 400 平方米，可以划出 200 个非机动车位，早高峰就不会堵住人行道。",
+            "朝阳菜市场北侧空地",
+        ),
+    )
+    .await?;
+    for (who, id) in [(&admin, wide), (&official, wide), (&resident, bikes)] {
+        proposals::support(svc, Some(who), id, true).await?;
+    }
+
+    processes::save(
+        svc,
+        Some(&admin),
+        None,
+        input(
+            "南湖公园夜间开放时间调整",
+            "夏季是否将南湖公园闭园时间从 22:00 延至 23:00？下周开始公开信息。",
+            "南湖公园目前 6:00 开园、22:00 闭园。部分市民建议夏季延长开放，也有周边居民担心噪声。",
+            "cgj",
+            [7, 14, 21, 28, 35],
+            "",
+        ),
+    )
+    .await?;
+
+    let lane = processes::save(
+        svc,
+        Some(&admin),
+        None,
+        input(
+            "民族大道非机动车道改造",
+            "民族大道（古城路至竹溪立交段）非机动车道拓宽与隔离方案。",
+            "方案将非机动车道由 2.5 米拓宽至 3.5 米，并加装隔离护栏。",
+            "jtj",
+            [-7, -2, 12, 20, 30],
+            "",
+        ),
+    )
+    .await?;
+    proposals::create(
+        svc,
+        Some(&resident),
+        lane,
+        proposal(
+            "公交站台处不要切断非机动车道",
+            "站台处的非机动车道经常被切断，骑车人只能进入机动车道，很危险。",
+            "民族大道古城路口",
+        ),
+    )
+    .await?;
+    // It ran last month: move its phases back, as an admin editing it would.
+    processes::save(
+        svc,
+        Some(&admin),
+        Some(lane),
+        input(
+            "民族大道非机动车道改造",
+            "民族大道（古城路至竹溪立交段）非机动车道拓宽与隔离方案。",
+            "方案将非机动车道由 2.5 米拓宽至 3.5 米，并加装隔离护栏。",
+            "jtj",
+            [-60, -55, -45, -35, -25],
+            "",
+        ),
+    )
+    .await?;
+    Ok(())
+}
