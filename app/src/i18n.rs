@@ -383,7 +383,8 @@ pub mod msg {
         THRESHOLD_REACHED = "已达到答复门槛，部门须公开答复。" / "Reached the threshold: the department must answer in public.";
         PROPOSAL_EDIT = "修改建议" / "Edit proposal";
         PROPOSAL_EDIT_NOTE = "在有人支持或评论之前可以修改。" / "You can edit until someone supports or comments.";
-        BACK_TO_PROCESS = "返回议题" / "Back to the topic";
+        BACK_TO_PROCESS = "返回议题：" / "Back to the topic: ";
+        PLACE = "地点：" / "Place: ";
         F_SUMMARY = "摘要" / "Summary";
         F_SUMMARY_HINT = "一两句话，显示在议题列表中。" / "A sentence or two, shown in the list of topics.";
         F_DESCRIPTION = "说明" / "Description";

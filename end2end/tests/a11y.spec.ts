@@ -1,7 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { open, expectAccessible, logIn, ADMIN } from "./helpers";
 
-const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/deliberation", "/ask", "/results", "/no-such-page"];
+const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/ask", "/results", "/no-such-page"];
 
 for (const path of publicPages) {
   test(`accessible: ${path}`, async ({ page }) => {

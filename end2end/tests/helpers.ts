@@ -76,3 +76,4 @@ export const A_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 
 
 export const DISPATCHER = { email: "dispatcher@demo.gongzhi.org", password: "dispatcher-demo-2026" };
 export const OFFICIAL = { email: "official@demo.gongzhi.org", password: "official-demo-2026" };
+export const RESIDENT = { email: "resident@demo.gongzhi.org", password: "resident-demo-2026" };

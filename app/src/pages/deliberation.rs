@@ -337,7 +337,7 @@ pub fn ProposalPage() -> impl IntoView {
                     view! {
                         <Title text=x.title.clone()/>
                         <article class="proposal">
-                            <p><a href=format!("/deliberation/{}", page.process.id)>{t(msg::BACK_TO_PROCESS)}": "{page.process.title.clone()}</a></p>
+                            <p><a href=format!("/deliberation/{}", page.process.id)>{t(msg::BACK_TO_PROCESS)}{page.process.title.clone()}</a></p>
                             <h1>{x.title.clone()}</h1>
                             {(x.visibility == Visibility::Held).then(|| view! { <p class="alert">{t(msg::PROPOSAL_HELD)}</p> })}
                             {hidden.then(|| view! { <p class="alert alert-error">{t(msg::PROPOSAL_HIDDEN)}{x.hidden_reason.clone()}</p> })}
@@ -347,7 +347,7 @@ pub fn ProposalPage() -> impl IntoView {
                                 {x.edited_at.map(|e| format!(" · {} {}", msg::EDITED_AT.get(lang), local_datetime(e)))}
                             </p>
                             <div class="markdown" inner_html=x.body_html.clone()></div>
-                            {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::ADDRESS.get(lang)}": "{x.address.clone()}</p> })}
+                            {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::PLACE.get(lang)}{x.address.clone()}</p> })}
                             <section class="engage" aria-label=msg::SUPPORT_ON.get(lang)>
                                 <p><strong class="supports">{x.support_count}</strong>" "{t(msg::SUPPORT_COUNT)}</p>
                                 {reached.then(|| view! { <p class="badge">{t(msg::THRESHOLD_REACHED)}</p> })}

@@ -4,14 +4,29 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The HTML a page may show for `source`.
 pub fn render(source: &str) -> String {
     let options = Options::ENABLE_STRIKETHROUGH;
-    // HTML typed into the markdown is shown as the text it is, not interpreted.
+    // HTML typed into the markdown is shown as the text it is, not interpreted; headings
+    // start at h3, under the page's own h1 and h2.
     let events = Parser::new_ext(source, options).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: level.max(HeadingLevel::H3),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => {
+            Event::End(TagEnd::Heading(level.max(HeadingLevel::H3)))
+        }
         other => other,
     });
     let mut html = String::with_capacity(source.len() * 3 / 2);
@@ -64,6 +79,11 @@ mod tests {
         assert!(html.contains("<li>一</li>"));
         assert!(html.contains("href=\"https://example.gov.cn/a?b=1\""));
         assert!(html.contains("rel=\"nofollow noopener noreferrer ugc\""));
+        // Headings sit under the page's own h1 and h2.
+        assert_eq!(
+            render("# 一\n\n## 二\n\n#### 四").trim(),
+            "<h3>一</h3>\n<h3>二</h3>\n<h4>四</h4>"
+        );
     }
 
     /// The inside of every tag in `html` (text's `<` is escaped, so these are real tags).

@@ -1,0 +1,84 @@
+import { test, expect } from "@playwright/test";
+import { openPlain, expectAccessible, logIn, OFFICIAL, RESIDENT } from "./helpers";
+
+/** A local date `days` from today, as a date input takes it. */
+function day(days: number) {
+  const d = new Date(Date.now() + 8 * 3600_000 + days * 86400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+test("an official opens a process, a resident proposes, support reaches the threshold", async ({ browser }, info) => {
+  test.setTimeout(90_000);
+  const tag = `${info.project.name}-${Date.now()}`;
+  const title = `社区停车议题 ${tag}`;
+
+  // The official opens a process for their department, in its proposal phase.
+  const officialCtx = await browser.newContext();
+  const official = await officialCtx.newPage();
+  await logIn(official, OFFICIAL.email, OFFICIAL.password);
+  await openPlain(official, "/deliberation/new");
+  await expectAccessible(official);
+  await official.locator("#f-title").fill(title);
+  await official.locator("#f-summary").fill("小区周边停车难，请提出建议。");
+  await official.locator("#f-body").fill("## 现状\n\n晚上**车位不足**，消防通道被占。");
+  await official.locator("#f-information").fill(day(-3));
+  await official.locator("#f-proposals").fill(day(-1));
+  await official.locator("#f-discussion").fill(day(7));
+  await official.locator("#f-decision").fill(day(14));
+  await official.locator("#f-closes").fill(day(21));
+  await official.locator("#f-support_threshold").fill("1");
+  await official.getByRole("button", { name: "保存" }).click();
+  await expect(official).toHaveURL(/\/deliberation\/\d+$/);
+  const processUrl = official.url();
+  await expect(official.locator("h1")).toHaveText(title);
+  await expect(official.locator(".phase-current")).toContainText("征集建议");
+  await expect(official.locator(".markdown strong")).toHaveText("车位不足");
+  await expectAccessible(official);
+
+  // A resident finds it in the list and makes a proposal.
+  const residentCtx = await browser.newContext();
+  const resident = await residentCtx.newPage();
+  await logIn(resident, RESIDENT.email, RESIDENT.password);
+  await openPlain(resident, `/deliberation?q=${encodeURIComponent(tag)}`);
+  await resident.getByRole("link", { name: title }).click();
+  await expect(resident.locator("h1")).toHaveText(title);
+  await resident.locator("#f-title").fill("夜间开放学校操场停车");
+  await resident.locator("#f-body").fill("晚上 7 点到早上 7 点开放**学校操场**停车。");
+  await resident.getByRole("button", { name: "提交建议" }).click();
+  await expect(resident).toHaveURL(/\/proposals\/\d+$/);
+  const proposalUrl = resident.url();
+  await expect(resident.locator(".markdown strong")).toHaveText("学校操场");
+  await expect(resident.getByText("修改建议")).toBeVisible();
+  await expectAccessible(resident);
+
+  // The official supports it: one support reaches the threshold of this process.
+  await official.goto(proposalUrl, { waitUntil: "load" });
+  await official.getByRole("button", { name: "支持这条建议" }).click();
+  await expect(official.getByRole("button", { name: "撤回支持" })).toBeVisible();
+  await expect(official.locator(".supports")).toHaveText("1");
+  await expect(official.getByText("已达到答复门槛")).toBeVisible();
+  // The author can no longer change what was supported.
+  await resident.goto(proposalUrl, { waitUntil: "load" });
+  await expect(resident.getByText("修改建议")).toHaveCount(0);
+  // The process page lists it with its support.
+  await openPlain(resident, processUrl.replace(/^https?:\/\/[^/]+/, ""));
+  await expect(resident.locator(".proposal-row", { hasText: "夜间开放学校操场停车" }).locator(".supports")).toContainText("1");
+
+  await officialCtx.close();
+  await residentCtx.close();
+});
+
+test("the deliberation list is accessible and fits a phone", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ["/deliberation", "/deliberation?view=upcoming", "/deliberation?view=closed"]) {
+    await openPlain(page, path);
+    await expectAccessible(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+  // The demo city's market renovation is open for proposals.
+  await openPlain(page, "/deliberation");
+  await page.getByRole("link", { name: "朝阳菜市场改造方案征求意见" }).click();
+  await expect(page.locator(".proposal-row")).toHaveCount(2);
+  await expectAccessible(page);
+});
