@@ -2,6 +2,9 @@
 //! forms are server functions posted as plain forms; what was typed comes back with the
 //! problems when one is refused.
 
+// A server function takes its form's fields as arguments; the process form has many.
+#![allow(clippy::too_many_arguments)]
+
 use gongzhi_domain::model::deliberation::{
     ProcessDetail, ProcessSummary, ProposalDetail, ProposalSummary, ProposalViewer,
 };
@@ -123,7 +126,6 @@ pub async fn process_form(id: Option<i64>) -> Result<ProcessFormData, AppError> 
 }
 
 /// Opens a process (no `id`) or saves one. Returns its id.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "save_process")]
 pub async fn save_process(
     id: Option<i64>,
