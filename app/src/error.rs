@@ -121,6 +121,14 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::SupportsClosed, _) => fixed(msg::P_SUPPORTS_CLOSED),
         (Problem::EditLocked, _) => fixed(msg::P_EDIT_LOCKED),
         (Problem::AlreadySupported, _) => fixed(msg::P_ALREADY_SUPPORTED),
+        (Problem::CommentsClosed, _) => fixed(msg::P_COMMENTS_CLOSED),
+        (Problem::EditWindowOver { minutes }, Lang::Zh) => {
+            format!("评论发表 {minutes} 分钟后就不能再修改了。")
+        }
+        (Problem::EditWindowOver { minutes }, Lang::En) => {
+            format!("Comments can be edited for {minutes} minutes after posting.")
+        }
+        (Problem::OwnContent, _) => fixed(msg::P_OWN_CONTENT),
         (Problem::ReopenTooLate { days }, Lang::Zh) => {
             format!("问题办结已超过 {days} 天，不能再要求重新办理；请重新提交一个问题。")
         }

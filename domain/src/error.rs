@@ -73,6 +73,12 @@ pub enum Problem {
     EditLocked,
     /// Supported already (one support per resident).
     AlreadySupported,
+    /// The process does not take comments now.
+    CommentsClosed,
+    /// Comments can be edited this many minutes after posting, no later.
+    EditWindowOver { minutes: i64 },
+    /// Not on one's own content (e.g. "helpful" on one's own comment).
+    OwnContent,
 }
 
 impl Problem {
@@ -121,6 +127,14 @@ impl Problem {
                 "can no longer be edited: it has supports or comments".into()
             }
             Problem::AlreadySupported => "is already supported by you".into(),
+            Problem::CommentsClosed => {
+                "is not open: comments are taken only during the proposal and discussion phases"
+                    .into()
+            }
+            Problem::EditWindowOver { minutes } => {
+                format!("can no longer be edited: comments can be edited for {minutes} minutes")
+            }
+            Problem::OwnContent => "cannot be given to your own content".into(),
             Problem::ReopenTooLate { days } => format!(
                 "is too late: a report can be reopened within {days} days of closing; please file a new report"
             ),

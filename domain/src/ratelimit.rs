@@ -35,6 +35,9 @@ pub struct Limits {
     /// New proposals per account per window.
     pub proposal_per_account: u32,
     pub proposal_window: Duration,
+    /// Comments per account per window.
+    pub comment_per_account: u32,
+    pub comment_window: Duration,
 }
 
 impl Default for Limits {
@@ -55,6 +58,8 @@ impl Default for Limits {
             follow_up_window: Duration::hours(1),
             proposal_per_account: 10,
             proposal_window: Duration::hours(1),
+            comment_per_account: 30,
+            comment_window: Duration::hours(1),
         }
     }
 }
@@ -71,6 +76,7 @@ pub enum Scope {
     ReportAccount,
     FollowUp,
     ProposalAccount,
+    CommentAccount,
 }
 
 impl Scope {
@@ -85,6 +91,7 @@ impl Scope {
             Scope::ReportAccount => "report_account",
             Scope::FollowUp => "follow_up",
             Scope::ProposalAccount => "proposal_account",
+            Scope::CommentAccount => "comment_account",
         }
     }
 }

@@ -60,6 +60,22 @@ test("an official opens a process, a resident proposes, support reaches the thre
   // The author can no longer change what was supported.
   await resident.goto(proposalUrl, { waitUntil: "load" });
   await expect(resident.getByText("修改建议")).toHaveCount(0);
+  // The discussion: the resident argues for it, with a stance; the official replies.
+  await resident.locator("#new-stance-for").check();
+  await resident.locator("#comment-body").fill("操场晚上空着，**正好用上**。");
+  await resident.getByRole("button", { name: "发表评论" }).click();
+  await expect(resident.locator(".comment").first()).toContainText("正好用上");
+  await expect(resident.locator(".balance")).toContainText("支持 1");
+  await expectAccessible(resident);
+  await official.goto(proposalUrl, { waitUntil: "load" });
+  const first = official.locator(".comment").first();
+  await first.getByText("回复", { exact: true }).click();
+  await first.locator("input[value=against]").check();
+  await first.locator("textarea").fill("要先和学校签安全协议");
+  await first.getByRole("button", { name: "回复" }).click();
+  await expect(official.locator(".comment.depth-2")).toContainText("要先和学校签安全协议");
+  await expect(official.locator(".balance")).toContainText("反对 1");
+
   // The process page lists it with its support.
   await openPlain(resident, processUrl.replace(/^https?:\/\/[^/]+/, ""));
   await expect(resident.locator(".proposal-row", { hasText: "夜间开放学校操场停车" }).locator(".supports")).toContainText("1");

@@ -17,6 +17,7 @@ on_both_backends!(
     residents_propose_in_the_proposal_phase_and_support_once_while_it_runs,
     authors_edit_until_the_first_support_and_markdown_is_sanitized,
     the_pages_and_their_forms_work_over_http,
+    discussion_threads_stances_helpful_votes_and_pages,
 );
 
 async fn demo(app: &TestApp) -> Services {
@@ -652,9 +653,384 @@ async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
         !html.contains("修改建议"),
         "no edits after the first support"
     );
+    // The discussion: a comment with its stance, refused without one.
+    let (status, body, _) = call(
+        &official,
+        "post_comment",
+        vec![
+            ("kind", "proposal".into()),
+            ("id", pid.to_string()),
+            ("body", "场地要先协调".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Invalid"][0]["field"], "stance");
+    let (status, cid, _) = call(
+        &official,
+        "post_comment",
+        vec![
+            ("kind", "proposal".into()),
+            ("id", pid.to_string()),
+            ("stance", "against".into()),
+            ("body", "学校**安全**要先协调".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{cid}");
+    let html = app
+        .page(&resident, &format!("/proposals/{pid}"), "zh-CN")
+        .await;
+    assert!(html.contains("<strong>安全</strong>") && html.contains("stance-against"));
+    assert!(
+        html.contains(&format!("name=\"parent\" value=\"{}\"", cid)),
+        "a reply form"
+    );
+    let (status, n, _) = call(
+        &resident,
+        "vote_comment",
+        vec![("id", cid.to_string()), ("on", "true".into())],
+    )
+    .await;
+    assert_eq!((status, n), (200, serde_json::json!(1)));
+    let html = app
+        .page(
+            &common::new_client(),
+            &format!("/proposals/{pid}?corder=helpful"),
+            "zh-CN",
+        )
+        .await;
+    assert!(
+        html.contains("反对方最有帮助的观点"),
+        "the strongest argument against is shown"
+    );
     // In English too.
     let html = app
         .page(&common::new_client(), &format!("/deliberation/{id}"), "en")
         .await;
     assert!(html.contains("Proposals") && html.contains("Most supported"));
+}
+
+async fn discussion_threads_stances_helpful_votes_and_pages(app: &TestApp) {
+    use gongzhi_domain::deliberation::comments::{self, NewComment, Subject};
+    use gongzhi_domain::model::deliberation::{CommentOrder, CommentState, COMMENT_PAGE};
+    let svc = demo(app).await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let own = official.department_id.unwrap();
+    let process = processes::save(
+        &svc,
+        Some(&official),
+        None,
+        input("议题", own, [-5, -1, 5, 10, 20]),
+    )
+    .await
+    .unwrap();
+    let proposal = proposals::create(
+        &svc,
+        Some(&resident),
+        process,
+        ProposalInput {
+            title: "建议".into(),
+            body: "正文".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let on = Subject::Proposal(proposal);
+    let say = |stance: &str, body: &str, parent: Option<i64>| NewComment {
+        stance: stance.into(),
+        body: body.into(),
+        parent,
+    };
+
+    // Bad input named: stance, body, a parent from elsewhere; visitors sign in first.
+    assert!(matches!(
+        comments::post(&svc, None, on, say("for", "好", None)).await,
+        Err(Error::Unauthenticated)
+    ));
+    let got = problems(
+        comments::post(&svc, Some(&resident), on, say("maybe", " ", None))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        got,
+        [
+            ("stance".into(), Problem::InvalidChoice),
+            ("body".into(), Problem::Required)
+        ]
+    );
+    let elsewhere = comments::post(
+        &svc,
+        Some(&resident),
+        Subject::Process(process),
+        say("neutral", "关于议题本身", None),
+    )
+    .await
+    .unwrap();
+    let got = problems(
+        comments::post(
+            &svc,
+            Some(&resident),
+            on,
+            say("for", "回复", Some(elsewhere)),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(got, [("parent".into(), Problem::InvalidChoice)]);
+
+    // A thread: replies nest to depth 3, and a reply to the deepest joins that level.
+    let root = comments::post(
+        &svc,
+        Some(&resident),
+        on,
+        say("for", "**支持**，通道太窄", None),
+    )
+    .await
+    .unwrap();
+    let r2 = comments::post(
+        &svc,
+        Some(&official),
+        on,
+        say("against", "预算不够", Some(root)),
+    )
+    .await
+    .unwrap();
+    let r3 = comments::post(&svc, Some(&admin), on, say("neutral", "可以分期", Some(r2)))
+        .await
+        .unwrap();
+    let r4 = comments::post(&svc, Some(&resident), on, say("for", "分期也好", Some(r3)))
+        .await
+        .unwrap();
+    let against = comments::post(
+        &svc,
+        Some(&official),
+        on,
+        say("against", "会影响摊位数量", None),
+    )
+    .await
+    .unwrap();
+    let page = comments::page(&svc, Some(&resident), on, CommentOrder::Oldest, None)
+        .await
+        .unwrap();
+    assert_eq!(page.threads.len(), 2);
+    let t = &page.threads[0];
+    assert_eq!(t.root.id, root);
+    assert!(t.root.body_html.contains("<strong>支持</strong>"));
+    let shape: Vec<(i64, Option<i64>, i64)> = t
+        .replies
+        .iter()
+        .map(|c| (c.id, c.parent_id, c.depth))
+        .collect();
+    assert_eq!(
+        shape,
+        [(r2, Some(root), 2), (r3, Some(r2), 3), (r4, Some(r2), 3)]
+    );
+    assert_eq!(
+        (page.count_for, page.count_against, page.count_neutral),
+        (2, 2, 1)
+    );
+    assert!(page.open && t.root.mine && t.root.can_edit);
+    // Commented: the proposal can no longer be edited.
+    let (_, viewer) = proposals::get(&svc, Some(&resident), proposal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!viewer.can_edit);
+
+    // "Helpful": not one's own, once each; the strongest arguments of each side rise.
+    assert_eq!(
+        problems(
+            comments::vote(&svc, Some(&resident), root, true)
+                .await
+                .unwrap_err()
+        ),
+        [("helpful".into(), Problem::OwnContent)]
+    );
+    assert_eq!(
+        comments::vote(&svc, Some(&official), root, true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        comments::vote(&svc, Some(&official), root, true)
+            .await
+            .unwrap(),
+        1,
+        "once"
+    );
+    assert_eq!(
+        comments::vote(&svc, Some(&admin), root, true)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        comments::vote(&svc, Some(&resident), against, true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        comments::vote(&svc, Some(&admin), r2, true).await.unwrap(),
+        1
+    );
+    let page = comments::page(&svc, Some(&official), on, CommentOrder::Helpful, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.strongest_for.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [root]
+    );
+    assert_eq!(
+        page.strongest_against
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        [r2, against]
+    );
+    assert!(page.threads[0].root.voted, "the viewer's own mark shows");
+    assert_eq!(
+        comments::vote(&svc, Some(&official), root, false)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // Edits within 15 minutes; after, refused. Deleting leaves a tombstone over the replies.
+    comments::edit(
+        &svc,
+        Some(&resident),
+        root,
+        "**支持**，通道太窄，轮椅过不去",
+    )
+    .await
+    .expect("edit");
+    assert!(matches!(
+        comments::edit(&svc, Some(&official), root, "改").await,
+        Err(Error::Forbidden)
+    ));
+    with_db!(&svc.db, p => sqlx::query("UPDATE comments SET created_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::minutes(16)).bind(against).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    assert_eq!(
+        problems(
+            comments::edit(&svc, Some(&official), against, "改")
+                .await
+                .unwrap_err()
+        ),
+        [("body".into(), Problem::EditWindowOver { minutes: 15 })]
+    );
+    comments::delete(&svc, Some(&official), r2)
+        .await
+        .expect("delete");
+    let page = comments::page(&svc, None, on, CommentOrder::Oldest, None)
+        .await
+        .unwrap();
+    let tomb = &page.threads[0].replies[0];
+    assert_eq!(
+        (
+            tomb.id,
+            &tomb.state,
+            tomb.body_html.as_str(),
+            tomb.author_name.clone()
+        ),
+        (r2, &CommentState::Deleted, "", None)
+    );
+    assert_eq!(page.threads[0].replies.len(), 3, "its replies stay");
+    assert!(
+        page.threads[0].root.body_html.contains("轮椅"),
+        "the edit shows"
+    );
+    assert!(page.threads[0].root.edited_at.is_some());
+
+    // A flood is stopped: 30 comments an hour per account.
+    let mut posted = 0;
+    for who in [&admin, &official] {
+        loop {
+            match comments::post(
+                &svc,
+                Some(who),
+                on,
+                say(
+                    if posted % 2 == 0 { "for" } else { "neutral" },
+                    &format!("第 {posted} 条"),
+                    None,
+                ),
+            )
+            .await
+            {
+                Ok(_) => posted += 1,
+                Err(Error::RateLimited { .. }) => break,
+                Err(e) => panic!("{e:?}"),
+            }
+            assert!(posted < 100, "never limited");
+        }
+    }
+    // Admin had one comment, the official two.
+    assert_eq!(posted, 29 + 28);
+
+    // Pages of 20 by keyset, in each order, every thread once.
+    for order in [
+        CommentOrder::Oldest,
+        CommentOrder::Newest,
+        CommentOrder::Helpful,
+    ] {
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let page = comments::page(&svc, None, on, order, after.as_deref())
+                .await
+                .unwrap();
+            assert!(page.threads.len() <= COMMENT_PAGE);
+            seen.extend(page.threads.iter().map(|t| t.root.id));
+            pages += 1;
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len(), "{order:?}: no thread twice");
+        assert_eq!(seen.len(), 2 + 57, "{order:?}: every thread");
+        assert_eq!(pages, 3, "{order:?}");
+        if order == CommentOrder::Newest {
+            assert!(seen.windows(2).all(|w| w[0] > w[1]));
+        }
+        if order == CommentOrder::Helpful {
+            assert_eq!(seen[0], root, "the most helpful first");
+        }
+    }
+
+    // In the decision phase the discussion is closed.
+    processes::save(
+        &svc,
+        Some(&official),
+        Some(process),
+        input("议题", own, [-5, -4, -3, -1, 20]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        problems(
+            comments::post(&svc, Some(&resident), on, say("for", "还想说", None))
+                .await
+                .unwrap_err()
+        ),
+        [("phase".into(), Problem::CommentsClosed)]
+    );
+    assert!(
+        !comments::page(&svc, None, on, CommentOrder::Oldest, None)
+            .await
+            .unwrap()
+            .open
+    );
 }

@@ -6,7 +6,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use gongzhi_domain::model::deliberation::{
-    ProcessDetail, ProcessSummary, ProposalDetail, ProposalSummary, ProposalViewer,
+    CommentPage, ProcessDetail, ProcessSummary, ProposalDetail, ProposalSummary, ProposalViewer,
 };
 use gongzhi_domain::model::Department;
 use leptos::prelude::*;
@@ -50,6 +50,8 @@ pub async fn list_processes(view: String, q: String) -> Result<ProcessList, AppE
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessPage {
     pub process: ProcessDetail,
+    /// The process's own discussion (the page asked for in `corder` and `after`).
+    pub discussion: CommentPage,
     pub proposals: Vec<ProposalSummary>,
     pub department: Option<Department>,
     pub signed_in: bool,
@@ -58,10 +60,15 @@ pub struct ProcessPage {
 }
 
 #[server(prefix = "/api", endpoint = "process")]
-pub async fn get_process(id: i64, order: String) -> Result<ProcessPage, AppError> {
+pub async fn get_process(
+    id: i64,
+    order: String,
+    #[server(default)] corder: String,
+    #[server(default)] after: String,
+) -> Result<ProcessPage, AppError> {
     with_status(
         async move {
-            use gongzhi_domain::deliberation::{processes, proposals};
+            use gongzhi_domain::deliberation::{comments, processes, proposals};
             use gongzhi_domain::model::deliberation::ProposalOrder;
             let st = state()?;
             let me = current_user().await?;
@@ -69,7 +76,16 @@ pub async fn get_process(id: i64, order: String) -> Result<ProcessPage, AppError
                 .await?
                 .ok_or(AppError::NotFound)?;
             let order = ProposalOrder::parse(&order);
+            let discussion = discussion_page(
+                &st,
+                me.as_ref(),
+                comments::Subject::Process(id),
+                &corder,
+                &after,
+            )
+            .await?;
             Ok(ProcessPage {
+                discussion,
                 proposals: proposals::list(&st.svc, me.as_ref(), id, order).await?,
                 department: gongzhi_domain::departments::get(&st.svc.db, process.department_id)
                     .await?,
@@ -264,6 +280,8 @@ pub async fn support_proposal(id: i64, on: bool) -> Result<i64, AppError> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProposalPage {
     pub proposal: ProposalDetail,
+    /// Its discussion (the page asked for in `corder` and `after`); none when hidden.
+    pub discussion: Option<CommentPage>,
     pub viewer: ProposalViewer,
     pub process: ProcessSummaryRef,
 }
@@ -277,10 +295,15 @@ pub struct ProcessSummaryRef {
 }
 
 #[server(prefix = "/api", endpoint = "proposal")]
-pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
+pub async fn get_proposal(
+    id: i64,
+    #[server(default)] corder: String,
+    #[server(default)] after: String,
+) -> Result<ProposalPage, AppError> {
     with_status(
         async move {
-            use gongzhi_domain::deliberation::{processes, proposals};
+            use gongzhi_domain::deliberation::{comments, processes, proposals};
+            use gongzhi_domain::model::deliberation::Visibility;
             let st = state()?;
             let me = current_user().await?;
             let (proposal, viewer) = proposals::get(&st.svc, me.as_ref(), id)
@@ -289,7 +312,22 @@ pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
             let p = processes::get(&st.svc, proposal.process_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            let discussion = if proposal.visibility == Visibility::Visible {
+                Some(
+                    discussion_page(
+                        &st,
+                        me.as_ref(),
+                        comments::Subject::Proposal(id),
+                        &corder,
+                        &after,
+                    )
+                    .await?,
+                )
+            } else {
+                None
+            };
             Ok(ProposalPage {
+                discussion,
                 proposal,
                 viewer,
                 process: ProcessSummaryRef {
@@ -298,6 +336,112 @@ pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
                     support_threshold: p.support_threshold,
                 },
             })
+        }
+        .await,
+    )
+}
+
+/// What a discussion is about, as forms name it: `process` or `proposal`, and its id.
+#[cfg(feature = "ssr")]
+fn subject(
+    kind: &str,
+    id: i64,
+) -> Result<gongzhi_domain::deliberation::comments::Subject, AppError> {
+    use gongzhi_domain::deliberation::comments::Subject;
+    match kind {
+        "process" => Ok(Subject::Process(id)),
+        "proposal" => Ok(Subject::Proposal(id)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// One page of a discussion, in the order and after the cursor a page's query names.
+#[cfg(feature = "ssr")]
+async fn discussion_page(
+    st: &crate::state::AppState,
+    me: Option<&gongzhi_domain::model::Me>,
+    subject: gongzhi_domain::deliberation::comments::Subject,
+    order: &str,
+    after: &str,
+) -> Result<CommentPage, AppError> {
+    use gongzhi_domain::model::deliberation::CommentOrder;
+    let after = (!after.is_empty()).then_some(after);
+    Ok(gongzhi_domain::deliberation::comments::page(
+        &st.svc,
+        me,
+        subject,
+        CommentOrder::parse(order),
+        after,
+    )
+    .await?)
+}
+
+/// A comment or a reply (`parent`).
+#[server(prefix = "/api", endpoint = "post_comment")]
+pub async fn post_comment(
+    kind: String,
+    id: i64,
+    #[server(default)] stance: String,
+    body: String,
+    #[server(default)] parent: Option<i64>,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("body", &body)]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::deliberation::comments::NewComment {
+                stance,
+                body,
+                parent,
+            };
+            Ok(gongzhi_domain::deliberation::comments::post(
+                &st.svc,
+                me.as_ref(),
+                subject(&kind, id)?,
+                input,
+            )
+            .await?)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "edit_comment")]
+pub async fn edit_comment(id: i64, body: String) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(
+                gongzhi_domain::deliberation::comments::edit(&st.svc, me.as_ref(), id, &body)
+                    .await?,
+            )
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "delete_comment")]
+pub async fn delete_comment(id: i64) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::deliberation::comments::delete(&st.svc, me.as_ref(), id).await?)
+        }
+        .await,
+    )
+}
+
+/// "Helpful" (`on`) or taking it back; the new count.
+#[server(prefix = "/api", endpoint = "vote_comment")]
+pub async fn vote_comment(id: i64, on: bool) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::deliberation::comments::vote(&st.svc, me.as_ref(), id, on).await?)
         }
         .await,
     )

@@ -4,18 +4,20 @@
 //! (`/proposals/:id`) with support and, for its author, the edit form.
 
 use gongzhi_domain::model::deliberation::{
-    Phase, ProcessView, ProposalOrder, Visibility, PROCESS_BODY_MAX, PROCESS_SUMMARY_MAX,
-    PROCESS_TITLE_MAX, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX,
+    Comment, CommentOrder, CommentPage, CommentState, Phase, ProcessView, ProposalOrder, Stance,
+    Visibility, COMMENT_MAX, PROCESS_BODY_MAX, PROCESS_SUMMARY_MAX, PROCESS_TITLE_MAX,
+    PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::deliberation::{
-    get_process, get_proposal, list_processes, process_form, CreateProposal, EditProposal,
-    SaveProcess, SupportProposal,
+    get_process, get_proposal, list_processes, process_form, CreateProposal, DeleteComment,
+    EditComment, EditProposal, PostComment, SaveProcess, SupportProposal, VoteComment,
 };
-use crate::components::form::{action_error, Field, FormAlert, TextArea};
+use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
+use crate::error::problem_text;
 use crate::i18n::{msg, phase_name, t, use_lang, Msg};
 use crate::pages::LoadError;
 use crate::util::{local_date, local_datetime, query_escape};
@@ -127,10 +129,12 @@ pub fn ProcessPage() -> impl IntoView {
     let id = id_param();
     let query = use_query_map();
     let order = move || ProposalOrder::parse(&query.read().get("order").unwrap_or_default());
+    let corder = move || query.read().get("corder").unwrap_or_default();
+    let after = move || query.read().get("after").unwrap_or_default();
     let propose = ServerAction::<CreateProposal>::new();
     let data = Resource::new(
-        move || (id(), order()),
-        |(id, order)| get_process(id, order.as_str().to_string()),
+        move || (id(), order(), corder(), after()),
+        |(id, order, corder, after)| get_process(id, order.as_str().to_string(), corder, after),
     );
     view! {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
@@ -211,6 +215,7 @@ pub fn ProcessPage() -> impl IntoView {
                                 }.into_any(),
                                 (true, true) => view! { <ProposalForm process=pid action=propose/> }.into_any(),
                             }}
+                            <Discussion kind="process" id=pid base=format!("/deliberation/{pid}") signed_in=page.signed_in page=page.discussion/>
                         </article>
                     }.into_any()
                 }
@@ -321,9 +326,19 @@ pub fn ProposalPage() -> impl IntoView {
     let support = ServerAction::<SupportProposal>::new();
     let edit = ServerAction::<EditProposal>::new();
     let support_error = action_error(support);
+    let query = use_query_map();
     let data = Resource::new(
-        move || (id(), support.version().get(), edit.version().get()),
-        |(id, ..)| get_proposal(id),
+        move || {
+            let q = query.read();
+            (
+                id(),
+                q.get("corder").unwrap_or_default(),
+                q.get("after").unwrap_or_default(),
+                support.version().get(),
+                edit.version().get(),
+            )
+        },
+        |(id, corder, after, ..)| get_proposal(id, corder, after),
     );
     view! {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
@@ -389,10 +404,309 @@ pub fn ProposalPage() -> impl IntoView {
                                     </details>
                                 }
                             })}
+                            {page.discussion.map(|d| view! {
+                                <Discussion kind="proposal" id=x.id base=format!("/proposals/{}", x.id) signed_in=v.signed_in page=d/>
+                            })}
                         </article>
                     }.into_any()
                 }
             })}
         </Transition>
+    }
+}
+
+fn stance_name(s: Stance) -> Msg {
+    match s {
+        Stance::For => msg::STANCE_FOR,
+        Stance::Against => msg::STANCE_AGAINST,
+        Stance::Neutral => msg::STANCE_NEUTRAL,
+    }
+}
+
+fn order_name(o: CommentOrder) -> Msg {
+    match o {
+        CommentOrder::Oldest => msg::ORDER_OLDEST,
+        CommentOrder::Newest => msg::ORDER_NEWEST,
+        CommentOrder::Helpful => msg::ORDER_HELPFUL,
+    }
+}
+
+/// A discussion's order and whether a later page is shown, from the page's query (`corder`,
+/// `after`).
+fn discussion_query() -> (CommentOrder, String) {
+    let query = use_query_map();
+    let q = query.read_untracked();
+    (
+        CommentOrder::parse(&q.get("corder").unwrap_or_default()),
+        q.get("after").unwrap_or_default(),
+    )
+}
+
+/// The discussion under a process or a proposal: the balance of for and against with the
+/// strongest arguments of each side, the comment form, and the threads, 20 at a time. The
+/// page's own server function loads it (one request for the whole page).
+#[component]
+fn Discussion(
+    kind: &'static str,
+    id: i64,
+    base: String,
+    signed_in: bool,
+    page: CommentPage,
+) -> impl IntoView {
+    let lang = use_lang();
+    let (order, after) = discussion_query();
+    let post = ServerAction::<PostComment>::new();
+    let post_error = action_error(post);
+    let body_problem = move || {
+        post_error
+            .get()
+            .and_then(|e| e.field("body").cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    // A comment posted without wasm that came back refused: what was typed.
+    #[cfg(feature = "ssr")]
+    let typed_body = crate::state::typed_value("body").unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let typed_body = String::new();
+    let total = page.count_for + page.count_against + page.count_neutral;
+    let pct = |n: i64| if total == 0 { 0 } else { n * 100 / total };
+    view! {
+        <section id="discussion" aria-labelledby="discussion-title" class="discussion">
+            <h2 id="discussion-title">{t(msg::DISCUSSION)}</h2>
+            <div class="balance" role="group" aria-label=msg::DISCUSSION.get(lang)>
+                                <p>
+                                    <span class="stance stance-for">{msg::STANCE_FOR.get(lang)}" "{page.count_for}</span>" · "
+                                    <span class="stance stance-against">{msg::STANCE_AGAINST.get(lang)}" "{page.count_against}</span>" · "
+                                    <span class="stance stance-neutral">{msg::STANCE_NEUTRAL.get(lang)}" "{page.count_neutral}</span>
+                                </p>
+                                <div class="balance-bar" aria-hidden="true">
+                                    <span class="bar-for" style=format!("width:{}%", pct(page.count_for))></span>
+                                    <span class="bar-neutral" style=format!("width:{}%", pct(page.count_neutral))></span>
+                                    <span class="bar-against" style=format!("width:{}%", pct(page.count_against))></span>
+                                </div>
+                            </div>
+                            {(!page.strongest_for.is_empty() || !page.strongest_against.is_empty()).then(|| view! {
+                                <div class="strongest">
+                                    <div>
+                                        <h3>{t(msg::STRONGEST_FOR)}</h3>
+                                        <ol>{page.strongest_for.iter().map(|c| view! { <li><div class="markdown" inner_html=c.body_html.clone()></div>
+                                            <p class="muted">{c.author_name.clone()}" · "{msg::HELPFUL.get(lang)}" "{c.helpful_count}</p></li> }).collect_view()}</ol>
+                                    </div>
+                                    <div>
+                                        <h3>{t(msg::STRONGEST_AGAINST)}</h3>
+                                        <ol>{page.strongest_against.iter().map(|c| view! { <li><div class="markdown" inner_html=c.body_html.clone()></div>
+                                            <p class="muted">{c.author_name.clone()}" · "{msg::HELPFUL.get(lang)}" "{c.helpful_count}</p></li> }).collect_view()}</ol>
+                                    </div>
+                                </div>
+                            })}
+                            {match (page.open, signed_in) {
+                                (false, _) => view! { <p class="muted">{t(msg::COMMENTS_CLOSED)}</p> }.into_any(),
+                                (true, false) => view! {
+                                    <p><a href=format!("/login?next={}", query_escape(&base))>{t(msg::LOG_IN)}</a>" · "{t(msg::COMMENT_SIGN_IN)}</p>
+                                }.into_any(),
+                                (true, true) => view! {
+                                    <ActionForm action=post attr:class="stack card comment-form">
+                                        <FormAlert error=post_error/>
+                                        <input type="hidden" name="kind" value=kind/>
+                                        <input type="hidden" name="id" value=id.to_string()/>
+                                        <StanceChoice prefix="new" error=post_error/>
+                                        <div class="field">
+                                            <label for="comment-body">{t(msg::COMMENT_BODY)}</label>
+                                            <p class="hint" id="comment-body-hint">{t(msg::F_MARKDOWN_HINT)}</p>
+                                            <textarea id="comment-body" name="body" rows="4" required=true maxlength=COMMENT_MAX.to_string()
+                                                aria-describedby="comment-body-hint comment-body-error"
+                                                aria-invalid=move || body_problem().is_some().then_some("true")>{typed_body.clone()}</textarea>
+                                            <p class="field-error" id="comment-body-error" hidden=move || body_problem().is_none()>{body_problem}</p>
+                                        </div>
+                                        <button type="submit" class="btn btn-primary">{t(msg::COMMENT_SUBMIT)}</button>
+                                    </ActionForm>
+                                }.into_any(),
+                            }}
+                            <nav class="tabs" aria-label=msg::DISCUSSION.get(lang)>
+                                {CommentOrder::ALL.into_iter().map(|o| view! {
+                                    <a href=format!("{base}?corder={}#discussion", o.as_str()) aria-current=(o == order).then_some("page")>{order_name(o).get(lang)}</a>
+                                }).collect_view()}
+                            </nav>
+                            {if page.threads.is_empty() {
+                                view! { <p>{t(msg::NO_COMMENTS)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="threads">
+                                        {page.threads.into_iter().map(|th| {
+                                            let names: Vec<(i64, Option<String>)> = std::iter::once(&th.root).chain(th.replies.iter())
+                                                .map(|c| (c.id, c.author_name.clone())).collect();
+                                            let ordered = thread_order(th);
+                                            view! {
+                                                <li class="thread">
+                                                    <ol class="thread-comments">
+                                                        {ordered.into_iter().map(|c| {
+                                                            let to = c.parent_id.and_then(|p| names.iter().find(|(id, _)| *id == p).and_then(|(_, n)| n.clone()));
+                                                            view! { <CommentItem c to open=page.open signed_in kind subject=id/> }
+                                                        }).collect_view()}
+                                                    </ol>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                            <p class="pager">
+                                {(!after.is_empty()).then(|| view! {
+                                    <a href=format!("{base}?corder={}#discussion", order.as_str())>{t(msg::COMMENTS_START)}</a>" "
+                                })}
+                                {page.next.map(|n| view! {
+                                    <a class="btn" href=format!("{base}?corder={}&after={}#discussion", order.as_str(), query_escape(&n))>{t(msg::SHOW_MORE)}</a>
+                                })}
+                            </p>
+        </section>
+    }
+}
+
+/// A thread's comments in reading order: each reply right after what it answers.
+fn thread_order(th: gongzhi_domain::model::deliberation::Thread) -> Vec<Comment> {
+    let mut out = Vec::with_capacity(th.replies.len() + 1);
+    let mut replies = th.replies;
+    let mut stack = vec![th.root];
+    while let Some(c) = stack.pop() {
+        let id = c.id;
+        out.push(c);
+        // Children in posting order: push the newest first so the oldest comes out next.
+        let mut children: Vec<Comment> = Vec::new();
+        let mut rest = Vec::with_capacity(replies.len());
+        for r in replies {
+            if r.parent_id == Some(id) {
+                children.push(r);
+            } else {
+                rest.push(r);
+            }
+        }
+        replies = rest;
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+/// The stance radios of a comment form.
+#[component]
+fn StanceChoice(#[prop(into)] prefix: String, error: ErrorSignal) -> impl IntoView {
+    let lang = use_lang();
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.field("stance").cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    let err_id = format!("{prefix}-stance-error");
+    view! {
+        <fieldset class="stance-choice" aria-describedby=err_id.clone()>
+            <legend>{t(msg::YOUR_STANCE)}</legend>
+            {Stance::ALL.into_iter().map(|s| {
+                let rid = format!("{prefix}-stance-{}", s.as_str());
+                view! {
+                    <label class="check" for=rid.clone()>
+                        <input type="radio" id=rid.clone() name="stance" value=s.as_str() required=true/>" "{stance_name(s).get(lang)}
+                    </label>
+                }
+            }).collect_view()}
+            <p class="field-error" id=err_id.clone() hidden=move || problem().is_none()>{problem}</p>
+        </fieldset>
+    }
+}
+
+/// One comment (or its tombstone) with what the viewer may do with it.
+#[component]
+fn CommentItem(
+    c: Comment,
+    to: Option<String>,
+    open: bool,
+    signed_in: bool,
+    kind: &'static str,
+    subject: i64,
+) -> impl IntoView {
+    let lang = use_lang();
+    let vote = ServerAction::<VoteComment>::new();
+    let reply = ServerAction::<PostComment>::new();
+    let edit = ServerAction::<EditComment>::new();
+    let delete = ServerAction::<DeleteComment>::new();
+    let reply_error = action_error(reply);
+    let edit_error = action_error(edit);
+    let visible = c.state == CommentState::Visible;
+    let cid = c.id;
+    let prefix = format!("c{cid}");
+    let (reply_id, edit_id) = (format!("c{cid}-reply"), format!("c{cid}-edit"));
+    view! {
+        <li class=format!("comment depth-{}", c.depth) id=format!("comment-{cid}")>
+            <p class="comment-head">
+                <span class=format!("badge stance-{}", c.stance.as_str())>{stance_name(c.stance).get(lang)}</span>" "
+                <strong>{c.author_name.clone().unwrap_or_default()}</strong>
+                {to.map(|n| format!(" {} {n}", msg::REPLY_TO.get(lang)))}
+                <span class="muted">" · "{local_datetime(c.created_at)}
+                    {c.edited_at.map(|_| format!(" · {}", msg::EDITED.get(lang)))}</span>
+            </p>
+            {match &c.state {
+                CommentState::Deleted => view! { <p class="tombstone">{t(msg::COMMENT_DELETED)}</p> }.into_any(),
+                CommentState::Hidden(why) => view! { <p class="tombstone">{t(msg::COMMENT_HIDDEN)}{why.clone()}</p> }.into_any(),
+                CommentState::Held => view! {
+                    <p class="badge">{t(msg::COMMENT_HELD)}</p>
+                    <div class="markdown" inner_html=c.body_html.clone()></div>
+                }.into_any(),
+                CommentState::Visible => view! { <div class="markdown" inner_html=c.body_html.clone()></div> }.into_any(),
+            }}
+            {visible.then(|| view! {
+                <div class="comment-actions">
+                    {if signed_in && !c.mine {
+                        view! {
+                            <ActionForm action=vote attr:class="inline-form">
+                                <input type="hidden" name="id" value=cid.to_string()/>
+                                <input type="hidden" name="on" value=(!c.voted).to_string()/>
+                                <button type="submit" class="btn btn-small" class:btn-on=c.voted aria-pressed=c.voted.to_string()>
+                                    {msg::HELPFUL.get(lang)}" "{c.helpful_count}
+                                </button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        view! { <span class="muted">{msg::HELPFUL.get(lang)}" "{c.helpful_count}</span> }.into_any()
+                    }}
+                    {(open && signed_in).then(|| view! {
+                        <details>
+                            <summary>{t(msg::REPLY)}</summary>
+                            <ActionForm action=reply attr:class="stack">
+                                <FormAlert error=reply_error/>
+                                <input type="hidden" name="kind" value=kind/>
+                                <input type="hidden" name="id" value=subject.to_string()/>
+                                <input type="hidden" name="parent" value=cid.to_string()/>
+                                <StanceChoice prefix=prefix error=reply_error/>
+                                <div class="field">
+                                    <label for=reply_id.clone()>{t(msg::COMMENT_BODY)}</label>
+                                    <textarea id=reply_id name="body" rows="3" required=true maxlength=COMMENT_MAX.to_string()></textarea>
+                                </div>
+                                <button type="submit" class="btn btn-primary">{t(msg::REPLY)}</button>
+                            </ActionForm>
+                        </details>
+                    })}
+                    {c.can_edit.then(|| view! {
+                        <details>
+                            <summary>{t(msg::EDIT)}</summary>
+                            <p class="hint">{t(msg::EDIT_WINDOW_NOTE)}</p>
+                            <ActionForm action=edit attr:class="stack">
+                                <FormAlert error=edit_error/>
+                                <input type="hidden" name="id" value=cid.to_string()/>
+                                <div class="field">
+                                    <label for=edit_id.clone()>{t(msg::COMMENT_BODY)}</label>
+                                    <textarea id=edit_id name="body" rows="3" required=true maxlength=COMMENT_MAX.to_string()>{c.body.clone()}</textarea>
+                                </div>
+                                <button type="submit" class="btn btn-primary">{t(msg::SAVE)}</button>
+                            </ActionForm>
+                        </details>
+                    })}
+                    {c.mine.then(|| view! {
+                        <ActionForm action=delete attr:class="inline-form">
+                            <input type="hidden" name="id" value=cid.to_string()/>
+                            <button type="submit" class="btn btn-small">{t(msg::DELETE)}</button>
+                        </ActionForm>
+                    })}
+                </div>
+            })}
+        </li>
     }
 }

@@ -259,6 +259,137 @@ pub struct ProposalViewer {
     pub can_support: bool,
 }
 
+/// The longest comment.
+pub const COMMENT_MAX: usize = 4_000;
+/// Replies nest to this depth; a reply to the deepest level joins that level.
+pub const COMMENT_DEPTH_MAX: i64 = 3;
+/// Threads per page.
+pub const COMMENT_PAGE: usize = 20;
+/// An author may edit a comment for this many minutes after posting it.
+pub const COMMENT_EDIT_MINUTES: i64 = 15;
+/// The strongest arguments shown for each side.
+pub const STRONGEST: usize = 3;
+
+/// Where a comment stands on what it discusses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    For,
+    Against,
+    Neutral,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 3] = [Stance::For, Stance::Against, Stance::Neutral];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::For => "for",
+            Stance::Against => "against",
+            Stance::Neutral => "neutral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stance> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// How a discussion's threads are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentOrder {
+    #[default]
+    Oldest,
+    Newest,
+    Helpful,
+}
+
+impl CommentOrder {
+    pub const ALL: [CommentOrder; 3] = [
+        CommentOrder::Oldest,
+        CommentOrder::Newest,
+        CommentOrder::Helpful,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentOrder::Oldest => "oldest",
+            CommentOrder::Newest => "newest",
+            CommentOrder::Helpful => "helpful",
+        }
+    }
+
+    pub fn parse(s: &str) -> CommentOrder {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .unwrap_or_default()
+    }
+}
+
+/// What a reader sees of a comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentState {
+    Visible,
+    /// Waiting for review: shown to its author only.
+    Held,
+    /// Hidden by moderators, with the public reason (its text is not shown).
+    Hidden(String),
+    /// Deleted by its author (its text is gone; replies stay).
+    Deleted,
+}
+
+/// One comment as a page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: i64,
+    pub author_name: Option<String>,
+    pub stance: Stance,
+    /// Empty when hidden or deleted.
+    pub body_html: String,
+    /// As typed, for its author's edit form (empty for everyone else).
+    pub body: String,
+    pub helpful_count: i64,
+    pub state: CommentState,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The viewer wrote it.
+    pub mine: bool,
+    /// The viewer found it helpful.
+    pub voted: bool,
+    /// The viewer may still edit it (its author, within the edit window).
+    pub can_edit: bool,
+}
+
+/// A thread: its first comment and every reply under it, oldest first (each reply names its
+/// parent, so a page can nest them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Thread {
+    pub root: Comment,
+    pub replies: Vec<Comment>,
+}
+
+/// One page of a discussion, with the balance of the whole discussion.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommentPage {
+    pub threads: Vec<Thread>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<String>,
+    /// Visible comments for, against and neutral.
+    pub count_for: i64,
+    pub count_against: i64,
+    pub count_neutral: i64,
+    /// The most helpful arguments on each side (with at least one "helpful").
+    pub strongest_for: Vec<Comment>,
+    pub strongest_against: Vec<Comment>,
+    /// The process takes comments now.
+    pub open: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
