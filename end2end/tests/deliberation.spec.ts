@@ -69,7 +69,7 @@ test("an official opens a process, a resident proposes, support reaches the thre
   await expectAccessible(resident);
   await official.goto(proposalUrl, { waitUntil: "load" });
   const first = official.locator(".comment").first();
-  await first.getByText("回复", { exact: true }).click();
+  await first.locator("summary", { hasText: "回复" }).click();
   await first.locator("input[value=against]").check();
   await first.locator("textarea").fill("要先和学校签安全协议");
   await first.getByRole("button", { name: "回复" }).click();
