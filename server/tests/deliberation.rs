@@ -704,6 +704,11 @@ async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
         html.contains("反对方最有帮助的观点"),
         "the strongest argument against is shown"
     );
+    assert!(html.contains("class=\"balance-bar\""));
+    assert!(
+        !html.contains(" style="),
+        "no inline style: the page's CSP would block it"
+    );
     // In English too.
     let html = app
         .page(&common::new_client(), &format!("/deliberation/{id}"), "en")

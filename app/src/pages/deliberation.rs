@@ -468,37 +468,10 @@ fn Discussion(
     let typed_body = crate::state::typed_value("body").unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let typed_body = String::new();
-    let total = page.count_for + page.count_against + page.count_neutral;
-    let pct = |n: i64| if total == 0 { 0 } else { n * 100 / total };
     view! {
         <section id="discussion" aria-labelledby="discussion-title" class="discussion">
             <h2 id="discussion-title">{t(msg::DISCUSSION)}</h2>
-            <div class="balance" role="group" aria-label=msg::DISCUSSION.get(lang)>
-                                <p>
-                                    <span class="stance stance-for">{msg::STANCE_FOR.get(lang)}" "{page.count_for}</span>" · "
-                                    <span class="stance stance-against">{msg::STANCE_AGAINST.get(lang)}" "{page.count_against}</span>" · "
-                                    <span class="stance stance-neutral">{msg::STANCE_NEUTRAL.get(lang)}" "{page.count_neutral}</span>
-                                </p>
-                                <div class="balance-bar" aria-hidden="true">
-                                    <span class="bar-for" style=format!("width:{}%", pct(page.count_for))></span>
-                                    <span class="bar-neutral" style=format!("width:{}%", pct(page.count_neutral))></span>
-                                    <span class="bar-against" style=format!("width:{}%", pct(page.count_against))></span>
-                                </div>
-                            </div>
-                            {(!page.strongest_for.is_empty() || !page.strongest_against.is_empty()).then(|| view! {
-                                <div class="strongest">
-                                    <div>
-                                        <h3>{t(msg::STRONGEST_FOR)}</h3>
-                                        <ol>{page.strongest_for.iter().map(|c| view! { <li><div class="markdown" inner_html=c.body_html.clone()></div>
-                                            <p class="muted">{c.author_name.clone()}" · "{msg::HELPFUL.get(lang)}" "{c.helpful_count}</p></li> }).collect_view()}</ol>
-                                    </div>
-                                    <div>
-                                        <h3>{t(msg::STRONGEST_AGAINST)}</h3>
-                                        <ol>{page.strongest_against.iter().map(|c| view! { <li><div class="markdown" inner_html=c.body_html.clone()></div>
-                                            <p class="muted">{c.author_name.clone()}" · "{msg::HELPFUL.get(lang)}" "{c.helpful_count}</p></li> }).collect_view()}</ol>
-                                    </div>
-                                </div>
-                            })}
+            <Balance page=page.clone()/>
                             {match (page.open, signed_in) {
                                 (false, _) => view! { <p class="muted">{t(msg::COMMENTS_CLOSED)}</p> }.into_any(),
                                 (true, false) => view! {
@@ -560,6 +533,58 @@ fn Discussion(
                             </p>
         </section>
     }
+    .into_any()
+}
+
+/// The balance of a discussion: the count of each side with a bar, and the most helpful
+/// arguments for and against. (Its own component, type-erased: the discussion's view type
+/// is deep enough already for a debug build's stack.)
+#[component]
+fn Balance(page: CommentPage) -> impl IntoView {
+    let lang = use_lang();
+    let total = page.count_for + page.count_against + page.count_neutral;
+    let pct = |n: i64| if total == 0 { 0 } else { n * 100 / total };
+    let (f, n) = (pct(page.count_for), pct(page.count_neutral));
+    let a = if total == 0 { 0 } else { (100 - f - n).max(0) };
+    let strongest = |list: Vec<Comment>| {
+        list.into_iter()
+            .map(|c| {
+                view! {
+                    <li><div class="markdown" inner_html=c.body_html></div>
+                        <p class="muted">{c.author_name}" · "{msg::HELPFUL.get(lang)}" "{c.helpful_count}</p></li>
+                }
+            })
+            .collect_view()
+    };
+    let any_strong = !page.strongest_for.is_empty() || !page.strongest_against.is_empty();
+    view! {
+        <div class="balance" role="group" aria-label=msg::DISCUSSION.get(lang)>
+            <p>
+                <span class="stance stance-for">{msg::STANCE_FOR.get(lang)}" "{page.count_for}</span>" · "
+                <span class="stance stance-against">{msg::STANCE_AGAINST.get(lang)}" "{page.count_against}</span>" · "
+                <span class="stance stance-neutral">{msg::STANCE_NEUTRAL.get(lang)}" "{page.count_neutral}</span>
+            </p>
+            // SVG attributes, not inline styles: the CSP allows no style attribute.
+            <svg class="balance-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                <rect class="bar-for" x="0" y="0" height="4" width=f.to_string()/>
+                <rect class="bar-neutral" x=f.to_string() y="0" height="4" width=n.to_string()/>
+                <rect class="bar-against" x=(f + n).to_string() y="0" height="4" width=a.to_string()/>
+            </svg>
+        </div>
+        {any_strong.then(|| view! {
+            <div class="strongest">
+                <div>
+                    <h3>{t(msg::STRONGEST_FOR)}</h3>
+                    <ol>{strongest(page.strongest_for)}</ol>
+                </div>
+                <div>
+                    <h3>{t(msg::STRONGEST_AGAINST)}</h3>
+                    <ol>{strongest(page.strongest_against)}</ol>
+                </div>
+            </div>
+        })}
+    }
+    .into_any()
 }
 
 /// A thread's comments in reading order: each reply right after what it answers.
@@ -709,4 +734,5 @@ fn CommentItem(
             })}
         </li>
     }
+    .into_any()
 }
