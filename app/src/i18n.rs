@@ -404,6 +404,7 @@ pub mod msg {
         COMMENT_SUBMIT = "发表评论" / "Post comment";
         REPLY = "回复" / "Reply";
         REPLY_TO = "回复" / "replying to";
+        REPLY_SUBMIT = "发表回复" / "Post reply";
         HELPFUL = "有帮助" / "Helpful";
         DELETE = "删除" / "Delete";
         EDITED = "已修改" / "edited";

@@ -705,7 +705,7 @@ fn CommentItem(
                                     <label for=reply_id.clone()>{t(msg::COMMENT_BODY)}</label>
                                     <textarea id=reply_id name="body" rows="3" required=true maxlength=COMMENT_MAX.to_string()></textarea>
                                 </div>
-                                <button type="submit" class="btn btn-primary">{t(msg::REPLY)}</button>
+                                <button type="submit" class="btn btn-primary">{t(msg::REPLY_SUBMIT)}</button>
                             </ActionForm>
                         </details>
                     })}
