@@ -126,8 +126,13 @@ pub fn request_lang(headers: &http::HeaderMap) -> Lang {
 
 /// The Content-Security-Policy of an HTML page allows only our own scripts and the
 /// per-response nonce that Leptos puts on its inline hydration scripts.
+///
+/// The server calls this when it sets up each page's context, before anything renders:
+/// set only from the shell, the header now and then missed the response (the security
+/// middleware's plain `default-src 'self'` then blocked the hydration scripts, and the page
+/// never hydrated). The shell sets it again, to the same value.
 #[cfg(feature = "ssr")]
-fn set_page_security_headers() {
+pub fn set_page_security_headers() {
     use http::header::{HeaderName, HeaderValue};
     let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
         return;

@@ -54,14 +54,20 @@ pub fn build(config: &Config, state: AppState) -> Router {
     // Static files (precompressed .br/.gz copies are preferred) or, for anything else,
     // the app's own 404 page.
     let fallback = leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
-        move || provide_context(fallback_state.clone()),
+        move || {
+            provide_context(fallback_state.clone());
+            gongzhi_app::set_page_security_headers();
+        },
         shell,
     );
     let app = Router::new()
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(leptos_state.clone()),
+            move || {
+                provide_context(leptos_state.clone());
+                gongzhi_app::set_page_security_headers();
+            },
             {
                 let options = options.clone();
                 move || shell(options.clone())
