@@ -23,8 +23,6 @@ use crate::pages::*;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = page_lang();
     let hydrate = !served_without_wasm();
-    #[cfg(feature = "ssr")]
-    set_page_security_headers();
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -127,10 +125,10 @@ pub fn request_lang(headers: &http::HeaderMap) -> Lang {
 /// The Content-Security-Policy of an HTML page allows only our own scripts and the
 /// per-response nonce that Leptos puts on its inline hydration scripts.
 ///
-/// The server calls this when it sets up each page's context, before anything renders:
-/// set only from the shell, the header now and then missed the response (the security
-/// middleware's plain `default-src 'self'` then blocked the hydration scripts, and the page
-/// never hydrated). The shell sets it again, to the same value.
+/// The server calls this when it sets up each page's context (routes and the 404 page),
+/// before anything renders: set from the shell instead, the header now and then missed the
+/// response (the security middleware's plain `default-src 'self'` then blocked the
+/// hydration scripts, and the page never hydrated).
 #[cfg(feature = "ssr")]
 pub fn set_page_security_headers() {
     use http::header::{HeaderName, HeaderValue};

@@ -21,6 +21,22 @@ where
     })
 }
 
+/// A field's `aria-describedby`: its hint, if it has one, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    err_id: String,
+    problem: Memo<Option<gongzhi_domain::Problem>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<&str> = hint_id
+            .iter()
+            .map(String::as_str)
+            .chain(problem.get().is_some().then_some(err_id.as_str()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input with its hint and error text.
 #[component]
 pub fn Field(
@@ -47,20 +63,11 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(
+        hint.is_some().then(|| hint_id.clone()),
+        err_id.clone(),
+        problem,
+    );
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
             <label for=id.clone()>
@@ -106,20 +113,11 @@ pub fn TextArea(
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem.get().is_some() {
-                ids.push(err_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(
+        hint.is_some().then(|| hint_id.clone()),
+        err_id.clone(),
+        problem,
+    );
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
             <label for=id.clone()>

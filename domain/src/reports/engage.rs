@@ -216,14 +216,7 @@ pub async fn record_update(
     // Nobody is left out of the notifications when the case system speaks.
     let actor = by.actor_id.unwrap_or(0);
     if let Some(ext) = by.external_id {
-        let seen: Option<i64> = with_db!(&svc.db, p => {
-            sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
-                .bind(report_id)
-                .bind(ext)
-                .fetch_optional(p)
-                .await
-        })?;
-        if let Some(id) = seen {
+        if let Some(id) = event_by_external_id(svc, report_id, ext).await? {
             return Ok((id, false));
         }
     }
@@ -282,13 +275,10 @@ pub async fn record_update(
         Ok(r) => r,
         // The same external update arriving twice at the same moment: the other one won.
         Err(e) if crate::db::is_unique_violation(&e) => {
-            let id: Option<i64> = with_db!(&svc.db, p => {
-                sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
-                    .bind(report_id)
-                    .bind(by.external_id)
-                    .fetch_optional(p)
-                    .await
-            })?;
+            let id = match by.external_id {
+                Some(ext) => event_by_external_id(svc, report_id, ext).await?,
+                None => None,
+            };
             (id.ok_or_else(|| Error::Internal(e.to_string()))?, false)
         }
         Err(e) => return Err(e.into()),
@@ -297,6 +287,21 @@ pub async fn record_update(
         email_followers(svc, report_id, actor).await;
     }
     Ok((event_id, new))
+}
+
+/// The timeline entry recorded for a case system's (or client's) update `external_id`.
+pub(crate) async fn event_by_external_id(
+    svc: &Services,
+    report_id: i64,
+    external_id: &str,
+) -> Result<Option<i64>, Error> {
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
+            .bind(report_id)
+            .bind(external_id)
+            .fetch_optional(p)
+            .await
+    })?)
 }
 
 /// Emails the followers who opted in, when mail really leaves the server. A failure is

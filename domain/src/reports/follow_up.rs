@@ -104,14 +104,7 @@ pub async fn record_follow_up(
         Voice::Reporter { .. } => None,
     };
     if let Some(ext) = external_id {
-        let seen: Option<i64> = with_db!(&svc.db, p => {
-            sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
-                .bind(report_id)
-                .bind(ext)
-                .fetch_optional(p)
-                .await
-        })?;
-        if let Some(id) = seen {
+        if let Some(id) = super::engage::event_by_external_id(svc, report_id, ext).await? {
             return Ok((id, false));
         }
     }
@@ -242,13 +235,10 @@ pub async fn record_follow_up(
         }
         // The same client update arriving twice at the same moment: the other one won.
         Err(e) if crate::db::is_unique_violation(&e) && external_id.is_some() => {
-            let id: Option<i64> = with_db!(&svc.db, p => {
-                sqlx::query_scalar("SELECT id FROM report_events WHERE report_id = $1 AND external_id = $2")
-                    .bind(report_id)
-                    .bind(external_id)
-                    .fetch_optional(p)
-                    .await
-            })?;
+            let id = match external_id {
+                Some(ext) => super::engage::event_by_external_id(svc, report_id, ext).await?,
+                None => None,
+            };
             return Ok((id.ok_or_else(|| Error::Internal(e.to_string()))?, false));
         }
         Err(e) => return Err(e.into()),
