@@ -129,6 +129,12 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
             format!("Comments can be edited for {minutes} minutes after posting.")
         }
         (Problem::OwnContent, _) => fixed(msg::P_OWN_CONTENT),
+        (Problem::OutOfRange { min, max }, Lang::Zh) => format!("请填写 {min} 到 {max} 之间的数。"),
+        (Problem::OutOfRange { min, max }, Lang::En) => {
+            format!("Enter a number from {min} to {max}.")
+        }
+        (Problem::BeforeDecision, _) => fixed(msg::P_BEFORE_DECISION),
+        (Problem::MergedAway, _) => fixed(msg::P_MERGED_AWAY),
         (Problem::ReopenTooLate { days }, Lang::Zh) => {
             format!("问题办结已超过 {days} 天，不能再要求重新办理；请重新提交一个问题。")
         }

@@ -423,6 +423,8 @@ pub mod msg {
         COMMENT_SIGN_IN = "登录后可以参与讨论。" / "Log in to join the discussion.";
         P_COMMENTS_CLOSED = "只有在征集建议和讨论阶段才能发表评论。" / "Comments are taken only during the proposal and discussion phases.";
         P_OWN_CONTENT = "不能给自己的内容投票。" / "You cannot mark your own content.";
+        P_BEFORE_DECISION = "进入决策阶段后才能发布结果报告。" / "The closing report can be published from the decision phase on.";
+        P_MERGED_AWAY = "这条建议已合并到另一条建议，请到那条建议操作。" / "This proposal was merged into another; please use that one.";
         P_DATE_ORDER = "这个阶段的日期不能早于前一个阶段。" / "This phase cannot start before the phase before it.";
         P_PROPOSALS_CLOSED = "现在不在征集建议阶段，不能提交建议。" / "Proposals are taken only during the proposal phase.";
         P_SUPPORTS_CLOSED = "只有在征集建议和讨论阶段才能支持建议。" / "Proposals can be supported only during the proposal and discussion phases.";
@@ -493,6 +495,41 @@ pub mod msg {
         DO_CLOSE = "结案" / "Close the case";
         DO_NOTE = "添加说明" / "Add a note";
         NOTE_PUBLIC_HINT = "除“说明”外，每一步都会公开显示在问题页面上，并通知关注者。" / "Every step but a note shows on the public page and notifies followers.";
+        FOLLOW_DELIB = "关注" / "Follow";
+        FOLLOWING_DELIB_NOTE = "您已关注：有新答复、阶段变化或结果报告时会通知您。" / "You follow this: you will be told of answers, phase changes and the closing report.";
+        OUTCOME_TITLE = "部门答复" / "The department's answer";
+        OUTCOME_ACCEPTED = "采纳" / "Accepted";
+        OUTCOME_REJECTED = "不予采纳" / "Not accepted";
+        OUTCOME_UNDER_STUDY = "研究中" / "Under study";
+        OUTCOME_IMPLEMENTED = "已实施" / "Implemented";
+        OUTCOME_PROGRESS = "实施进度" / "Progress";
+        OUTCOME_EARLIER = "此前的答复" / "Earlier answers";
+        OUTCOME_AWAITING = "支持数已达门槛，等待部门答复" / "Threshold reached: awaiting the department's answer";
+        ANSWER_FORM_TITLE = "发布部门答复" / "Publish the department's answer";
+        ANSWER_FORM_HINT = "答复公开显示，并通知这条建议的支持者和关注者。再次发布会成为新的答复，此前的答复保留在记录中。" / "The answer is public and tells this proposal's supporters and followers. Publishing again adds a new answer; earlier ones stay on the record.";
+        F_OUTCOME = "答复结果" / "Outcome";
+        F_OUTCOME_BODY = "答复内容（理由、计划或进展）" / "Answer (reasons, plan or progress)";
+        F_PROGRESS = "实施进度（%）" / "Progress (%)";
+        F_PROGRESS_HINT = "选择“已实施”时必填，0 到 100。" / "Required for “implemented”: 0 to 100.";
+        ANSWER_SUBMIT = "发布答复" / "Publish answer";
+        MERGE_TITLE = "合并重复建议" / "Merge as a duplicate";
+        MERGE_HINT = "把这条建议合并到同一议事中的另一条建议：支持一并转过去（每人仍只算一次），支持者和关注者会收到通知。这条建议仍可阅读。" / "Merge this proposal into another in the same process: its supports move there (still one per resident), and its supporters and followers are told. This proposal stays readable.";
+        F_MERGE_INTO = "合并到" / "Merge into";
+        MERGE_SUBMIT = "合并" / "Merge";
+        MERGED_INTO = "这条建议与另一条建议重复，已合并到：" / "This proposal duplicated another and was merged into: ";
+        MERGED_FROM = "已并入的重复建议：" / "Duplicates merged into this one: ";
+        CLOSING_REPORT = "结果报告" / "Closing report";
+        CLOSING_REPORT_PUBLISH = "发布结果报告" / "Publish the closing report";
+        CLOSING_REPORT_EDIT = "修改结果报告" / "Edit the closing report";
+        CLOSING_REPORT_HINT = "进入决策阶段后可发布。首次发布时通知关注者、支持者。" / "Can be published from the decision phase on. Followers and supporters are told the first time.";
+        F_REPORT = "结果报告" / "Closing report";
+        PUBLISHED_AT = "发布于" / "Published";
+        NOTIF_REPLY = "有人回复了您" / "Someone replied to you";
+        NOTIF_OUTCOME = "部门答复了建议" / "The department answered a proposal";
+        NOTIF_MERGED = "您支持的建议已合并" / "A proposal you support was merged";
+        NOTIF_MERGED_TO = "查看合并后的建议" / "See the proposal it joined";
+        NOTIF_CLOSING_REPORT = "议事发布了结果报告" / "A process published its closing report";
+        NOTIF_PHASE = "议事进入新阶段" / "A process entered a new phase";
     }
 }
 
@@ -517,6 +554,17 @@ pub fn phase_name(phase: gongzhi_domain::model::deliberation::Phase) -> Msg {
         P::Discussion => msg::PHASE_DISCUSSION,
         P::Decision => msg::PHASE_DECISION,
         P::Closed => msg::PHASE_CLOSED,
+    }
+}
+
+/// The name of the department's answer on a proposal.
+pub fn outcome_name(outcome: gongzhi_domain::model::deliberation::Outcome) -> Msg {
+    use gongzhi_domain::model::deliberation::Outcome as O;
+    match outcome {
+        O::Accepted => msg::OUTCOME_ACCEPTED,
+        O::Rejected => msg::OUTCOME_REJECTED,
+        O::UnderStudy => msg::OUTCOME_UNDER_STUDY,
+        O::Implemented => msg::OUTCOME_IMPLEMENTED,
     }
 }
 

@@ -79,6 +79,12 @@ pub enum Problem {
     EditWindowOver { minutes: i64 },
     /// Not on one's own content (e.g. "helpful" on one's own comment).
     OwnContent,
+    /// A number outside its range.
+    OutOfRange { min: i64, max: i64 },
+    /// Only from the decision phase on (a closing report).
+    BeforeDecision,
+    /// The proposal was merged into another; act on that one.
+    MergedAway,
 }
 
 impl Problem {
@@ -135,6 +141,13 @@ impl Problem {
                 format!("can no longer be edited: comments can be edited for {minutes} minutes")
             }
             Problem::OwnContent => "cannot be given to your own content".into(),
+            Problem::OutOfRange { min, max } => format!("must be between {min} and {max}"),
+            Problem::BeforeDecision => {
+                "can be published only from the decision phase on".into()
+            }
+            Problem::MergedAway => {
+                "is not possible: the proposal was merged into another; use that one".into()
+            }
             Problem::ReopenTooLate { days } => format!(
                 "is too late: a report can be reopened within {days} days of closing; please file a new report"
             ),

@@ -1,8 +1,10 @@
-//! In-app notifications: one per follower for each public timeline entry of a report they
-//! follow (never for the person who acted).
+//! In-app notifications (and email, for those who opted in): one per follower for each
+//! public timeline entry of a report they follow, and notices from deliberation (replies,
+//! the department's answers, merged duplicates, closing reports, phase changes). Never for
+//! the person who acted. Each is written in the transaction of the change it tells of.
 
 use crate::error::Error;
-pub use crate::model::report::Notification;
+pub use crate::model::notification::{Notification, NotificationKind};
 use crate::model::Me;
 use crate::time::now;
 use crate::{with_db, Services};
@@ -12,12 +14,175 @@ use crate::{with_db, Services};
 pub(crate) const NOTIFY_FOLLOWERS_SQL: &str = "INSERT INTO notifications (user_id, kind, report_id, event_id, created_at) \
      SELECT user_id, 'report_update', $1, $2, $4 FROM report_follows WHERE report_id = $1 AND user_id <> $3";
 
+/// Who hears of a deliberation notice.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Audience {
+    /// The author of comment `id` (someone replied to it).
+    CommentAuthor(i64),
+    /// The author of proposal `id` (someone commented on it).
+    ProposalAuthor(i64),
+    /// Those who support or follow proposal `id` (its author follows it from the start).
+    ProposalPeople(i64),
+    /// Those who follow process `id`, or support or follow any of its proposals.
+    ProcessPeople(i64),
+    /// Those who follow process `id`.
+    ProcessFollowers(i64),
+}
+
+impl Audience {
+    /// The users, as a query of `user_id` with the audience's id as `$8`.
+    fn users_sql(self) -> &'static str {
+        match self {
+            Audience::CommentAuthor(_) => "SELECT author_id AS user_id FROM comments WHERE id = $8",
+            Audience::ProposalAuthor(_) => "SELECT author_id AS user_id FROM proposals WHERE id = $8",
+            Audience::ProposalPeople(_) => {
+                "SELECT user_id FROM proposal_supports WHERE proposal_id = $8 \
+                 UNION SELECT user_id FROM proposal_follows WHERE proposal_id = $8"
+            }
+            Audience::ProcessPeople(_) => {
+                "SELECT user_id FROM process_follows WHERE process_id = $8 \
+                 UNION SELECT s.user_id FROM proposal_supports s JOIN proposals x ON x.id = s.proposal_id WHERE x.process_id = $8 \
+                 UNION SELECT f.user_id FROM proposal_follows f JOIN proposals x ON x.id = f.proposal_id WHERE x.process_id = $8"
+            }
+            Audience::ProcessFollowers(_) => "SELECT user_id FROM process_follows WHERE process_id = $8",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Audience::CommentAuthor(id)
+            | Audience::ProposalAuthor(id)
+            | Audience::ProposalPeople(id)
+            | Audience::ProcessPeople(id)
+            | Audience::ProcessFollowers(id) => id,
+        }
+    }
+}
+
+/// A deliberation notice: what happened, to what, by whom, and who hears of it.
+#[derive(Clone, Debug)]
+pub(crate) struct Notice {
+    pub kind: NotificationKind,
+    pub process_id: i64,
+    pub proposal_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    /// The outcome or the phase.
+    pub detail: String,
+    /// Who acted (0: nobody, the clock).
+    pub actor: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub audience: Audience,
+}
+
+impl Notice {
+    /// The statement that writes the notice, one row per user of the audience except the
+    /// actor; bound by [`notify!`].
+    pub(crate) fn sql(&self) -> String {
+        format!(
+            "INSERT INTO notifications (user_id, kind, process_id, proposal_id, comment_id, detail, created_at) \
+             SELECT DISTINCT a.user_id, $1, $2, $3, $4, $5, $6 FROM ({}) a \
+             WHERE a.user_id IS NOT NULL AND a.user_id <> $7",
+            self.audience.users_sql()
+        )
+    }
+
+    pub(crate) fn audience_id(&self) -> i64 {
+        self.audience.id()
+    }
+}
+
+/// Writes notice `$n` inside transaction (or connection) `$tx`; yields the query's future.
+macro_rules! notify {
+    ($tx:expr, $n:expr) => {
+        sqlx::query(&$n.sql())
+            .bind($n.kind.as_str())
+            .bind($n.process_id)
+            .bind($n.proposal_id)
+            .bind($n.comment_id)
+            .bind(&$n.detail)
+            .bind($n.at)
+            .bind($n.actor)
+            .bind($n.audience_id())
+            .execute($tx)
+    };
+}
+pub(crate) use notify;
+
+/// After the notice's transaction committed: email it to those who got it and opted in.
+/// Mail that cannot be queued is logged; the in-app notification stands.
+pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
+    if matches!(svc.mailer, crate::mail::Mailer::OutboxOnly) {
+        return;
+    }
+    let to: Result<Vec<String>, sqlx::Error> = with_db!(&svc.db, p => {
+        sqlx::query_scalar(
+            "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE n.kind = $1 AND n.process_id = $2 AND COALESCE(n.proposal_id, 0) = $3 \
+             AND COALESCE(n.comment_id, 0) = $4 AND n.created_at = $5 AND u.email_notifications",
+        )
+        .bind(n.kind.as_str())
+        .bind(n.process_id)
+        .bind(n.proposal_id.unwrap_or(0))
+        .bind(n.comment_id.unwrap_or(0))
+        .bind(n.at)
+        .fetch_all(p)
+        .await
+    });
+    let base = svc.public_url.trim_end_matches('/');
+    let link = match n.proposal_id {
+        Some(id) => format!("{base}/proposals/{id}"),
+        None => format!("{base}/deliberation/{}", n.process_id),
+    };
+    let (zh, en) = match n.kind {
+        NotificationKind::Reply => ("有人回复了您", "Someone replied to you"),
+        NotificationKind::Outcome => (
+            "部门答复了您关注的建议",
+            "The department answered a proposal you follow",
+        ),
+        NotificationKind::Merged => (
+            "您支持的建议已与另一建议合并",
+            "A proposal you support was merged into another",
+        ),
+        NotificationKind::ClosingReport => (
+            "议事已发布结果报告",
+            "A process published its closing report",
+        ),
+        NotificationKind::Phase => (
+            "您关注的议事进入新阶段",
+            "A process you follow entered a new phase",
+        ),
+        NotificationKind::ReportUpdate => (
+            "您关注的问题有新进展",
+            "There is news on a report you follow",
+        ),
+    };
+    for address in to.unwrap_or_default() {
+        let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
+        if let Err(e) = svc
+            .mailer
+            .send(
+                &svc.db,
+                &svc.jobs,
+                &address,
+                &format!("共治 Gongzhi: {zh} / {en}"),
+                &body,
+            )
+            .await
+        {
+            tracing::warn!(kind = n.kind.as_str(), error = %e, "notification email failed");
+        }
+    }
+}
+
 /// The user's newest notifications.
 pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notification>, Error> {
     Ok(with_db!(&svc.db, p => {
         sqlx::query_as(
-            "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.created_at, n.read_at FROM notifications n \
-             LEFT JOIN report_events e ON e.id = n.event_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
+            "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, \
+             COALESCE(x.title, pr.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
+             LEFT JOIN report_events e ON e.id = n.event_id \
+             LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN processes pr ON pr.id = n.process_id \
+             WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
         )
         .bind(me.id)
         .bind(limit)

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openPlain, expectAccessible, logIn, OFFICIAL, RESIDENT } from "./helpers";
+import { open, openPlain, expectAccessible, logIn, newResident, OFFICIAL, RESIDENT } from "./helpers";
 
 /** A local date `days` from today, as a date input takes it. */
 function day(days: number) {
@@ -7,8 +7,8 @@ function day(days: number) {
   return d.toISOString().slice(0, 10);
 }
 
-test("an official opens a process, a resident proposes, support reaches the threshold", async ({ browser }, info) => {
-  test.setTimeout(90_000);
+test("an official opens a process, residents propose, support and argue, the official answers and supporters are told", async ({ browser }, info) => {
+  test.setTimeout(180_000);
   const tag = `${info.project.name}-${Date.now()}`;
   const title = `社区停车议题 ${tag}`;
 
@@ -79,6 +79,46 @@ test("an official opens a process, a resident proposes, support reaches the thre
   // The process page lists it with its support.
   await openPlain(resident, processUrl.replace(/^https?:\/\/[^/]+/, ""));
   await expect(resident.locator(".proposal-row", { hasText: "夜间开放学校操场停车" }).locator(".supports")).toContainText("1");
+
+  // A neighbour signs up and supports it too, and follows the process.
+  const neighbour = await newResident(browser, info, "neighbour", "邻居小韦");
+  await neighbour.page.goto(proposalUrl, { waitUntil: "load" });
+  await neighbour.page.getByRole("button", { name: "支持这条建议" }).click();
+  await expect(neighbour.page.locator(".supports").first()).toHaveText("2");
+  await neighbour.page.goto(processUrl, { waitUntil: "load" });
+  await neighbour.page.getByRole("button", { name: "关注", exact: true }).click();
+  await expect(neighbour.page.getByRole("button", { name: "取消关注" })).toBeVisible();
+
+  // The official answers: a refused answer names its field and keeps what was typed.
+  await official.goto(proposalUrl, { waitUntil: "load" });
+  await official.locator("summary", { hasText: "发布部门答复" }).click();
+  await official.locator("#outcome-implemented").check();
+  await official.locator("#f-answer").fill("已与学校签订协议，夜间开放。");
+  await official.locator("#f-progress").fill("150");
+  await official.getByRole("button", { name: "发布答复" }).click();
+  await expect(official.locator("#f-progress-error")).toContainText("0 到 100");
+  await expect(official.locator("#f-answer")).toHaveValue("已与学校签订协议，夜间开放。");
+  await official.locator("#f-progress").fill("60");
+  await official.getByRole("button", { name: "发布答复" }).click();
+  const outcome = official.locator("section.outcome");
+  await expect(outcome.locator(".badge-outcome-implemented")).toHaveText("已实施");
+  await expect(outcome.locator("progress")).toHaveAttribute("value", "60");
+  await expect(outcome).toContainText("已与学校签订协议");
+  await expectAccessible(official);
+
+  // The supporter finds it in their notifications and follows it to the answer.
+  await open(neighbour.page, "/notifications");
+  const notice = neighbour.page.locator("li.notification", { hasText: "部门答复了建议" }).first();
+  await expect(notice).toContainText("已实施");
+  await expect(notice).toContainText("夜间开放学校操场停车");
+  await expectAccessible(neighbour.page);
+  await notice.getByRole("link", { name: "部门答复了建议" }).click();
+  await expect(neighbour.page.locator("section.outcome")).toContainText("已与学校签订协议");
+  // The author is told of the answer, and of the official's reply to their argument.
+  await open(resident, "/notifications");
+  await expect(resident.locator("li.notification", { hasText: "部门答复了建议" }).first()).toContainText("已实施");
+  await expect(resident.locator("li.notification", { hasText: "有人回复了您" }).first()).toBeVisible();
+  await neighbour.context.close();
 
   await officialCtx.close();
   await residentCtx.close();

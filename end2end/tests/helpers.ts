@@ -64,6 +64,25 @@ export async function mailedLink(browser: Browser, email: string, kind: "activat
   return match![1];
 }
 
+/** A new resident, signed up and activated, signed in in a context of their own. */
+export async function newResident(browser: Browser, info: TestInfo, tag: string, name: string) {
+  const email = uniqueEmail(info, tag);
+  const password = "南宁的春天很短很短";
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await open(page, "/signup");
+  await page.getByLabel("电子邮箱").fill(email);
+  await page.getByLabel("显示名称").fill(name);
+  await page.locator("#f-password").fill(password);
+  await page.locator("#f-password_confirm").fill(password);
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page.getByRole("heading", { name: "请查收邮件" })).toBeVisible();
+  await open(page, await mailedLink(browser, email, "activate"));
+  await page.getByRole("button", { name: "激活并登录" }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  return { context, page };
+}
+
 /** No serious or critical accessibility violations on the current page. */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();

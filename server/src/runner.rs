@@ -1,5 +1,6 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
-//! (forwarding reports to the case system, sending mail). It sleeps until this instance
+//! (forwarding reports to the case system, sending mail), and once a minute tells the
+//! followers of processes that entered a new phase. It sleeps until this instance
 //! enqueues something or a second passes (jobs enqueued by other instances, and retries
 //! whose backoff has ended, are found by that poll).
 
@@ -11,6 +12,8 @@ use tokio::task::JoinHandle;
 
 /// The longest a due job waits for a runner that was not woken.
 const POLL: Duration = Duration::from_secs(1);
+/// How often processes are checked for a new phase to tell their followers of.
+const PHASES: Duration = Duration::from_secs(60);
 /// Jobs claimed at once.
 const BATCH: i64 = 8;
 
@@ -30,6 +33,8 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
         let worker = worker_name();
         tracing::info!(%worker, "job runner started");
         let mut last_prune = tokio::time::Instant::now();
+        // Phase changes are told within a minute of the phase's start.
+        let mut last_phases: Option<tokio::time::Instant> = None;
         loop {
             if *stop.borrow() {
                 break;
@@ -50,6 +55,12 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                     POLL * 5
                 }
             };
+            if last_phases.is_none_or(|t| t.elapsed() >= PHASES) {
+                last_phases = Some(tokio::time::Instant::now());
+                if let Err(e) = gongzhi_domain::deliberation::follows::announce_phases(&svc).await {
+                    tracing::warn!(error = %e, "announcing phase changes failed");
+                }
+            }
             if last_prune.elapsed() > Duration::from_secs(3600) {
                 last_prune = tokio::time::Instant::now();
                 match jobs::prune(&svc.db, chrono::Duration::days(7)).await {

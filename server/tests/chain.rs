@@ -394,10 +394,18 @@ async fn a_closes_when_b_closes(backend: Backend) {
         }
     };
     b_has("follow_up", 1).await;
-    let relayed: Vec<Option<String>> = gongzhi_domain::with_db!(&a_db, p => sqlx::query_scalar(
-        "SELECT relay FROM report_events WHERE report_id = $1 AND kind = 'follow_up'").bind(id).fetch_all(p).await)
-    .unwrap();
-    assert_eq!(relayed, [Some("sent".to_string())]);
+    // B stores the update before it answers, and A marks it sent once the answer is
+    // back: wait for A's mark rather than race it.
+    waiting_for("A marks the follow-up sent", Duration::from_secs(10), || {
+        let db = a_db.clone();
+        async move {
+            let relayed: Vec<Option<String>> = gongzhi_domain::with_db!(&db, p => sqlx::query_scalar(
+                "SELECT relay FROM report_events WHERE report_id = $1 AND kind = 'follow_up'").bind(id).fetch_all(p).await)
+            .unwrap();
+            (relayed == [Some("sent".to_string())]).then_some(())
+        }
+    })
+    .await;
     b.step(
         &official,
         b_report,

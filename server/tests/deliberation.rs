@@ -18,6 +18,7 @@ on_both_backends!(
     authors_edit_until_the_first_support_and_markdown_is_sanitized,
     the_pages_and_their_forms_work_over_http,
     discussion_threads_stances_helpful_votes_and_pages,
+    answers_merges_and_closing_reports_reach_supporters_and_followers,
 );
 
 async fn demo(app: &TestApp) -> Services {
@@ -1037,5 +1038,439 @@ async fn discussion_threads_stances_helpful_votes_and_pages(app: &TestApp) {
             .await
             .unwrap()
             .open
+    );
+}
+
+/// Who got notices of `kind`, with each notice's detail, in user order.
+async fn notices(svc: &Services, kind: &str) -> Vec<(i64, String)> {
+    with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT user_id, detail FROM notifications WHERE kind = $1 ORDER BY user_id, id")
+        .bind(kind).fetch_all(p).await)
+    .unwrap()
+}
+
+async fn answers_merges_and_closing_reports_reach_supporters_and_followers(app: &TestApp) {
+    use gongzhi_domain::deliberation::comments::{self, NewComment, Subject};
+    use gongzhi_domain::deliberation::follows::{self, Target};
+    use gongzhi_domain::deliberation::outcomes::{self, OutcomeInput};
+    use gongzhi_domain::model::deliberation::Outcome;
+    let svc = demo(app).await;
+    let official = account(&svc, "official@demo.gongzhi.org").await;
+    let resident = account(&svc, "resident@demo.gongzhi.org").await;
+    let own = official.department_id.unwrap();
+    let mut people = Vec::new();
+    for i in 0..5 {
+        drop(
+            app.resident(
+                &format!("p{i}@example.org"),
+                &format!("居民{i}"),
+                "resident-pass-2026",
+            )
+            .await,
+        );
+        people.push(account(&svc, &format!("p{i}@example.org")).await);
+    }
+    let ids = |v: &[&Me]| {
+        let mut v: Vec<i64> = v.iter().map(|m| m.id).collect();
+        v.sort();
+        v
+    };
+    // Settle the seeded processes' phases: nothing new to tell after that.
+    follows::announce_phases(&svc).await.unwrap();
+    let process = processes::save(
+        &svc,
+        Some(&official),
+        None,
+        input("菜市场改造", own, [-5, -1, 5, 10, 20]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        follows::announce_phases(&svc).await.unwrap(),
+        0,
+        "a new process's phase needs no telling"
+    );
+    let propose = |title: &str| ProposalInput {
+        title: title.into(),
+        body: "正文".into(),
+        ..Default::default()
+    };
+    let a = proposals::create(&svc, Some(&resident), process, propose("增设早市时段"))
+        .await
+        .unwrap();
+    let b = proposals::create(&svc, Some(&resident), process, propose("早上开市（重复）"))
+        .await
+        .unwrap();
+    for m in &people[0..2] {
+        proposals::support(&svc, Some(m), a, true).await.unwrap();
+    }
+    proposals::support(&svc, Some(&people[0]), b, true)
+        .await
+        .unwrap();
+    proposals::support(&svc, Some(&people[3]), b, true)
+        .await
+        .unwrap();
+
+    // Following: visitors sign in first, unknown things are not found, twice is once.
+    assert!(matches!(
+        follows::follow(&svc, None, Target::Proposal(a), true).await,
+        Err(Error::Unauthenticated)
+    ));
+    assert!(matches!(
+        follows::follow(&svc, Some(&people[2]), Target::Proposal(999_999), true).await,
+        Err(Error::NotFound)
+    ));
+    follows::follow(&svc, Some(&people[2]), Target::Proposal(a), true)
+        .await
+        .unwrap();
+    follows::follow(&svc, Some(&people[2]), Target::Proposal(a), true)
+        .await
+        .unwrap();
+    follows::follow(&svc, Some(&people[4]), Target::Process(process), true)
+        .await
+        .unwrap();
+    assert!(
+        follows::following(&svc, Some(&people[4]), Target::Process(process))
+            .await
+            .unwrap()
+    );
+    follows::follow(&svc, Some(&people[3]), Target::Process(process), true)
+        .await
+        .unwrap();
+    follows::follow(&svc, Some(&people[3]), Target::Process(process), false)
+        .await
+        .unwrap();
+    assert!(
+        !follows::following(&svc, Some(&people[3]), Target::Process(process))
+            .await
+            .unwrap()
+    );
+    // The author follows their proposal and its process from the start.
+    assert!(
+        follows::following(&svc, Some(&resident), Target::Proposal(a))
+            .await
+            .unwrap()
+    );
+    assert!(
+        follows::following(&svc, Some(&resident), Target::Process(process))
+            .await
+            .unwrap()
+    );
+
+    // Replies: a new thread on a proposal tells its author; a reply tells the one replied to.
+    let say = |stance: &str, body: &str, parent: Option<i64>| NewComment {
+        stance: stance.into(),
+        body: body.into(),
+        parent,
+    };
+    let c = comments::post(
+        &svc,
+        Some(&people[0]),
+        Subject::Proposal(a),
+        say("for", "赞成", None),
+    )
+    .await
+    .unwrap();
+    let r = comments::post(
+        &svc,
+        Some(&resident),
+        Subject::Proposal(a),
+        say("for", "谢谢支持", Some(c)),
+    )
+    .await
+    .unwrap();
+    comments::post(
+        &svc,
+        Some(&resident),
+        Subject::Proposal(a),
+        say("neutral", "补充一点", Some(r)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        notices(&svc, "reply").await,
+        [
+            (resident.id.min(people[0].id), String::new()),
+            (resident.id.max(people[0].id), String::new())
+        ],
+        "the author of the proposal and of the comment replied to; never oneself"
+    );
+
+    // Answers: only the department's officials (and admins); every bad field named.
+    let answer = |outcome: &str, text: &str, progress: &str| OutcomeInput {
+        outcome: outcome.into(),
+        answer: text.into(),
+        progress: progress.into(),
+    };
+    assert!(matches!(
+        outcomes::answer(&svc, Some(&resident), a, answer("accepted", "好", "")).await,
+        Err(Error::Forbidden)
+    ));
+    assert!(matches!(
+        outcomes::answer(&svc, None, a, answer("accepted", "好", "")).await,
+        Err(Error::Unauthenticated)
+    ));
+    assert_eq!(
+        problems(
+            outcomes::answer(&svc, Some(&official), a, answer("maybe", " ", ""))
+                .await
+                .unwrap_err()
+        ),
+        [
+            ("outcome".into(), Problem::InvalidChoice),
+            ("answer".into(), Problem::Required)
+        ]
+    );
+    assert_eq!(
+        problems(
+            outcomes::answer(
+                &svc,
+                Some(&official),
+                a,
+                answer("implemented", "已开工", "")
+            )
+            .await
+            .unwrap_err()
+        ),
+        [("progress".into(), Problem::Required)]
+    );
+    assert_eq!(
+        problems(
+            outcomes::answer(
+                &svc,
+                Some(&official),
+                a,
+                answer("implemented", "已开工", "150")
+            )
+            .await
+            .unwrap_err()
+        ),
+        [("progress".into(), Problem::OutOfRange { min: 0, max: 100 })]
+    );
+    assert_eq!(
+        problems(
+            outcomes::answer(
+                &svc,
+                Some(&official),
+                a,
+                answer("rejected", &"长".repeat(5001), "")
+            )
+            .await
+            .unwrap_err()
+        ),
+        [("answer".into(), Problem::TooLong { max: 5000 })]
+    );
+    outcomes::answer(
+        &svc,
+        Some(&official),
+        a,
+        answer(
+            "under_study",
+            "正在评估<script>alert(1)</script>**场地**",
+            "",
+        ),
+    )
+    .await
+    .unwrap();
+    outcomes::answer(
+        &svc,
+        Some(&official),
+        a,
+        answer("implemented", "早市已于 6 点开放", "40%"),
+    )
+    .await
+    .unwrap();
+    let (detail, _) = proposals::get(&svc, None, a).await.unwrap().unwrap();
+    let got: Vec<(Outcome, Option<i64>)> = detail
+        .outcomes
+        .iter()
+        .map(|o| (o.outcome, o.progress))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Outcome::UnderStudy, None),
+            (Outcome::Implemented, Some(40))
+        ]
+    );
+    assert!(
+        !detail.outcomes[0].body_html.contains("<script"),
+        "{}",
+        detail.outcomes[0].body_html
+    );
+    assert!(detail.outcomes[0]
+        .body_html
+        .contains("<strong>场地</strong>"));
+    let listed = proposals::list(&svc, None, process, ProposalOrder::Supports)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().find(|x| x.id == a).and_then(|x| x.outcome),
+        Some(Outcome::Implemented)
+    );
+    // Each answer told the supporters, the follower and the author (who follows), not the official.
+    let told = notices(&svc, "outcome").await;
+    let mut expected: Vec<(i64, String)> = Vec::new();
+    for id in ids(&[&resident, &people[0], &people[1], &people[2]]) {
+        expected.push((id, "under_study".into()));
+        expected.push((id, "implemented".into()));
+    }
+    assert_eq!(told, expected);
+    let list = gongzhi_domain::notifications::list(&svc, &people[2], 10)
+        .await
+        .unwrap();
+    assert_eq!(list[0].title.as_deref(), Some("增设早市时段"));
+    assert_eq!(list[0].proposal_id, Some(a));
+
+    // Merging a duplicate: bad targets named; supports carried (one per resident).
+    for (into, problem) in [
+        ("", Problem::Required),
+        ("abc", Problem::NotANumber),
+        (&b.to_string()[..], Problem::InvalidChoice),
+        ("999999", Problem::InvalidChoice),
+    ] {
+        assert_eq!(
+            problems(
+                outcomes::merge(&svc, Some(&official), b, into)
+                    .await
+                    .unwrap_err()
+            ),
+            [("into".to_string(), problem)],
+            "{into}"
+        );
+    }
+    assert!(matches!(
+        outcomes::merge(&svc, Some(&resident), b, &a.to_string()).await,
+        Err(Error::Forbidden)
+    ));
+    outcomes::merge(&svc, Some(&official), b, &format!("#{a}"))
+        .await
+        .unwrap();
+    let (merged, viewer) = proposals::get(&svc, Some(&people[3]), b)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(merged.merged_into.as_ref().map(|m| m.id), Some(a));
+    assert!(!viewer.can_support);
+    let (target, viewer) = proposals::get(&svc, Some(&people[3]), a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(target.support_count, 3, "p0 supported both: counted once");
+    assert!(viewer.supported, "p3's support moved with the duplicate");
+    assert_eq!(
+        target.merged_from.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [b]
+    );
+    let listed = proposals::list(&svc, None, process, ProposalOrder::Supports)
+        .await
+        .unwrap();
+    assert!(
+        listed.iter().all(|x| x.id != b),
+        "a merged duplicate leaves the list"
+    );
+    let detail_a = a.to_string();
+    assert_eq!(
+        notices(&svc, "merged").await,
+        ids(&[&resident, &people[0], &people[3]])
+            .into_iter()
+            .map(|id| (id, detail_a.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        problems(
+            proposals::support(&svc, Some(&people[4]), b, true)
+                .await
+                .unwrap_err()
+        ),
+        [("support".into(), Problem::MergedAway)]
+    );
+    assert_eq!(
+        problems(
+            comments::post(
+                &svc,
+                Some(&people[4]),
+                Subject::Proposal(b),
+                say("for", "好", None)
+            )
+            .await
+            .unwrap_err()
+        ),
+        [("body".into(), Problem::MergedAway)]
+    );
+    assert_eq!(
+        problems(
+            outcomes::merge(&svc, Some(&official), b, &a.to_string())
+                .await
+                .unwrap_err()
+        ),
+        [("into".into(), Problem::MergedAway)]
+    );
+
+    // The closing report waits for the decision phase.
+    assert_eq!(
+        problems(
+            outcomes::closing_report(&svc, Some(&official), process, "结果")
+                .await
+                .unwrap_err()
+        ),
+        [("report".into(), Problem::BeforeDecision)]
+    );
+    processes::save(
+        &svc,
+        Some(&official),
+        Some(process),
+        input("菜市场改造", own, [-20, -15, -10, -1, 5]),
+    )
+    .await
+    .unwrap();
+    // The phase change is told to the process's followers, once.
+    assert_eq!(follows::announce_phases(&svc).await.unwrap(), 1);
+    assert_eq!(follows::announce_phases(&svc).await.unwrap(), 0);
+    assert_eq!(
+        notices(&svc, "phase").await,
+        ids(&[&resident, &people[4]])
+            .into_iter()
+            .map(|id| (id, "decision".to_string()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        problems(
+            outcomes::closing_report(&svc, Some(&official), process, " ")
+                .await
+                .unwrap_err()
+        ),
+        [("report".into(), Problem::Required)]
+    );
+    outcomes::closing_report(
+        &svc,
+        Some(&official),
+        process,
+        "## 结果\n\n采纳 1 条建议。<iframe src=x></iframe>",
+    )
+    .await
+    .unwrap();
+    outcomes::closing_report(
+        &svc,
+        Some(&official),
+        process,
+        "## 结果\n\n采纳 1 条建议，已实施。",
+    )
+    .await
+    .unwrap();
+    let p = processes::get(&svc, process).await.unwrap().unwrap();
+    assert!(p.closing_report_at.is_some());
+    assert!(
+        p.closing_report_html.contains("已实施"),
+        "{}",
+        p.closing_report_html
+    );
+    // Told once, to followers of the process and supporters and followers of its proposals.
+    assert_eq!(
+        notices(&svc, "closing_report").await,
+        ids(&[&resident, &people[0], &people[1], &people[2], &people[3], &people[4]])
+            .into_iter()
+            .map(|id| (id, String::new()))
+            .collect::<Vec<_>>()
     );
 }

@@ -55,6 +55,8 @@ pub struct ProcessPage {
     pub proposals: Vec<ProposalSummary>,
     pub department: Option<Department>,
     pub signed_in: bool,
+    /// The viewer follows the process.
+    pub following: bool,
     /// The viewer may edit the process.
     pub can_manage: bool,
 }
@@ -68,7 +70,7 @@ pub async fn get_process(
 ) -> Result<ProcessPage, AppError> {
     with_status(
         async move {
-            use gongzhi_domain::deliberation::{comments, processes, proposals};
+            use gongzhi_domain::deliberation::{comments, follows, processes, proposals};
             use gongzhi_domain::model::deliberation::ProposalOrder;
             let st = state()?;
             let me = current_user().await?;
@@ -90,6 +92,8 @@ pub async fn get_process(
                 department: gongzhi_domain::departments::get(&st.svc.db, process.department_id)
                     .await?,
                 signed_in: me.is_some(),
+                following: follows::following(&st.svc, me.as_ref(), follows::Target::Process(id))
+                    .await?,
                 can_manage: processes::can_manage(me.as_ref(), &process),
                 process,
             })
@@ -284,6 +288,8 @@ pub struct ProposalPage {
     pub discussion: Option<CommentPage>,
     pub viewer: ProposalViewer,
     pub process: ProcessSummaryRef,
+    /// The process's department (it answers the proposal).
+    pub department: Option<Department>,
 }
 
 /// What a proposal's page says about its process.
@@ -326,10 +332,12 @@ pub async fn get_proposal(
             } else {
                 None
             };
+            let department = gongzhi_domain::departments::get(&st.svc.db, p.department_id).await?;
             Ok(ProposalPage {
                 discussion,
                 proposal,
                 viewer,
+                department,
                 process: ProcessSummaryRef {
                     id: p.id,
                     title: p.title,
@@ -442,6 +450,92 @@ pub async fn vote_comment(id: i64, on: bool) -> Result<i64, AppError> {
             let st = state()?;
             let me = current_user().await?;
             Ok(gongzhi_domain::deliberation::comments::vote(&st.svc, me.as_ref(), id, on).await?)
+        }
+        .await,
+    )
+}
+
+/// Follows (`on`) a process or a proposal (`kind`), or stops following it.
+#[server(prefix = "/api", endpoint = "follow")]
+pub async fn follow(kind: String, id: i64, on: bool) -> Result<(), AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::deliberation::follows::{self, Target};
+            let st = state()?;
+            let me = current_user().await?;
+            let target = match kind.as_str() {
+                "process" => Target::Process(id),
+                "proposal" => Target::Proposal(id),
+                _ => return Err(AppError::NotFound),
+            };
+            Ok(follows::follow(&st.svc, me.as_ref(), target, on).await?)
+        }
+        .await,
+    )
+}
+
+/// The department's answer on a proposal.
+#[server(prefix = "/api", endpoint = "answer_proposal")]
+pub async fn answer_proposal(
+    id: i64,
+    #[server(default)] outcome: String,
+    answer: String,
+    #[server(default)] progress: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[
+                ("outcome", &outcome),
+                ("answer", &answer),
+                ("progress", &progress),
+            ]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::deliberation::outcomes::OutcomeInput {
+                outcome,
+                answer,
+                progress,
+            };
+            Ok(
+                gongzhi_domain::deliberation::outcomes::answer(&st.svc, me.as_ref(), id, input)
+                    .await?,
+            )
+        }
+        .await,
+    )
+}
+
+/// Publishes or corrects a process's closing report.
+#[server(prefix = "/api", endpoint = "closing_report")]
+pub async fn publish_closing_report(id: i64, report: String) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("report", &report)]);
+            let me = current_user().await?;
+            Ok(gongzhi_domain::deliberation::outcomes::closing_report(
+                &st.svc,
+                me.as_ref(),
+                id,
+                &report,
+            )
+            .await?)
+        }
+        .await,
+    )
+}
+
+/// Merges duplicate proposal `id` into proposal `into`.
+#[server(prefix = "/api", endpoint = "merge_proposal")]
+pub async fn merge_proposal(id: i64, #[server(default)] into: String) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(
+                gongzhi_domain::deliberation::outcomes::merge(&st.svc, me.as_ref(), id, &into)
+                    .await?,
+            )
         }
         .await,
     )

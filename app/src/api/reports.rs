@@ -423,7 +423,7 @@ pub async fn report_form(draft: Option<String>) -> Result<ReportFormData, AppErr
 /// The signed-in user's notifications, newest first, and how many were unread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationList {
-    pub items: Vec<gongzhi_domain::model::report::Notification>,
+    pub items: Vec<gongzhi_domain::model::notification::Notification>,
     pub unread: i64,
     /// The user also wants them by email.
     pub email: bool,

@@ -18,7 +18,8 @@ use crate::api::deliberation::{
 };
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
 use crate::error::problem_text;
-use crate::i18n::{msg, phase_name, t, use_lang, Msg};
+use crate::i18n::{msg, outcome_name, phase_name, t, use_lang, Msg};
+use crate::pages::outcomes::{AnswerForm, ClosingReport, FollowButton, MergeForm, OutcomeSection};
 use crate::pages::LoadError;
 use crate::util::{local_date, local_datetime, query_escape};
 
@@ -158,6 +159,7 @@ pub fn ProcessPage() -> impl IntoView {
                             {page.can_manage.then(|| view! {
                                 <p><a class="btn" href=format!("/deliberation/{pid}/edit")>{t(msg::DELIB_EDIT)}</a></p>
                             })}
+                            {page.signed_in.then(|| view! { <FollowButton kind="process" id=pid following=page.following/> })}
                             {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
                             <section aria-labelledby="phases-title">
                                 <h2 id="phases-title">{t(msg::DELIB_PHASES)}</h2>
@@ -175,6 +177,7 @@ pub fn ProcessPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ol>
                             </section>
+                            <ClosingReport process=p.clone() phase can_manage=page.can_manage/>
                             <div class="markdown" inner_html=p.body_html.clone()></div>
                             {p.support_threshold.map(|n| view! {
                                 <p class="card">{msg::DELIB_THRESHOLD_A.get(lang)}" "<strong>{n}</strong>" "{msg::DELIB_THRESHOLD_B.get(lang)}</p>
@@ -195,6 +198,10 @@ pub fn ProcessPage() -> impl IntoView {
                                                 <li class="proposal-row">
                                                     <a href=format!("/proposals/{}", x.id)><strong>{x.title.clone()}</strong></a>
                                                     {(x.visibility == Visibility::Held).then(|| view! { " "<span class="badge">{msg::PROPOSAL_HELD.get(lang)}</span> })}
+                                                    {x.outcome.map(|o| view! { " "<span class=format!("badge badge-outcome-{}", o.as_str())>{outcome_name(o).get(lang)}</span> })}
+                                                    {(x.outcome.is_none() && p.support_threshold.is_some_and(|n| x.support_count >= n)).then(|| view! {
+                                                        " "<span class="badge badge-awaiting">{msg::OUTCOME_AWAITING.get(lang)}</span>
+                                                    })}
                                                     <p class="muted">
                                                         <span class="supports">{x.support_count}" "{msg::SUPPORT_COUNT.get(lang)}</span>
                                                         {x.author_name.clone().map(|n| format!(" · {n}"))}
@@ -354,6 +361,9 @@ pub fn ProposalPage() -> impl IntoView {
                         <article class="proposal">
                             <p><a href=format!("/deliberation/{}", page.process.id)>{t(msg::BACK_TO_PROCESS)}{page.process.title.clone()}</a></p>
                             <h1>{x.title.clone()}</h1>
+                            {x.merged_into.clone().map(|m| view! {
+                                <p class="alert">{t(msg::MERGED_INTO)}<a href=format!("/proposals/{}", m.id)>{format!("#{} {}", m.id, m.title)}</a></p>
+                            })}
                             {(x.visibility == Visibility::Held).then(|| view! { <p class="alert">{t(msg::PROPOSAL_HELD)}</p> })}
                             {hidden.then(|| view! { <p class="alert alert-error">{t(msg::PROPOSAL_HIDDEN)}{x.hidden_reason.clone()}</p> })}
                             <p class="muted">
@@ -363,9 +373,17 @@ pub fn ProposalPage() -> impl IntoView {
                             </p>
                             <div class="markdown" inner_html=x.body_html.clone()></div>
                             {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::PLACE.get(lang)}{x.address.clone()}</p> })}
+                            {(!x.merged_from.is_empty()).then(|| view! {
+                                <p class="muted">{t(msg::MERGED_FROM)}
+                                    {x.merged_from.iter().map(|m| view! { <a href=format!("/proposals/{}", m.id)>{format!("#{} {}", m.id, m.title)}</a>" " }).collect_view()}
+                                </p>
+                            })}
+                            <OutcomeSection outcomes=x.outcomes.clone() department=page.department.as_ref().map(|d| d.name(lang).to_string()).unwrap_or_default()/>
                             <section class="engage" aria-label=msg::SUPPORT_ON.get(lang)>
                                 <p><strong class="supports">{x.support_count}</strong>" "{t(msg::SUPPORT_COUNT)}</p>
                                 {reached.then(|| view! { <p class="badge">{t(msg::THRESHOLD_REACHED)}</p> })}
+                                {(reached && x.outcomes.is_empty()).then(|| view! { <p class="badge badge-awaiting">{t(msg::OUTCOME_AWAITING)}</p> })}
+                                {(v.signed_in && !hidden).then(|| view! { <FollowButton kind="proposal" id=x.id following=v.following/> })}
                                 {match (v.signed_in, v.can_support && !hidden) {
                                     (true, true) => view! {
                                         <ActionForm action=support attr:class="inline-form">
@@ -404,6 +422,8 @@ pub fn ProposalPage() -> impl IntoView {
                                     </details>
                                 }
                             })}
+                            {v.can_answer.then(|| view! { <AnswerForm id=x.id/> })}
+                            {v.can_answer.then(|| view! { <MergeForm id=x.id targets=v.merge_targets.clone()/> })}
                             {page.discussion.map(|d| view! {
                                 <Discussion kind="proposal" id=x.id base=format!("/proposals/{}", x.id) signed_in=v.signed_in page=d/>
                             })}

@@ -17,6 +17,8 @@ mod login;
 mod not_found;
 mod notifications;
 #[cfg(feature = "ssr")]
+mod outcomes;
+#[cfg(feature = "ssr")]
 pub(crate) mod report;
 mod report_new;
 mod reports;

@@ -1,17 +1,21 @@
-//! The signed-in user's notifications: news on the reports they follow.
+//! The signed-in user's notifications: news on the reports they follow, replies to them,
+//! and news from the deliberations they take part in.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::reports::{notifications, MarkNotificationsRead, SetEmailNotifications};
-use crate::i18n::{msg, status_name, t, use_lang};
+use gongzhi_domain::model::deliberation::{Outcome, Phase};
+use gongzhi_domain::model::notification::{Notification, NotificationKind};
+use gongzhi_domain::model::report::ReportStatus;
+
+use crate::i18n::{msg, outcome_name, phase_name, status_name, t, use_lang};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let lang = use_lang();
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let email = ServerAction::<SetEmailNotifications>::new();
     let data = Resource::new(
@@ -37,24 +41,68 @@ pub fn NotificationsPage() -> impl IntoView {
                     })}
                     {list.items.is_empty().then(|| view! { <p class="notice">{t(msg::NOTIFICATIONS_EMPTY)}</p> })}
                     <ul class="notifications">
-                        {list.items.into_iter().map(|n| {
-                            let status = n.status.as_deref().and_then(gongzhi_domain::model::report::ReportStatus::parse);
-                            view! {
-                                <li class="notification" class:unread=n.read_at.is_none()>
-                                    {n.read_at.is_none().then(|| view! { <span class="badge badge-unread">{t(msg::UNREAD)}</span>" " })}
-                                    {n.report_id.map(|id| view! {
-                                        <A href=format!("/reports/{id}") attr:rel="external">{t(msg::NOTIF_UPDATE)}" #"{id}</A>
-                                    })}
-                                    {status.map(|s| view! { " · "<strong>{status_name(s).get(lang)}</strong> })}
-                                    {n.note.clone().filter(|n| !n.is_empty()).map(|note| view! { <p class="timeline-note">{note}</p> })}
-                                    <p class="muted"><time datetime=n.created_at.to_rfc3339()>{local_datetime(n.created_at)}</time></p>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {list.items.into_iter().map(|n| view! { <NotificationItem n/> }).collect_view()}
                     </ul>
                 }.into_any(),
             })}
         </Transition>
     }
     .into_any()
+}
+
+/// One notification: what happened, linked to where it happened.
+#[component]
+fn NotificationItem(n: Notification) -> impl IntoView {
+    let lang = use_lang();
+    let unread = n.read_at.is_none();
+    let what = match n.kind() {
+        Some(NotificationKind::ReportUpdate) | None => {
+            let status = n.status.as_deref().and_then(ReportStatus::parse);
+            n.report_id.map(|id| view! {
+                <A href=format!("/reports/{id}") attr:rel="external">{t(msg::NOTIF_UPDATE)}" #"{id}</A>
+                {status.map(|s| view! { " · "<strong>{status_name(s).get(lang)}</strong> })}
+                {n.note.clone().filter(|n| !n.is_empty()).map(|note| view! { <p class="timeline-note">{note}</p> })}
+            }.into_any())
+        }
+        Some(kind) => {
+            // Where it happened: the comment in its discussion, the proposal, or the process.
+            let href = match (n.proposal_id, n.process_id, n.comment_id) {
+                (Some(x), _, Some(c)) => format!("/proposals/{x}#comment-{c}"),
+                (Some(x), _, None) => format!("/proposals/{x}"),
+                (None, Some(p), Some(c)) => format!("/deliberation/{p}#comment-{c}"),
+                (None, Some(p), None) => format!("/deliberation/{p}"),
+                _ => "/deliberation".to_string(),
+            };
+            let label = match kind {
+                NotificationKind::Reply => msg::NOTIF_REPLY,
+                NotificationKind::Outcome => msg::NOTIF_OUTCOME,
+                NotificationKind::Merged => msg::NOTIF_MERGED,
+                NotificationKind::ClosingReport => msg::NOTIF_CLOSING_REPORT,
+                _ => msg::NOTIF_PHASE,
+            };
+            let detail = match kind {
+                NotificationKind::Outcome => {
+                    Outcome::parse(&n.detail).map(|o| outcome_name(o).get(lang))
+                }
+                NotificationKind::Phase => Phase::parse(&n.detail).map(|p| phase_name(p).get(lang)),
+                _ => None,
+            };
+            let merged_to = (kind == NotificationKind::Merged)
+                .then(|| n.detail.parse::<i64>().ok())
+                .flatten();
+            Some(view! {
+                <a href=href rel="external">{label.get(lang)}</a>
+                {detail.map(|d| view! { " · "<strong>{d}</strong> })}
+                {n.title.clone().map(|title| view! { <p class="timeline-note">{title}</p> })}
+                {merged_to.map(|id| view! { <p><a href=format!("/proposals/{id}") rel="external">{msg::NOTIF_MERGED_TO.get(lang)}" #"{id}</a></p> })}
+            }.into_any())
+        }
+    };
+    view! {
+        <li class="notification" class:unread=unread>
+            {unread.then(|| view! { <span class="badge badge-unread">{t(msg::UNREAD)}</span>" " })}
+            {what}
+            <p class="muted"><time datetime=n.created_at.to_rfc3339()>{local_datetime(n.created_at)}</time></p>
+        </li>
+    }
 }

@@ -14,7 +14,9 @@ use crate::model::deliberation::{
     Comment, CommentOrder, CommentPage, CommentState, Stance, Thread, Visibility,
     COMMENT_DEPTH_MAX, COMMENT_EDIT_MINUTES, COMMENT_MAX, COMMENT_PAGE, STRONGEST,
 };
+use crate::model::notification::NotificationKind;
 use crate::model::Me;
+use crate::notifications::{email_notice, notify, Audience, Notice};
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
@@ -26,25 +28,26 @@ pub enum Subject {
     Proposal(i64),
 }
 
-/// The process a subject belongs to, and the proposal (if it is one).
-async fn resolve(svc: &Services, subject: Subject) -> Result<(i64, Option<i64>), Error> {
+/// The process a subject belongs to, the proposal (if it is one), and whether that
+/// proposal was merged into another (its discussion then continues there).
+async fn resolve(svc: &Services, subject: Subject) -> Result<(i64, Option<i64>, bool), Error> {
     match subject {
         Subject::Process(id) => {
             let found: Option<i64> = with_db!(&svc.db, p => {
                 sqlx::query_scalar("SELECT id FROM processes WHERE id = $1").bind(id).fetch_optional(p).await
             })?;
-            Ok((found.ok_or(Error::NotFound)?, None))
+            Ok((found.ok_or(Error::NotFound)?, None, false))
         }
         Subject::Proposal(id) => {
-            let row: Option<(i64, String)> = with_db!(&svc.db, p => {
-                sqlx::query_as("SELECT process_id, visibility FROM proposals WHERE id = $1")
+            let row: Option<(i64, String, Option<i64>)> = with_db!(&svc.db, p => {
+                sqlx::query_as("SELECT process_id, visibility, merged_into FROM proposals WHERE id = $1")
                     .bind(id)
                     .fetch_optional(p)
                     .await
             })?;
             match row {
-                Some((process, v)) if Visibility::parse(&v) == Visibility::Visible => {
-                    Ok((process, Some(id)))
+                Some((process, v, merged)) if Visibility::parse(&v) == Visibility::Visible => {
+                    Ok((process, Some(id), merged.is_some()))
                 }
                 _ => Err(Error::NotFound),
             }
@@ -101,6 +104,33 @@ struct ParentRow {
     depth: i64,
 }
 
+/// Who hears of a new comment: the author of the comment replied to, or, for a new thread
+/// on a proposal, the proposal's author. A new thread on a process tells nobody.
+fn reply_notice(
+    process_id: i64,
+    proposal_id: Option<i64>,
+    replied_to: Option<i64>,
+    comment_id: i64,
+    actor: i64,
+    at: DateTime<Utc>,
+) -> Option<Notice> {
+    let audience = match (replied_to, proposal_id) {
+        (Some(parent), _) => Audience::CommentAuthor(parent),
+        (None, Some(proposal)) => Audience::ProposalAuthor(proposal),
+        (None, None) => return None,
+    };
+    Some(Notice {
+        kind: NotificationKind::Reply,
+        process_id,
+        proposal_id,
+        comment_id: Some(comment_id),
+        detail: String::new(),
+        actor,
+        at,
+        audience,
+    })
+}
+
 /// Posts a comment (or a reply) on `subject`. Returns its id.
 pub async fn post(
     svc: &Services,
@@ -109,7 +139,10 @@ pub async fn post(
     input: NewComment,
 ) -> Result<i64, Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    let (process_id, proposal_id) = resolve(svc, subject).await?;
+    let (process_id, proposal_id, merged) = resolve(svc, subject).await?;
+    if merged {
+        return Err(Error::field("body", Problem::MergedAway));
+    }
     if !open_now(svc, process_id).await? {
         return Err(Error::field("phase", Problem::CommentsClosed));
     }
@@ -161,7 +194,7 @@ pub async fn post(
     .await?;
     let body_html = super::markdown::render(&body);
     let t = now();
-    let id: i64 = with_db!(&svc.db, p => async {
+    let (id, notice): (i64, Option<Notice>) = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (process_id, proposal_id, parent_id, root_id, depth, author_id, stance, body, body_html, created_at) \
@@ -178,10 +211,17 @@ pub async fn post(
                 .execute(&mut *tx)
                 .await?;
         }
+        let notice = reply_notice(process_id, proposal_id, input.parent, id, me.id, t);
+        if let Some(n) = &notice {
+            notify!(&mut *tx, n).await?;
+        }
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(id)
+        Ok::<_, sqlx::Error>((id, notice))
     }.await)?;
     ratelimit::record(&svc.db, Scope::CommentAccount, &key).await?;
+    if let Some(n) = notice {
+        email_notice(svc, &n).await;
+    }
     Ok(id)
 }
 
@@ -384,8 +424,8 @@ pub async fn page(
     order: CommentOrder,
     after: Option<&str>,
 ) -> Result<CommentPage, Error> {
-    let (process_id, proposal_id) = resolve(svc, subject).await?;
-    let open = open_now(svc, process_id).await?;
+    let (process_id, proposal_id, merged) = resolve(svc, subject).await?;
+    let open = !merged && open_now(svc, process_id).await?;
     let me_id = me.map(|m| m.id).unwrap_or(0);
     let subject_sql = subject_sql(proposal_id);
     let at = cursor(order, after);

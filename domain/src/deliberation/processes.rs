@@ -30,7 +30,7 @@ pub struct ProcessInput {
 }
 
 /// Whether `me` may open or edit processes of `department`.
-fn may_manage(me: &Me, department: i64) -> bool {
+pub(crate) fn may_manage(me: &Me, department: i64) -> bool {
     me.role == Role::Admin || (me.role == Role::Official && me.department_id == Some(department))
 }
 
@@ -173,12 +173,13 @@ pub async fn save(
         match id {
             None => sqlx::query_scalar(
                 "INSERT INTO processes (title, summary, body, body_html, department_id, information_at, proposals_at, \
-                 discussion_at, decision_at, closes_at, support_threshold, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+                 discussion_at, decision_at, closes_at, support_threshold, created_by, created_at, updated_at, announced_phase) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
             )
             .bind(&title).bind(&summary).bind(&body).bind(&body_html).bind(department)
             .bind(d.information_at).bind(d.proposals_at).bind(d.discussion_at).bind(d.decision_at).bind(d.closes_at)
-            .bind(threshold).bind(me.id).bind(t)
+            // Nobody follows a new process yet: its present phase needs no announcement.
+            .bind(threshold).bind(me.id).bind(t).bind(d.phase_at(t).as_str())
             .fetch_one(p)
             .await,
             Some(id) => sqlx::query(
@@ -283,6 +284,9 @@ struct DetailRow {
     decision_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
     support_threshold: Option<i64>,
+    closing_report: String,
+    closing_report_html: String,
+    closing_report_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -292,7 +296,8 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error
     let row: Option<DetailRow> = with_db!(&svc.db, p => {
         sqlx::query_as(
             "SELECT id, title, summary, body, body_html, department_id, information_at, proposals_at, discussion_at, \
-             decision_at, closes_at, support_threshold, created_at, updated_at FROM processes WHERE id = $1",
+             decision_at, closes_at, support_threshold, closing_report, closing_report_html, closing_report_at, \
+             created_at, updated_at FROM processes WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(p)
@@ -313,6 +318,9 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error
             closes_at: r.closes_at,
         },
         support_threshold: r.support_threshold,
+        closing_report: r.closing_report,
+        closing_report_html: r.closing_report_html,
+        closing_report_at: r.closing_report_at,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }))

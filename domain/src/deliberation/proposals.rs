@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::{
-    ProposalDetail, ProposalOrder, ProposalSummary, ProposalViewer, Visibility, PROPOSAL_BODY_MAX,
-    PROPOSAL_TITLE_MAX,
+    Outcome, OutcomeEntry, ProposalDetail, ProposalOrder, ProposalRef, ProposalSummary,
+    ProposalViewer, Visibility, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX,
 };
 use crate::model::Me;
 use crate::ratelimit::{self, Scope};
@@ -127,16 +127,31 @@ pub async fn create(
         limits.proposal_window,
     )
     .await?;
-    let id: i64 = with_db!(&svc.db, p => {
-        sqlx::query_scalar(
+    // The author follows the proposal and its process from the start (and may stop).
+    let id: i64 = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO proposals (process_id, author_id, title, body, body_html, lat, lon, address, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
         .bind(process_id).bind(me.id).bind(&c.title).bind(&c.body).bind(&c.body_html)
         .bind(c.lat).bind(c.lon).bind(&c.address).bind(t)
-        .fetch_one(p)
-        .await
-    })?;
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO proposal_follows (proposal_id, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(id).bind(me.id).bind(t)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO process_follows (process_id, user_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (process_id, user_id) DO NOTHING",
+        )
+        .bind(process_id).bind(me.id).bind(t)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(id)
+    }.await)?;
     ratelimit::record(&svc.db, Scope::ProposalAccount, &key).await?;
     tracing::info!(proposal = id, process = process_id, "proposal made");
     Ok(id)
@@ -169,7 +184,7 @@ pub async fn edit(
     let n = with_db!(&svc.db, p => {
         sqlx::query(
             "UPDATE proposals SET title = $1, body = $2, body_html = $3, lat = $4, lon = $5, address = $6, \
-             edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0",
+             edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0 AND merged_into IS NULL",
         )
         .bind(&c.title).bind(&c.body).bind(&c.body_html).bind(c.lat).bind(c.lon).bind(&c.address)
         .bind(t).bind(id)
@@ -191,13 +206,16 @@ struct SummaryRow {
     support_count: i64,
     comment_count: i64,
     visibility: String,
+    outcome: Option<String>,
+    merged_into: Option<i64>,
     created_at: DateTime<Utc>,
 }
 
 /// Most proposals one list shows.
 pub const LIST_MAX: i64 = 200;
 
-/// A process's proposals the public sees (and `me`'s own held ones).
+/// A process's proposals the public sees (and `me`'s own held ones); duplicates merged
+/// into another are left out (the other names them).
 pub async fn list(
     svc: &Services,
     me: Option<&Me>,
@@ -209,9 +227,11 @@ pub async fn list(
         ProposalOrder::Newest => "x.id DESC",
     };
     let sql = format!(
-        "SELECT x.id, x.title, u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.created_at \
+        "SELECT x.id, x.title, u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, \
+         x.outcome, x.merged_into, x.created_at \
          FROM proposals x LEFT JOIN users u ON u.id = x.author_id \
-         WHERE x.process_id = $1 AND (x.visibility = 'visible' OR (x.visibility = 'held' AND x.author_id = $2)) \
+         WHERE x.process_id = $1 AND x.merged_into IS NULL \
+         AND (x.visibility = 'visible' OR (x.visibility = 'held' AND x.author_id = $2)) \
          ORDER BY {order} LIMIT {LIST_MAX}"
     );
     let me_id = me.map(|m| m.id).unwrap_or(0);
@@ -227,6 +247,8 @@ pub async fn list(
             support_count: r.support_count,
             comment_count: r.comment_count,
             visibility: Visibility::parse(&r.visibility),
+            outcome: r.outcome.as_deref().and_then(Outcome::parse),
+            merged_into: r.merged_into,
             created_at: r.created_at,
         })
         .collect())
@@ -249,6 +271,18 @@ struct DetailRow {
     visibility: String,
     hidden_reason: String,
     edited_at: Option<DateTime<Utc>>,
+    merged_into: Option<i64>,
+    merged_title: Option<String>,
+    merged_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutcomeRow {
+    outcome: String,
+    body_html: String,
+    progress: Option<i64>,
+    department_id: i64,
     created_at: DateTime<Utc>,
 }
 
@@ -263,7 +297,9 @@ pub async fn get(
         sqlx::query_as(
             "SELECT x.id, x.process_id, x.author_id, x.title, x.body, x.body_html, x.lat, x.lon, x.address, \
              u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.hidden_reason, \
-             x.edited_at, x.created_at FROM proposals x LEFT JOIN users u ON u.id = x.author_id WHERE x.id = $1",
+             x.edited_at, x.merged_into, m.title AS merged_title, x.merged_at, x.created_at \
+             FROM proposals x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN proposals m ON m.id = x.merged_into \
+             WHERE x.id = $1",
         )
         .bind(id)
         .fetch_optional(p)
@@ -275,7 +311,45 @@ pub async fn get(
     if visibility == Visibility::Held && !is_author {
         return Ok(None);
     }
-    let dates = process_dates(svc, r.process_id).await?;
+    let process = super::processes::get(svc, r.process_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let dates = process.dates;
+    let can_answer = super::processes::can_manage(me, &process);
+    let outcomes: Vec<OutcomeRow> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT outcome, body_html, progress, department_id, created_at FROM proposal_outcomes \
+             WHERE proposal_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(p)
+        .await
+    })?;
+    let merged_from: Vec<(i64, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT id, title FROM proposals WHERE merged_into = $1 AND visibility = 'visible' ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(p)
+        .await
+    })?;
+    // Officials choose where a duplicate goes among the process's other open proposals.
+    let merge_targets: Vec<(i64, String)> = if can_answer && r.merged_into.is_none() {
+        with_db!(&svc.db, p => {
+            sqlx::query_as(
+                "SELECT id, title FROM proposals WHERE process_id = $1 AND id <> $2 AND merged_into IS NULL \
+                 AND visibility = 'visible' ORDER BY support_count DESC, id LIMIT 200",
+            )
+            .bind(r.process_id)
+            .bind(id)
+            .fetch_all(p)
+            .await
+        })?
+    } else {
+        Vec::new()
+    };
+    let following =
+        super::follows::following(svc, me, super::follows::Target::Proposal(id)).await?;
     let supported = match me {
         Some(m) => {
             with_db!(&svc.db, p => {
@@ -289,12 +363,19 @@ pub async fn get(
         None => false,
     };
     let hidden = visibility == Visibility::Hidden;
+    let merged = r.merged_into.is_some();
     let viewer = ProposalViewer {
         signed_in: me.is_some(),
         supported,
+        following,
         is_author,
-        can_edit: is_author && !hidden && r.support_count == 0 && r.comment_count == 0,
-        can_support: dates.takes_supports(now()) && visibility == Visibility::Visible,
+        can_answer: can_answer && !hidden && !merged,
+        merge_targets: merge_targets
+            .into_iter()
+            .map(|(id, title)| ProposalRef { id, title })
+            .collect(),
+        can_edit: is_author && !hidden && !merged && r.support_count == 0 && r.comment_count == 0,
+        can_support: dates.takes_supports(now()) && visibility == Visibility::Visible && !merged,
     };
     // A hidden proposal leaves a tombstone: its title and reason, not its text.
     let (body, body_html) = if hidden && !is_author {
@@ -319,6 +400,27 @@ pub async fn get(
             hidden_reason: r.hidden_reason,
             edited_at: r.edited_at,
             created_at: r.created_at,
+            outcomes: outcomes
+                .into_iter()
+                .filter_map(|o| {
+                    Some(OutcomeEntry {
+                        outcome: Outcome::parse(&o.outcome)?,
+                        body_html: o.body_html,
+                        progress: o.progress,
+                        department_id: o.department_id,
+                        created_at: o.created_at,
+                    })
+                })
+                .collect(),
+            merged_into: r.merged_into.map(|id| ProposalRef {
+                id,
+                title: r.merged_title.unwrap_or_default(),
+            }),
+            merged_at: r.merged_at,
+            merged_from: merged_from
+                .into_iter()
+                .map(|(id, title)| ProposalRef { id, title })
+                .collect(),
         },
         viewer,
     )))
@@ -327,15 +429,18 @@ pub async fn get(
 /// Supports a proposal (`on`) or takes the support back. Returns the new count.
 pub async fn support(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<i64, Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    let row: Option<(i64, String)> = with_db!(&svc.db, p => {
-        sqlx::query_as("SELECT process_id, visibility FROM proposals WHERE id = $1")
+    let row: Option<(i64, String, Option<i64>)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT process_id, visibility, merged_into FROM proposals WHERE id = $1")
             .bind(id)
             .fetch_optional(p)
             .await
     })?;
-    let (process_id, visibility) = row.ok_or(Error::NotFound)?;
+    let (process_id, visibility, merged_into) = row.ok_or(Error::NotFound)?;
     if Visibility::parse(&visibility) != Visibility::Visible {
         return Err(Error::NotFound);
+    }
+    if merged_into.is_some() {
+        return Err(Error::field("support", Problem::MergedAway));
     }
     let dates = process_dates(svc, process_id).await?;
     let t = now();

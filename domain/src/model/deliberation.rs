@@ -52,6 +52,13 @@ impl Phase {
             Phase::Closed => "closed",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Phase> {
+        [Phase::Upcoming, Phase::Closed]
+            .into_iter()
+            .chain(Self::RUNNING)
+            .find(|p| p.as_str() == s)
+    }
 }
 
 /// When each phase starts, and when the process closes.
@@ -180,6 +187,10 @@ pub struct ProposalSummary {
     pub support_count: i64,
     pub comment_count: i64,
     pub visibility: Visibility,
+    /// The department's newest answer, if any.
+    pub outcome: Option<Outcome>,
+    /// Merged into another proposal (a duplicate).
+    pub merged_into: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -222,6 +233,10 @@ pub struct ProcessDetail {
     pub department_id: i64,
     pub dates: PhaseDates,
     pub support_threshold: Option<i64>,
+    /// The closing report (结果公开), as typed and rendered; empty until published.
+    pub closing_report: String,
+    pub closing_report_html: String,
+    pub closing_report_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -245,14 +260,85 @@ pub struct ProposalDetail {
     pub hidden_reason: String,
     pub edited_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The department's answers, oldest first; the last is the outcome.
+    pub outcomes: Vec<OutcomeEntry>,
+    /// The proposal this duplicate was merged into.
+    pub merged_into: Option<ProposalRef>,
+    pub merged_at: Option<DateTime<Utc>>,
+    /// Duplicates merged into this one.
+    pub merged_from: Vec<ProposalRef>,
 }
+
+/// A proposal named by another page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalRef {
+    pub id: i64,
+    pub title: String,
+}
+
+/// The department's answer to a proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 采纳
+    Accepted,
+    /// 不予采纳, with the reasons.
+    Rejected,
+    /// 研究中
+    UnderStudy,
+    /// 已实施 (or being implemented), with progress.
+    Implemented,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Accepted,
+        Outcome::Rejected,
+        Outcome::UnderStudy,
+        Outcome::Implemented,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Rejected => "rejected",
+            Outcome::UnderStudy => "under_study",
+            Outcome::Implemented => "implemented",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// One answer the department published on a proposal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeEntry {
+    pub outcome: Outcome,
+    /// The reasons, the plan, what was done (rendered and sanitized).
+    pub body_html: String,
+    /// Implemented: how far, in per cent.
+    pub progress: Option<i64>,
+    pub department_id: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The longest answer on a proposal, and the longest closing report.
+pub const OUTCOME_BODY_MAX: usize = 5_000;
+pub const CLOSING_REPORT_MAX: usize = 20_000;
 
 /// What the viewer of a proposal may do.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProposalViewer {
     pub signed_in: bool,
     pub supported: bool,
+    pub following: bool,
     pub is_author: bool,
+    /// An official of the process's department (or an admin): may answer and merge.
+    pub can_answer: bool,
+    /// Where an official may merge this proposal: the process's other open proposals.
+    pub merge_targets: Vec<ProposalRef>,
     /// The author may still edit (no support and no comment yet).
     pub can_edit: bool,
     /// The process takes supports now.

@@ -283,17 +283,3 @@ pub const DESCRIPTION_MIN: usize = 4;
 pub const DESCRIPTION_MAX: usize = 2000;
 pub const ADDRESS_MAX: usize = 200;
 pub const PHOTOS_MAX: usize = 5;
-
-/// One notification as its recipient sees it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
-pub struct Notification {
-    pub id: i64,
-    pub kind: String,
-    pub report_id: Option<i64>,
-    /// The status the entry moved the report to, if any.
-    pub status: Option<String>,
-    pub note: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-}

@@ -162,5 +162,10 @@ pub async fn seed_deliberation(svc: &Services) -> Result<(), Error> {
         ),
     )
     .await?;
+    // The demo's made-up history is no news to anyone: each process's phase is recorded,
+    // untold, the first time the server looks (NULL).
+    with_db!(&svc.db, p => {
+        sqlx::query("UPDATE processes SET announced_phase = NULL").execute(p).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }

@@ -1,0 +1,77 @@
+//! In-app notifications: news on followed reports, replies to one's comments, the
+//! department's answers on proposals one supports or follows, merged duplicates, closing
+//! reports and phase changes of followed processes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a notification is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A public timeline entry on a followed report.
+    ReportUpdate,
+    /// A reply to one's comment, or a comment on one's proposal.
+    Reply,
+    /// The department answered a proposal one made, supports or follows.
+    Outcome,
+    /// A proposal one supports was merged into another (the support moved with it).
+    Merged,
+    /// A followed process (or one whose proposals one supports) published its closing report.
+    ClosingReport,
+    /// A followed process entered a new phase.
+    Phase,
+}
+
+impl NotificationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::ReportUpdate => "report_update",
+            NotificationKind::Reply => "reply",
+            NotificationKind::Outcome => "outcome",
+            NotificationKind::Merged => "merged",
+            NotificationKind::ClosingReport => "closing_report",
+            NotificationKind::Phase => "phase",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NotificationKind> {
+        [
+            NotificationKind::ReportUpdate,
+            NotificationKind::Reply,
+            NotificationKind::Outcome,
+            NotificationKind::Merged,
+            NotificationKind::ClosingReport,
+            NotificationKind::Phase,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One notification as its recipient sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub report_id: Option<i64>,
+    /// The status the entry moved the report to, if any.
+    pub status: Option<String>,
+    pub note: Option<String>,
+    pub process_id: Option<i64>,
+    pub proposal_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    /// The proposal's title, else the process's.
+    pub title: Option<String>,
+    /// The outcome or the phase, for kinds that have one.
+    pub detail: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl Notification {
+    pub fn kind(&self) -> Option<NotificationKind> {
+        NotificationKind::parse(&self.kind)
+    }
+}
