@@ -370,6 +370,8 @@ pub mod msg {
         F_MARKDOWN_BODY = "内容" / "Text";
         F_MARKDOWN_HINT = "可以使用 Markdown：**加粗**、*斜体*、- 列表、[链接](https://…)。" / "Markdown works: **bold**, *italic*, - lists, [links](https://…).";
         F_PLACE_HINT = "可选：与建议相关的地点。" / "Optional: a place the proposal is about.";
+        PROPOSAL_PLACE = "地点（可选）" / "Place (optional)";
+        PROPOSAL_COORDS_HINT = "在地图上点击，标出建议涉及的地点；或填写坐标（WGS84，例如 22.817、108.366）；也可以只写地址。" / "Tap the map to mark the place the proposal is about, or type its coordinates (WGS84, e.g. 22.817, 108.366), or just give the address.";
         PROPOSAL_SUBMIT = "提交建议" / "Submit proposal";
         PROPOSAL_HELD = "等待审核，目前只有您能看到。" / "Awaiting review: only you can see it for now.";
         PROPOSAL_HIDDEN = "已被管理员隐藏：" / "Hidden by moderators: ";

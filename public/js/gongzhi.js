@@ -1,7 +1,8 @@
 // Gongzhi's progressive enhancements that need no wasm: maps (Leaflet, loaded only where a
 // page has a map) and the report form (category search, extra fields of the chosen
 // category, "use my location", live character counts, photo uploads with previews,
-// duplicates nearby with "me too", and a draft kept on this device).
+// duplicates nearby with "me too", and a draft kept on this device), and "show more" in
+// discussions.
 // Everything here is optional: without JavaScript every page and form still works.
 
 const DRAFT_KEY = "gz-report-draft";
@@ -407,11 +408,51 @@ function initReportForm(form) {
   form.addEventListener("submit", () => localStorage.removeItem(DRAFT_KEY));
 }
 
+// ---- discussions ----------------------------------------------------------------------------
+
+// "Show more" under a discussion appends the next 20 threads in place and moves the focus to
+// the first of them (a button press, never infinite scroll). Without JavaScript, or if the
+// request fails, the link simply opens the next page.
+function initShowMore(link) {
+  if (link.dataset.ready) return;
+  link.dataset.ready = "1";
+  link.addEventListener("click", async (e) => {
+    e.preventDefault();
+    link.setAttribute("aria-busy", "true");
+    try {
+      const res = await fetch(link.href, { headers: { Accept: "text/html" } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const list = document.querySelector("#discussion ol.threads");
+      let first = null;
+      doc.querySelectorAll("#discussion ol.threads > li.thread").forEach((li) => {
+        const node = document.importNode(li, true);
+        list.appendChild(node);
+        first = first || node;
+      });
+      const next = doc.querySelector("#discussion a.show-more");
+      if (next) {
+        link.href = new URL(next.getAttribute("href"), link.href).href;
+        link.removeAttribute("aria-busy");
+      } else {
+        link.remove();
+      }
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus();
+      }
+    } catch (_) {
+      window.location.href = link.href;
+    }
+  });
+}
+
 // ---- start --------------------------------------------------------------------------------
 
 function scan(root) {
   scanMaps(root);
   root.querySelectorAll("form[data-report-form]").forEach(initReportForm);
+  root.querySelectorAll("#discussion a.show-more").forEach(initShowMore);
 }
 
 scan(document);

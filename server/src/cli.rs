@@ -30,6 +30,9 @@ pub enum Command {
         /// How many reports to add.
         #[arg(long, default_value_t = 100_000)]
         reports: usize,
+        /// Also add a proposal with this many comments (its id is printed as `proposal <id>`).
+        #[arg(long, default_value_t = 0)]
+        comments: usize,
     },
     /// Administrator accounts.
     Admin {

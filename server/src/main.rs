@@ -25,7 +25,7 @@ async fn main() -> ExitCode {
             tracing::info!(database = db.backend(), "migrations applied");
         }),
         Command::SeedDemo => seed_demo(cli.config).await,
-        Command::SeedLoad { reports } => seed_load(cli.config, reports).await,
+        Command::SeedLoad { reports, comments } => seed_load(cli.config, reports, comments).await,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -69,18 +69,34 @@ async fn seed_demo(mut config: Config) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn seed_load(mut config: Config, reports: usize) -> Result<(), StartError> {
+async fn seed_load(mut config: Config, reports: usize, comments: usize) -> Result<(), StartError> {
     config.seed_demo = false;
     let state = startup::open_state(&config).await?;
-    let started = std::time::Instant::now();
-    let n = gongzhi_domain::seed::load::synthetic_reports(&state.svc, reports)
-        .await
-        .map_err(StartError::Seed)?;
-    tracing::info!(
-        reports = n,
-        seconds = started.elapsed().as_secs_f64(),
-        "synthetic reports added"
-    );
+    if reports > 0 {
+        let started = std::time::Instant::now();
+        let n = gongzhi_domain::seed::load::synthetic_reports(&state.svc, reports)
+            .await
+            .map_err(StartError::Seed)?;
+        tracing::info!(
+            reports = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "synthetic reports added"
+        );
+    }
+    if comments > 0 {
+        let started = std::time::Instant::now();
+        let id = gongzhi_domain::seed::load::synthetic_discussion(&state.svc, comments)
+            .await
+            .map_err(StartError::Seed)?;
+        tracing::info!(
+            proposal = id,
+            comments,
+            seconds = started.elapsed().as_secs_f64(),
+            "synthetic discussion added"
+        );
+        // For scripts (bench/deliberation.sh): the proposal to measure.
+        println!("proposal {id}");
+    }
     Ok(())
 }
 

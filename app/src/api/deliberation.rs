@@ -46,6 +46,28 @@ pub async fn list_processes(view: String, q: String) -> Result<ProcessList, AppE
     )
 }
 
+/// The map a deliberation page shows (tiles from config; an empty URL means none) and
+/// where it starts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    pub tile_url: String,
+    pub attribution: String,
+    pub center: (f64, f64),
+}
+
+#[cfg(feature = "ssr")]
+async fn map_view(st: &crate::state::AppState) -> Result<MapView, AppError> {
+    let center = gongzhi_domain::grids::extent(&st.svc.db)
+        .await?
+        .map(|b| ((b.min_lat + b.max_lat) / 2.0, (b.min_lon + b.max_lon) / 2.0))
+        .unwrap_or((22.817, 108.366));
+    Ok(MapView {
+        tile_url: st.map.tile_url.clone(),
+        attribution: st.map.attribution.clone(),
+        center,
+    })
+}
+
 /// One process's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessPage {
@@ -59,6 +81,8 @@ pub struct ProcessPage {
     pub following: bool,
     /// The viewer may edit the process.
     pub can_manage: bool,
+    /// For the proposal form's place picker.
+    pub map: MapView,
 }
 
 #[server(prefix = "/api", endpoint = "process")]
@@ -95,6 +119,7 @@ pub async fn get_process(
                 following: follows::following(&st.svc, me.as_ref(), follows::Target::Process(id))
                     .await?,
                 can_manage: processes::can_manage(me.as_ref(), &process),
+                map: map_view(&st).await?,
                 process,
             })
         }
@@ -290,6 +315,8 @@ pub struct ProposalPage {
     pub process: ProcessSummaryRef,
     /// The process's department (it answers the proposal).
     pub department: Option<Department>,
+    /// For the proposal's place, when it has one.
+    pub map: MapView,
 }
 
 /// What a proposal's page says about its process.
@@ -338,6 +365,11 @@ pub async fn get_proposal(
                 proposal,
                 viewer,
                 department,
+                map: MapView {
+                    tile_url: st.map.tile_url.clone(),
+                    attribution: st.map.attribution.clone(),
+                    center: (0.0, 0.0),
+                },
                 process: ProcessSummaryRef {
                     id: p.id,
                     title: p.title,

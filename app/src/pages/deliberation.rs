@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::deliberation::{
     get_process, get_proposal, list_processes, process_form, CreateProposal, DeleteComment,
-    EditComment, EditProposal, PostComment, SaveProcess, SupportProposal, VoteComment,
+    EditComment, EditProposal, MapView, PostComment, SaveProcess, SupportProposal, VoteComment,
 };
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
 use crate::error::problem_text;
@@ -220,7 +220,7 @@ pub fn ProcessPage() -> impl IntoView {
                                     <p><a href=format!("/login?next={}", query_escape(&format!("/deliberation/{pid}")))>{t(msg::LOG_IN)}</a>
                                     " · "{t(msg::PROPOSE_SIGN_IN)}</p>
                                 }.into_any(),
-                                (true, true) => view! { <ProposalForm process=pid action=propose/> }.into_any(),
+                                (true, true) => view! { <ProposalForm process=pid action=propose map=page.map.clone()/> }.into_any(),
                             }}
                             <Discussion kind="process" id=pid base=format!("/deliberation/{pid}") signed_in=page.signed_in page=page.discussion/>
                         </article>
@@ -233,7 +233,7 @@ pub fn ProcessPage() -> impl IntoView {
 
 /// A resident's new proposal.
 #[component]
-fn ProposalForm(process: i64, action: ServerAction<CreateProposal>) -> impl IntoView {
+fn ProposalForm(process: i64, action: ServerAction<CreateProposal>, map: MapView) -> impl IntoView {
     let error = action_error(action);
     view! {
         <section class="card" aria-labelledby="propose-title">
@@ -243,7 +243,17 @@ fn ProposalForm(process: i64, action: ServerAction<CreateProposal>) -> impl Into
                 <input type="hidden" name="process" value=process.to_string()/>
                 <Field name="title" label=msg::F_TITLE required=true maxlength=PROPOSAL_TITLE_MAX error/>
                 <TextArea name="body" label=msg::F_MARKDOWN_BODY hint=msg::F_MARKDOWN_HINT required=true maxlength=PROPOSAL_BODY_MAX rows=6 error/>
-                <Field name="address" label=msg::ADDRESS hint=msg::F_PLACE_HINT maxlength=200 error/>
+                <fieldset class="stack">
+                    <legend>{t(msg::PROPOSAL_PLACE)}</legend>
+                    <div class="map map-picker" data-map="picker" data-lat=map.center.0.to_string() data-lon=map.center.1.to_string()
+                        data-tiles=map.tile_url data-attribution=map.attribution hidden=true></div>
+                    <p class="hint">{t(msg::PROPOSAL_COORDS_HINT)}</p>
+                    <div class="row-2">
+                        <Field name="lat" label=msg::LAT error/>
+                        <Field name="lon" label=msg::LON error/>
+                    </div>
+                    <Field name="address" label=msg::ADDRESS hint=msg::F_PLACE_HINT maxlength=200 error/>
+                </fieldset>
                 <button type="submit" class="btn btn-primary">{t(msg::PROPOSAL_SUBMIT)}</button>
             </ActionForm>
         </section>
@@ -373,6 +383,10 @@ pub fn ProposalPage() -> impl IntoView {
                             </p>
                             <div class="markdown" inner_html=x.body_html.clone()></div>
                             {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::PLACE.get(lang)}{x.address.clone()}</p> })}
+                            {x.lat.zip(x.lon).map(|(lat, lon)| view! {
+                                <div class="map map-small" data-map="point" data-lat=lat.to_string() data-lon=lon.to_string()
+                                    data-tiles=page.map.tile_url.clone() data-attribution=page.map.attribution.clone() hidden=true></div>
+                            })}
                             {(!x.merged_from.is_empty()).then(|| view! {
                                 <p class="muted">{t(msg::MERGED_FROM)}
                                     {x.merged_from.iter().map(|m| view! { <a href=format!("/proposals/{}", m.id)>{format!("#{} {}", m.id, m.title)}</a>" " }).collect_view()}
@@ -548,7 +562,7 @@ fn Discussion(
                                     <a href=format!("{base}?corder={}#discussion", order.as_str())>{t(msg::COMMENTS_START)}</a>" "
                                 })}
                                 {page.next.map(|n| view! {
-                                    <a class="btn" href=format!("{base}?corder={}&after={}#discussion", order.as_str(), query_escape(&n))>{t(msg::SHOW_MORE)}</a>
+                                    <a class="btn show-more" href=format!("{base}?corder={}&after={}#discussion", order.as_str(), query_escape(&n))>{t(msg::SHOW_MORE)}</a>
                                 })}
                             </p>
         </section>

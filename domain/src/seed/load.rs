@@ -1,5 +1,6 @@
-//! Synthetic reports for benchmarks (`gongzhi seed-load`): many plausible reports spread
-//! over the demo city's grids, categories and the past year, inserted in large batches.
+//! Synthetic data for benchmarks (`gongzhi seed-load`): many plausible reports spread over
+//! the demo city's grids, categories and the past year, inserted in large batches; and a
+//! proposal with a long discussion.
 //! They count as already passed to the case system. Never used for demo data; the values
 //! are generated here, so they are written as SQL literals (no user input reaches this SQL).
 
@@ -125,4 +126,94 @@ pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error>
         done += rows;
     }
     Ok(done)
+}
+
+const ARGUMENTS: &[(&str, &str)] = &[
+    ("for", "早市能方便上班族买菜，**支持**。"),
+    ("for", "改造后通道更宽，老人推车也方便。"),
+    ("against", "施工期间摊位搬到哪里？要先说清楚过渡安排。"),
+    ("against", "租金如果上涨，菜价也会涨，**不赞成**现在就改。"),
+    ("neutral", "建议先公布改造预算和工期，再讨论细节。"),
+    (
+        "neutral",
+        "可以参考隔壁区的做法：[经验介绍](https://example.gov.cn/market)。",
+    ),
+];
+
+/// A proposal with `n` comments in the demo city's first running process (run
+/// `seed-demo` first), for the proposal page benchmark: threads of one to four comments
+/// (replies nested to the deepest level), stances and "helpful" counts spread out over the
+/// past weeks. Returns the proposal's id.
+pub async fn synthetic_discussion(svc: &Services, n: usize) -> Result<i64, Error> {
+    let t = now();
+    let found: Option<(i64, i64)> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT x.id, u.id FROM processes x, users u WHERE x.proposals_at <= $1 AND x.decision_at > $1 \
+             AND u.email = 'resident@demo.gongzhi.org' ORDER BY x.id LIMIT 1",
+        )
+        .bind(t)
+        .fetch_optional(p)
+        .await
+    })?;
+    let (process, author) =
+        found.ok_or_else(|| Error::Internal("no running process: run seed-demo first".into()))?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let start = t - Duration::days(30);
+    let step = Duration::seconds((30 * 24 * 3600 / n.max(1)) as i64);
+    let rendered: Vec<(&str, String, String)> = ARGUMENTS
+        .iter()
+        .map(|(stance, body)| {
+            (
+                *stance,
+                body.to_string(),
+                crate::deliberation::markdown::render(body),
+            )
+        })
+        .collect();
+    let id: i64 = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let proposal: i64 = sqlx::query_scalar(
+            "INSERT INTO proposals (process_id, author_id, title, body, body_html, comment_count, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(process)
+        .bind(author)
+        .bind(format!("早市时段延长到上午 9 点（{n} 条讨论）"))
+        .bind("上班族早上来不及买菜，建议早市延长到 9 点。")
+        .bind("<p>上班族早上来不及买菜，建议早市延长到 9 点。</p>")
+        .bind(n as i64)
+        .bind(start)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut k = 0usize;
+        while k < n {
+            let size = rng.gen_range(1..=4usize).min(n - k);
+            let mut ids: Vec<i64> = Vec::with_capacity(size);
+            for j in 0..size {
+                let (stance, body, html) = &rendered[rng.gen_range(0..rendered.len())];
+                // The first comment starts the thread; the second replies to it, the
+                // rest to the one before (depth 3 at most, deeper replies join level 3).
+                let (parent, root, depth) = match j {
+                    0 => (None, None, 1i64),
+                    1 => (Some(ids[0]), Some(ids[0]), 2),
+                    _ => (Some(ids[1]), Some(ids[0]), 3),
+                };
+                let helpful = if j == 0 { rng.gen_range(0..40i64) } else { rng.gen_range(0..5i64) };
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO comments (process_id, proposal_id, parent_id, root_id, depth, author_id, stance, body, body_html, \
+                     helpful_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(process).bind(proposal).bind(parent).bind(root).bind(depth).bind(author)
+                .bind(*stance).bind(body).bind(html).bind(helpful)
+                .bind(start + step * (k + j) as i32)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.push(id);
+            }
+            k += size;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(proposal)
+    }.await)?;
+    Ok(id)
 }
