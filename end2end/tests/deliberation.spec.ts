@@ -107,7 +107,7 @@ test("an official opens a process, residents propose, support and argue, the off
   await expectAccessible(official);
 
   // The supporter finds it in their notifications and follows it to the answer.
-  await open(neighbour.page, "/notifications");
+  await open(neighbour.page, "/me/notifications");
   const notice = neighbour.page.locator("li.notification", { hasText: "部门答复了建议" }).first();
   await expect(notice).toContainText("已实施");
   await expect(notice).toContainText("夜间开放学校操场停车");
@@ -115,7 +115,7 @@ test("an official opens a process, residents propose, support and argue, the off
   await notice.getByRole("link", { name: "部门答复了建议" }).click();
   await expect(neighbour.page.locator("section.outcome")).toContainText("已与学校签订协议");
   // The author is told of the answer, and of the official's reply to their argument.
-  await open(resident, "/notifications");
+  await open(resident, "/me/notifications");
   await expect(resident.locator("li.notification", { hasText: "部门答复了建议" }).first()).toContainText("已实施");
   await expect(resident.locator("li.notification", { hasText: "有人回复了您" }).first()).toBeVisible();
   await neighbour.context.close();
