@@ -36,8 +36,8 @@ to_ms() { # wrk prints 812.00us, 1.23ms or 1.02s
 
 # The "show more" link of a page: its path and query, HTML entities undone.
 next_of() {
-  curl -sf "$1" | grep -o '<a class="btn show-more" href="[^"]*"' | head -1 \
-    | sed -e 's/^.*href="//' -e 's/"$//' -e 's/#.*$//' -e 's/&amp;/\&/g'
+  curl -sf "$1" | grep -o '<a [^>]*class="btn show-more"[^>]*>' | head -1 \
+    | grep -o 'href="[^"]*"' | sed -e 's/^href="//' -e 's/"$//' -e 's/#.*$//' -e 's/&amp;/\&/g'
 }
 
 run_backend() {

@@ -221,7 +221,10 @@ async fn statements_per_page_do_not_grow_with_the_discussion(backend: Backend) {
             // replies, the balance, the strongest arguments and the viewer's votes. A
             // regression guard: today 14 for a resident, 15 for an official (merge targets).
             // (At least a few: the counter itself works.)
-            assert!((5..=16).contains(&small), "{order:?}: {small} statements for one page");
+            assert!(
+                (5..=16).contains(&small),
+                "{order:?}: {small} statements for one page"
+            );
         }
     }
     svc.db.close().await;

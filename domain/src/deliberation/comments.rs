@@ -501,11 +501,16 @@ pub async fn page(
             .map(|(_, n)| *n)
             .unwrap_or(0)
     };
-    let strongest_sql = format!(
-        "SELECT * FROM (SELECT {SELECTED}, row_number() OVER (PARTITION BY c.stance ORDER BY c.helpful_count DESC, c.id) AS rank \
-         {FROM} WHERE {subject_sql} AND c.visibility = 'visible' AND c.deleted_at IS NULL \
-         AND c.stance <> 'neutral' AND c.helpful_count > 0) ranked WHERE rank <= {STRONGEST} ORDER BY stance, rank"
-    );
+    // Each side's first entries in the comments_balance index: a few rows read, however
+    // long the discussion.
+    let side = |stance: &str| {
+        format!(
+            "SELECT * FROM (SELECT {SELECTED} {FROM} WHERE {subject_sql} AND c.stance = '{stance}' \
+             AND c.visibility = 'visible' AND c.deleted_at IS NULL AND c.helpful_count > 0 \
+             ORDER BY c.helpful_count DESC, c.id LIMIT {STRONGEST}) s_{stance}"
+        )
+    };
+    let strongest_sql = format!("{} UNION ALL {}", side("for"), side("against"));
     let strongest: Vec<Row> = with_db!(&svc.db, p => {
         sqlx::query_as(&strongest_sql).bind(process_id).bind(proposal_id.unwrap_or(0)).fetch_all(p).await
     })?;
@@ -553,8 +558,11 @@ pub async fn page(
             }
         })
         .collect();
-    let (strongest_for, strongest_against): (Vec<Row>, Vec<Row>) =
+    let (mut strongest_for, mut strongest_against): (Vec<Row>, Vec<Row>) =
         strongest.into_iter().partition(|r| r.stance == "for");
+    for side in [&mut strongest_for, &mut strongest_against] {
+        side.sort_by_key(|r| (std::cmp::Reverse(r.helpful_count), r.id));
+    }
     Ok(CommentPage {
         threads,
         next,
