@@ -1425,7 +1425,8 @@ async fn answers_merges_and_closing_reports_reach_supporters_and_followers(app: 
     .await
     .unwrap();
     // The phase change is told to the process's followers, once.
-    assert_eq!(follows::announce_phases(&svc).await.unwrap(), 1);
+    // (The server's own runner may get there first, within its minute: either way, once.)
+    follows::announce_phases(&svc).await.unwrap();
     assert_eq!(follows::announce_phases(&svc).await.unwrap(), 0);
     assert_eq!(
         notices(&svc, "phase").await,

@@ -215,5 +215,15 @@ pub async fn synthetic_discussion(svc: &Services, n: usize) -> Result<i64, Error
         tx.commit().await?;
         Ok::<_, sqlx::Error>(proposal)
     }.await)?;
+    analyze(svc).await?;
     Ok(id)
+}
+
+/// Refreshes the planner's statistics after a bulk load, as a database that has been
+/// running for a while has them (PostgreSQL's autovacuum would, a minute later).
+async fn analyze(svc: &Services) -> Result<(), Error> {
+    with_db!(&svc.db, p => {
+        sqlx::query("ANALYZE").execute(p).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
