@@ -19,11 +19,22 @@ export async function open(page: Page, path: string) {
   page.on("console", onConsole);
   page.on("pageerror", onError);
   page.on("requestfailed", onFailed);
+  // The document's response as the browser got it: its status, address after redirects,
+  // and the CSP header the page was held to (an intermittent failure in CI was a page held to
+  // the strict default instead of its own nonce policy; this says which response did that).
+  let got = "(no response)";
   try {
-    await page.goto(path);
+    const res = await page.goto(path);
+    if (res) {
+      const headers = await res.allHeaders();
+      const chain: string[] = [];
+      for (let r = res.request().redirectedFrom(); r; r = r.redirectedFrom()) chain.unshift(r.url());
+      got = `${res.status()} ${res.url()}${chain.length ? ` (redirected from ${chain.join(" → ")})` : ""}; ` +
+        `content-security-policy: ${headers["content-security-policy"] ?? "(none)"}`;
+    }
     await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
   } catch (e) {
-    throw new Error(`${path} did not hydrate; the browser said:\n${said.join("\n") || "(nothing)"}\n${e}`);
+    throw new Error(`${path} did not hydrate; the document: ${got}; the browser said:\n${said.join("\n") || "(nothing)"}\n${e}`);
   } finally {
     page.off("console", onConsole);
     page.off("pageerror", onError);
