@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::account;
+
 use std::io::Cursor;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -47,19 +49,6 @@ async fn demo(app: &TestApp) -> Services {
         .await
         .expect("demo data");
     svc
-}
-
-async fn account(svc: &Services, email: &str) -> Me {
-    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
-        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
-    .unwrap_or_else(|e| panic!("{email}: {e}"));
-    Me {
-        id,
-        email: email.into(),
-        display_name,
-        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
-        department_id,
-    }
 }
 
 /// A report of street graffiti (the urban management bureau's), taken by the case system.

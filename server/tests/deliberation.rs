@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::account;
+
 use common::TestApp;
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};
@@ -27,19 +29,6 @@ async fn demo(app: &TestApp) -> Services {
         .await
         .expect("demo data");
     svc
-}
-
-async fn account(svc: &Services, email: &str) -> Me {
-    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
-        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
-    .unwrap_or_else(|e| panic!("{email}: {e}"));
-    Me {
-        id,
-        email: email.into(),
-        display_name,
-        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
-        department_id,
-    }
 }
 
 /// A local date `days` from today, as a date input sends it.

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::account;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
@@ -69,19 +71,6 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         reports: Default::default(),
         jobs: Default::default(),
         cases: Default::default(),
-    }
-}
-
-async fn account(svc: &Services, email: &str) -> Me {
-    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
-        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
-    .expect("demo account");
-    Me {
-        id,
-        email: email.into(),
-        display_name,
-        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
-        department_id,
     }
 }
 

@@ -393,3 +393,17 @@ macro_rules! on_both_backends_with {
         )*
     };
 }
+
+/// A demo account, as the domain sees the signed-in user.
+pub async fn account(svc: &gongzhi_domain::Services, email: &str) -> gongzhi_domain::model::Me {
+    let (id, display_name, role, department_id): (i64, String, String, Option<i64>) = gongzhi_domain::with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT id, display_name, role, department_id FROM users WHERE email = $1").bind(email).fetch_one(p).await)
+    .unwrap_or_else(|e| panic!("{email}: {e}"));
+    gongzhi_domain::model::Me {
+        id,
+        email: email.into(),
+        display_name,
+        role: gongzhi_domain::model::Role::parse(&role).expect("role"),
+        department_id,
+    }
+}
