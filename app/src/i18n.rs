@@ -386,6 +386,16 @@ pub mod msg {
         PROPOSAL_EDIT = "修改建议" / "Edit proposal";
         PROPOSAL_EDIT_NOTE = "在有人支持或评论之前可以修改。" / "You can edit until someone supports or comments.";
         BACK_TO_PROCESS = "返回议题：" / "Back to the topic: ";
+        IMAGE_COVER = "封面图片" / "Cover image";
+        IMAGE_PROPOSAL = "建议配图（可选）" / "Image (optional)";
+        IMAGE_CURRENT = "当前图片：" / "Current image: ";
+        IMAGE_NONE = "还没有图片。" / "No image yet.";
+        F_IMAGE = "图片文件" / "Image file";
+        F_IMAGE_HINT = "一张 JPEG、PNG 或 WebP 图片，新图片会替换旧图片。位置等隐藏信息会被去除。" / "One JPEG, PNG or WebP picture; a new one replaces the old. Location and other hidden data are removed.";
+        F_ALT = "图片说明" / "Image description";
+        F_ALT_HINT = "为看不到图片的人（例如使用读屏软件的人）写一句话描述图片内容。" / "One sentence describing the picture for people who cannot see it (for example, screen reader users).";
+        IMAGE_UPLOAD = "上传图片" / "Upload image";
+        IMAGE_REMOVE = "删除图片" / "Remove image";
         PLACE = "地点：" / "Place: ";
         F_SUMMARY = "摘要" / "Summary";
         F_SUMMARY_HINT = "一两句话，显示在议题列表中。" / "A sentence or two, shown in the list of topics.";

@@ -86,6 +86,14 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .merge(
             Router::new()
                 .route("/api/photos", post(routes::reports::upload_photo))
+                .route(
+                    "/deliberation/{id}/image",
+                    post(routes::deliberation::process_image),
+                )
+                .route(
+                    "/proposals/{id}/image",
+                    post(routes::deliberation::proposal_image),
+                )
                 .layer(DefaultBodyLimit::max(photo_limit + 64 * 1024)),
         );
     let plain = Router::new()

@@ -68,6 +68,44 @@ async fn map_view(st: &crate::state::AppState) -> Result<MapView, AppError> {
     })
 }
 
+/// The form that sets a process's cover or a proposal's image: a plain `multipart/form-data`
+/// POST (see `server/src/routes/deliberation.rs`), so it works without wasm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImageForm {
+    /// The form's one-time token (a refused form's flash is kept under it).
+    pub token: String,
+    /// What a refused form sent back.
+    pub flash: Option<ImageFormFlash>,
+    pub max_photo_mb: usize,
+}
+
+/// What a refused image form sent back: the typed text alternative and the problems.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageFormFlash {
+    pub alt: String,
+    pub errors: Vec<gongzhi_domain::FieldError>,
+    /// A problem with the form as a whole (not allowed, not found, …).
+    pub general: Option<AppError>,
+}
+
+/// The image form for a page whose viewer may use it; `draft` names a refused form.
+#[cfg(feature = "ssr")]
+async fn image_form(st: &AppState, draft: &str) -> Result<ImageForm, AppError> {
+    let (token, flash) = if gongzhi_domain::reports::valid_token(draft) {
+        let flash = gongzhi_domain::flash::load(&st.svc.db, draft)
+            .await?
+            .and_then(|json| serde_json::from_str::<ImageFormFlash>(&json).ok());
+        (draft.to_string(), flash)
+    } else {
+        (gongzhi_domain::accounts::tokens::new_token(), None)
+    };
+    Ok(ImageForm {
+        token,
+        flash,
+        max_photo_mb: st.svc.reports.max_photo_bytes / (1024 * 1024),
+    })
+}
+
 /// One process's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessPage {
@@ -81,6 +119,8 @@ pub struct ProcessPage {
     pub following: bool,
     /// The viewer may edit the process.
     pub can_manage: bool,
+    /// The cover image form, for those who may edit the process.
+    pub image_form: Option<ImageForm>,
     /// For the proposal form's place picker.
     pub map: MapView,
 }
@@ -91,6 +131,7 @@ pub async fn get_process(
     order: String,
     #[server(default)] corder: String,
     #[server(default)] after: String,
+    #[server(default)] draft: String,
 ) -> Result<ProcessPage, AppError> {
     with_status(
         async move {
@@ -119,6 +160,11 @@ pub async fn get_process(
                 following: follows::following(&st.svc, me.as_ref(), follows::Target::Process(id))
                     .await?,
                 can_manage: processes::can_manage(me.as_ref(), &process),
+                image_form: if processes::can_manage(me.as_ref(), &process) {
+                    Some(image_form(&st, &draft).await?)
+                } else {
+                    None
+                },
                 map: map_view(&st).await?,
                 process,
             })
@@ -317,6 +363,8 @@ pub struct ProposalPage {
     pub department: Option<Department>,
     /// For the proposal's place, when it has one.
     pub map: MapView,
+    /// The image form, for the author while the proposal can be edited.
+    pub image_form: Option<ImageForm>,
 }
 
 /// What a proposal's page says about its process.
@@ -332,6 +380,7 @@ pub async fn get_proposal(
     id: i64,
     #[server(default)] corder: String,
     #[server(default)] after: String,
+    #[server(default)] draft: String,
 ) -> Result<ProposalPage, AppError> {
     with_status(
         async move {
@@ -360,7 +409,13 @@ pub async fn get_proposal(
                 None
             };
             let department = gongzhi_domain::departments::get(&st.svc.db, p.department_id).await?;
+            let image_form = if viewer.can_edit {
+                Some(image_form(&st, &draft).await?)
+            } else {
+                None
+            };
             Ok(ProposalPage {
+                image_form,
                 discussion,
                 proposal,
                 viewer,

@@ -1,5 +1,6 @@
 //! Components shared by pages.
 
 pub mod form;
+pub mod image;
 pub mod layout;
 pub mod reports;

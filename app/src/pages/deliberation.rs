@@ -17,6 +17,7 @@ use crate::api::deliberation::{
     EditComment, EditProposal, MapView, PostComment, SaveProcess, SupportProposal, VoteComment,
 };
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
+use crate::components::image::{ImageUpload, Picture, Thumb};
 use crate::error::problem_text;
 use crate::i18n::{msg, outcome_name, phase_name, t, use_lang, Msg};
 use crate::pages::outcomes::{AnswerForm, ClosingReport, FollowButton, MergeForm, OutcomeSection};
@@ -102,6 +103,7 @@ pub fn ProcessListPage() -> impl IntoView {
                                         let dept = departments.iter().find(|d| d.id == p.department_id).map(|d| d.name(lang).to_string()).unwrap_or_default();
                                         view! {
                                             <li class="card process-card">
+                                                {p.cover.clone().map(|c| view! { <Thumb image=c/> })}
                                                 <h2><a href=format!("/deliberation/{}", p.id)>{p.title.clone()}</a></h2>
                                                 <p class="report-meta">
                                                     <span class=format!("badge badge-phase-{}", phase.as_str())>{phase_name(phase).get(lang)}</span>
@@ -132,10 +134,13 @@ pub fn ProcessPage() -> impl IntoView {
     let order = move || ProposalOrder::parse(&query.read().get("order").unwrap_or_default());
     let corder = move || query.read().get("corder").unwrap_or_default();
     let after = move || query.read().get("after").unwrap_or_default();
+    let draft = move || query.read().get("draft").unwrap_or_default();
     let propose = ServerAction::<CreateProposal>::new();
     let data = Resource::new(
-        move || (id(), order(), corder(), after()),
-        |(id, order, corder, after)| get_process(id, order.as_str().to_string(), corder, after),
+        move || (id(), order(), corder(), after(), draft()),
+        |(id, order, corder, after, draft)| {
+            get_process(id, order.as_str().to_string(), corder, after, draft)
+        },
     );
     view! {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
@@ -152,12 +157,16 @@ pub fn ProcessPage() -> impl IntoView {
                         <Title text=p.title.clone()/>
                         <article class="process">
                             <h1>{p.title.clone()}</h1>
+                            {p.cover.clone().map(|c| view! { <Picture image=c class="cover"/> })}
                             <p class="report-meta">
                                 <span class=format!("badge badge-phase-{}", phase.as_str())>{phase_name(phase).get(lang)}</span>
                                 " "<span class="muted">{dept}</span>
                             </p>
                             {page.can_manage.then(|| view! {
                                 <p><a class="btn" href=format!("/deliberation/{pid}/edit")>{t(msg::DELIB_EDIT)}</a></p>
+                            })}
+                            {page.image_form.clone().map(|form| view! {
+                                <ImageUpload action=format!("/deliberation/{pid}/image") form current=p.cover.clone() title=msg::IMAGE_COVER/>
                             })}
                             {page.signed_in.then(|| view! { <FollowButton kind="process" id=pid following=page.following/> })}
                             {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
@@ -196,6 +205,7 @@ pub fn ProcessPage() -> impl IntoView {
                                         <ul class="proposal-list">
                                             {page.proposals.into_iter().map(|x| view! {
                                                 <li class="proposal-row">
+                                                    {x.image.clone().map(|i| view! { <Thumb image=i/> })}
                                                     <a href=format!("/proposals/{}", x.id)><strong>{x.title.clone()}</strong></a>
                                                     {(x.visibility == Visibility::Held).then(|| view! { " "<span class="badge">{msg::PROPOSAL_HELD.get(lang)}</span> })}
                                                     {x.outcome.map(|o| view! { " "<span class=format!("badge badge-outcome-{}", o.as_str())>{outcome_name(o).get(lang)}</span> })}
@@ -351,11 +361,12 @@ pub fn ProposalPage() -> impl IntoView {
                 id(),
                 q.get("corder").unwrap_or_default(),
                 q.get("after").unwrap_or_default(),
+                q.get("draft").unwrap_or_default(),
                 support.version().get(),
                 edit.version().get(),
             )
         },
-        |(id, corder, after, ..)| get_proposal(id, corder, after),
+        |(id, corder, after, draft, ..)| get_proposal(id, corder, after, draft),
     );
     view! {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
@@ -382,6 +393,7 @@ pub fn ProposalPage() -> impl IntoView {
                                 {x.edited_at.map(|e| format!(" · {} {}", msg::EDITED_AT.get(lang), local_datetime(e)))}
                             </p>
                             <div class="markdown" inner_html=x.body_html.clone()></div>
+                            {x.image.clone().map(|i| view! { <Picture image=i/> })}
                             {(!x.address.is_empty()).then(|| view! { <p class="muted">{msg::PLACE.get(lang)}{x.address.clone()}</p> })}
                             {x.lat.zip(x.lon).map(|(lat, lon)| view! {
                                 <div class="map map-small" data-map="point" data-lat=lat.to_string() data-lon=lon.to_string()
@@ -434,7 +446,10 @@ pub fn ProposalPage() -> impl IntoView {
                                             <button type="submit" class="btn btn-primary">{t(msg::SAVE)}</button>
                                         </ActionForm>
                                     </details>
-                                }
+                                }.into_any()
+                            })}
+                            {page.image_form.clone().map(|form| view! {
+                                <ImageUpload action=format!("/proposals/{}/image", x.id) form current=x.image.clone() title=msg::IMAGE_PROPOSAL/>
                             })}
                             {v.can_answer.then(|| view! { <AnswerForm id=x.id/> })}
                             {v.can_answer.then(|| view! { <MergeForm id=x.id targets=v.merge_targets.clone()/> })}

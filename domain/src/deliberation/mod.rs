@@ -5,6 +5,7 @@
 
 pub mod comments;
 pub mod follows;
+pub mod images;
 pub mod markdown;
 pub mod outcomes;
 pub mod processes;

@@ -211,6 +211,8 @@ struct SummaryRow {
     decision_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
     proposal_count: i64,
+    #[sqlx(flatten)]
+    image: super::images::ImageColumns,
 }
 
 /// Most processes one list shows.
@@ -240,8 +242,10 @@ pub async fn list(
     let sql = format!(
         "SELECT p.id, p.title, p.summary, p.department_id, p.information_at, p.proposals_at, p.discussion_at, \
          p.decision_at, p.closes_at, \
-         (SELECT count(*) FROM proposals x WHERE x.process_id = p.id AND x.visibility = 'visible') AS proposal_count \
-         FROM processes p WHERE {filter}{text} ORDER BY {order} LIMIT {LIST_MAX}"
+         (SELECT count(*) FROM proposals x WHERE x.process_id = p.id AND x.visibility = 'visible') AS proposal_count, \
+         {image} FROM processes p LEFT JOIN photos ph ON ph.process_id = p.id \
+         WHERE {filter}{text} ORDER BY {order} LIMIT {LIST_MAX}",
+        image = super::images::COLUMNS
     );
     let pattern = crate::reports::like_pattern(search);
     let t = now();
@@ -266,6 +270,7 @@ pub async fn list(
                 closes_at: r.closes_at,
             },
             proposal_count: r.proposal_count,
+            cover: r.image.image(),
         })
         .collect())
 }
@@ -289,16 +294,20 @@ struct DetailRow {
     closing_report_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    image: super::images::ImageColumns,
 }
 
 /// One process, or `None`.
 pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error> {
     let row: Option<DetailRow> = with_db!(&svc.db, p => {
-        sqlx::query_as(
-            "SELECT id, title, summary, body, body_html, department_id, information_at, proposals_at, discussion_at, \
-             decision_at, closes_at, support_threshold, closing_report, closing_report_html, closing_report_at, \
-             created_at, updated_at FROM processes WHERE id = $1",
-        )
+        sqlx::query_as(&format!(
+            "SELECT p.id, p.title, p.summary, p.body, p.body_html, p.department_id, p.information_at, p.proposals_at, \
+             p.discussion_at, p.decision_at, p.closes_at, p.support_threshold, p.closing_report, p.closing_report_html, \
+             p.closing_report_at, p.created_at, p.updated_at, {image} \
+             FROM processes p LEFT JOIN photos ph ON ph.process_id = p.id WHERE p.id = $1",
+            image = super::images::COLUMNS
+        ))
         .bind(id)
         .fetch_optional(p)
         .await
@@ -321,6 +330,7 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error
         closing_report: r.closing_report,
         closing_report_html: r.closing_report_html,
         closing_report_at: r.closing_report_at,
+        cover: r.image.image(),
         created_at: r.created_at,
         updated_at: r.updated_at,
     }))

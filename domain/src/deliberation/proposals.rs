@@ -209,6 +209,8 @@ struct SummaryRow {
     outcome: Option<String>,
     merged_into: Option<i64>,
     created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    image: super::images::ImageColumns,
 }
 
 /// Most proposals one list shows.
@@ -228,11 +230,12 @@ pub async fn list(
     };
     let sql = format!(
         "SELECT x.id, x.title, u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, \
-         x.outcome, x.merged_into, x.created_at \
-         FROM proposals x LEFT JOIN users u ON u.id = x.author_id \
+         x.outcome, x.merged_into, x.created_at, {image} \
+         FROM proposals x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN photos ph ON ph.proposal_id = x.id \
          WHERE x.process_id = $1 AND x.merged_into IS NULL \
          AND (x.visibility = 'visible' OR (x.visibility = 'held' AND x.author_id = $2)) \
-         ORDER BY {order} LIMIT {LIST_MAX}"
+         ORDER BY {order} LIMIT {LIST_MAX}",
+        image = super::images::COLUMNS
     );
     let me_id = me.map(|m| m.id).unwrap_or(0);
     let rows: Vec<SummaryRow> = with_db!(&svc.db, p => {
@@ -249,6 +252,7 @@ pub async fn list(
             visibility: Visibility::parse(&r.visibility),
             outcome: r.outcome.as_deref().and_then(Outcome::parse),
             merged_into: r.merged_into,
+            image: r.image.image(),
             created_at: r.created_at,
         })
         .collect())
@@ -275,6 +279,8 @@ struct DetailRow {
     merged_title: Option<String>,
     merged_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    image: super::images::ImageColumns,
 }
 
 #[derive(sqlx::FromRow)]
@@ -294,13 +300,14 @@ pub async fn get(
     id: i64,
 ) -> Result<Option<(ProposalDetail, ProposalViewer)>, Error> {
     let row: Option<DetailRow> = with_db!(&svc.db, p => {
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT x.id, x.process_id, x.author_id, x.title, x.body, x.body_html, x.lat, x.lon, x.address, \
              u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.hidden_reason, \
-             x.edited_at, x.merged_into, m.title AS merged_title, x.merged_at, x.created_at \
+             x.edited_at, x.merged_into, m.title AS merged_title, x.merged_at, x.created_at, {image} \
              FROM proposals x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN proposals m ON m.id = x.merged_into \
-             WHERE x.id = $1",
-        )
+             LEFT JOIN photos ph ON ph.proposal_id = x.id WHERE x.id = $1",
+            image = super::images::COLUMNS
+        ))
         .bind(id)
         .fetch_optional(p)
         .await
@@ -378,10 +385,10 @@ pub async fn get(
         can_support: dates.takes_supports(now()) && visibility == Visibility::Visible && !merged,
     };
     // A hidden proposal leaves a tombstone: its title and reason, not its text.
-    let (body, body_html) = if hidden && !is_author {
-        (String::new(), String::new())
+    let (body, body_html, image) = if hidden && !is_author {
+        (String::new(), String::new(), None)
     } else {
-        (r.body, r.body_html)
+        (r.body, r.body_html, r.image.image())
     };
     Ok(Some((
         ProposalDetail {
@@ -393,6 +400,7 @@ pub async fn get(
             lat: r.lat,
             lon: r.lon,
             address: r.address,
+            image,
             author_name: r.author_name,
             support_count: r.support_count,
             comment_count: r.comment_count,

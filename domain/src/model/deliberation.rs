@@ -14,6 +14,17 @@ pub const PROCESS_SUMMARY_MAX: usize = 500;
 pub const PROCESS_BODY_MAX: usize = 20_000;
 pub const PROPOSAL_TITLE_MAX: usize = 150;
 pub const PROPOSAL_BODY_MAX: usize = 5_000;
+/// Longest text alternative of a cover or proposal image.
+pub const IMAGE_ALT_MAX: usize = 300;
+
+/// A process's cover or a proposal's image: a re-encoded photo (served at
+/// `/photos/{uid}.jpg` and `/photos/{uid}-thumb.jpg`) and its text alternative (empty: the
+/// uploader gave none, and the picture is treated as decorative).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub photo: crate::model::report::PhotoRef,
+    pub alt: String,
+}
 
 /// Where a process is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -155,6 +166,7 @@ pub struct ProcessSummary {
     pub dates: PhaseDates,
     /// Visible proposals.
     pub proposal_count: i64,
+    pub cover: Option<Image>,
 }
 
 /// Whether the public sees a piece of residents' content.
@@ -191,6 +203,7 @@ pub struct ProposalSummary {
     pub outcome: Option<Outcome>,
     /// Merged into another proposal (a duplicate).
     pub merged_into: Option<i64>,
+    pub image: Option<Image>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -237,6 +250,7 @@ pub struct ProcessDetail {
     pub closing_report: String,
     pub closing_report_html: String,
     pub closing_report_at: Option<DateTime<Utc>>,
+    pub cover: Option<Image>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -253,6 +267,7 @@ pub struct ProposalDetail {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub address: String,
+    pub image: Option<Image>,
     pub author_name: Option<String>,
     pub support_count: i64,
     pub comment_count: i64,

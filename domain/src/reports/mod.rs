@@ -4,7 +4,7 @@
 
 mod engage;
 mod follow_up;
-mod photos;
+pub(crate) mod photos;
 mod query;
 mod submit;
 

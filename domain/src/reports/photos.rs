@@ -16,7 +16,7 @@ pub enum PhotoSize {
     Thumb,
 }
 
-/// The problem a refused file gets, on the `photos` field.
+/// The problem a refused file gets.
 fn problem(e: PhotoError, max_bytes: usize) -> Problem {
     match e {
         PhotoError::TooBig { .. } => Problem::PhotoTooBig {
@@ -41,6 +41,60 @@ pub(super) async fn pending_uids(
     })?)
 }
 
+/// A photo checked, re-encoded and put in the blob store, not yet recorded in `photos`.
+pub(crate) struct Stored {
+    pub photo: PhotoRef,
+    pub display_key: String,
+    pub thumb_key: String,
+    /// Size of the upload.
+    pub bytes: i64,
+    pub sha256: String,
+}
+
+/// Checks and re-encodes an upload and puts both sizes in the blob store; a refusal names
+/// `field`.
+pub(crate) async fn store(svc: &Services, bytes: Vec<u8>, field: &str) -> Result<Stored, Error> {
+    let max = svc.reports.max_photo_bytes;
+    let size = bytes.len();
+    let processed = process_async(bytes, max)
+        .await
+        .map_err(|e| Error::field(field, problem(e, max)))?;
+    let display_key = new_key("photos", "-display.jpg");
+    let thumb_key = display_key.replace("-display.jpg", "-thumb.jpg");
+    let blob_err = |e: crate::blobs::BlobError| Error::Internal(format!("blob store: {e}"));
+    svc.blobs
+        .put(&display_key, processed.display, "image/jpeg")
+        .await
+        .map_err(blob_err)?;
+    svc.blobs
+        .put(&thumb_key, processed.thumb, "image/jpeg")
+        .await
+        .map_err(blob_err)?;
+    Ok(Stored {
+        photo: PhotoRef {
+            uid: crate::accounts::tokens::new_token()[..22].to_string(),
+            display_width: i64::from(processed.display_width),
+            display_height: i64::from(processed.display_height),
+            thumb_width: i64::from(processed.thumb_width),
+            thumb_height: i64::from(processed.thumb_height),
+        },
+        display_key,
+        thumb_key,
+        bytes: size as i64,
+        sha256: processed.sha256,
+    })
+}
+
+/// Removes both sizes of a photo from the blob store; a failure is logged, not returned
+/// (the database no longer names the photo, so nobody can reach it).
+pub(crate) async fn delete_blobs(svc: &Services, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = svc.blobs.delete(key).await {
+            tracing::warn!(key, error = %e, "photo file could not be deleted");
+        }
+    }
+}
+
 /// Checks, re-encodes and stores one photo for the form with `submit_token`.
 pub async fn upload_photo(
     svc: &Services,
@@ -54,45 +108,23 @@ pub async fn upload_photo(
             Problem::TooManyPhotos { max: PHOTOS_MAX },
         ));
     }
-    let max = svc.reports.max_photo_bytes;
-    let size = bytes.len();
-    let processed = process_async(bytes, max)
-        .await
-        .map_err(|e| Error::field("photos", problem(e, max)))?;
-    let display_key = new_key("photos", "-display.jpg");
-    let thumb_key = display_key.replace("-display.jpg", "-thumb.jpg");
-    let blob_err = |e: crate::blobs::BlobError| Error::Internal(format!("blob store: {e}"));
-    svc.blobs
-        .put(&display_key, processed.display, "image/jpeg")
-        .await
-        .map_err(blob_err)?;
-    svc.blobs
-        .put(&thumb_key, processed.thumb, "image/jpeg")
-        .await
-        .map_err(blob_err)?;
-    let uid = crate::accounts::tokens::new_token()[..22].to_string();
-    let photo = PhotoRef {
-        uid: uid.clone(),
-        display_width: i64::from(processed.display_width),
-        display_height: i64::from(processed.display_height),
-        thumb_width: i64::from(processed.thumb_width),
-        thumb_height: i64::from(processed.thumb_height),
-    };
+    let s = store(svc, bytes, "photos").await?;
+    let photo = s.photo;
     with_db!(&svc.db, p => {
         sqlx::query(
             "INSERT INTO photos (uid, form_token, display_key, thumb_key, display_width, display_height, thumb_width, \
              thumb_height, bytes, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(&uid)
+        .bind(&photo.uid)
         .bind(&token_hash)
-        .bind(&display_key)
-        .bind(&thumb_key)
+        .bind(&s.display_key)
+        .bind(&s.thumb_key)
         .bind(photo.display_width)
         .bind(photo.display_height)
         .bind(photo.thumb_width)
         .bind(photo.thumb_height)
-        .bind(size as i64)
-        .bind(&processed.sha256)
+        .bind(s.bytes)
+        .bind(&s.sha256)
         .bind(now())
         .execute(p)
         .await

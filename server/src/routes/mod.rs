@@ -1,6 +1,7 @@
 //! Plain axum routes outside the Leptos app.
 
 pub mod cases;
+pub mod deliberation;
 pub mod health;
 pub mod hooks;
 pub mod lang;
