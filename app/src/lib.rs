@@ -122,54 +122,22 @@ pub fn request_lang(headers: &http::HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// The Content-Security-Policy of an HTML page allows only our own scripts and the
-/// per-response nonce that Leptos puts on its inline hydration scripts.
-///
-/// The server calls this when it sets up each page's context (routes and the 404 page),
-/// before anything renders: set from the shell instead, the header now and then missed the
-/// response (the security middleware's plain `default-src 'self'` then blocked the
-/// hydration scripts, and the page never hydrated).
+/// The nonce the server minted for one request's Content-Security-Policy. The security
+/// middleware (`server/src/security.rs`) puts it in the request's extensions and writes
+/// every HTML response's policy from it, so the header and the page never disagree.
 #[cfg(feature = "ssr")]
-pub fn set_page_security_headers() {
-    use http::header::{HeaderName, HeaderValue};
-    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let nonce = leptos::nonce::use_nonce()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    // Map tiles come from the configured tile server, if any.
-    let tiles = use_context::<state::AppState>()
-        .map(|s| tile_origin(&s.map.tile_url))
-        .unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        res.insert_header(HeaderName::from_static("content-security-policy"), v);
-    }
-}
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
 
-/// ` origin` of a tile URL template for the CSP (a `{s}.` subdomain becomes `*.`), or empty.
+/// Makes the page's inline scripts carry the request's [`PageNonce`]. The server calls this
+/// when it sets up each page's context (routes and the 404 page), after Leptos has provided
+/// the request and its own random nonce, which this one replaces.
 #[cfg(feature = "ssr")]
-fn tile_origin(url: &str) -> String {
-    let Some(i) = url.find("://") else {
-        return String::new();
-    };
-    let end = url[i + 3..]
-        .find('/')
-        .map(|j| i + 3 + j)
-        .unwrap_or(url.len());
-    let origin = url[..end].replace("{s}.", "*.");
-    if origin
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || ":/.-*".contains(c))
+pub fn use_request_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
     {
-        format!(" {origin}")
-    } else {
-        String::new()
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }
 
@@ -258,23 +226,5 @@ mod tests {
         for p in ["/", "/me/reports", "/reportsx", "/me", "/admin/categories"] {
             assert!(!super::is_plain_page(p), "{p}");
         }
-    }
-
-    #[test]
-    fn tile_hosts_are_allowed_as_image_sources() {
-        assert_eq!(
-            super::tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-            " https://tile.openstreetmap.org"
-        );
-        assert_eq!(
-            super::tile_origin("https://{s}.tiles.example.cn/{z}/{x}/{y}.png"),
-            " https://*.tiles.example.cn"
-        );
-        assert_eq!(super::tile_origin(""), "");
-        assert_eq!(
-            super::tile_origin("https://a.example/'unsafe-inline'/x"),
-            " https://a.example"
-        );
-        assert_eq!(super::tile_origin("https://a b;c/x"), "");
     }
 }

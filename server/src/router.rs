@@ -56,7 +56,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
     let fallback = leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
         move || {
             provide_context(fallback_state.clone());
-            gongzhi_app::set_page_security_headers();
+            gongzhi_app::use_request_nonce();
         },
         shell,
     );
@@ -66,7 +66,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
             routes,
             move || {
                 provide_context(leptos_state.clone());
-                gongzhi_app::set_page_security_headers();
+                gongzhi_app::use_request_nonce();
             },
             {
                 let options = options.clone();
@@ -147,7 +147,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .merge(open311)
         .merge(hooks)
         .layer(axum::middleware::from_fn_with_state(
-            config.is_https(),
+            security::HeaderConfig::new(config.is_https(), &state.map.tile_url),
             security::security_headers,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())

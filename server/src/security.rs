@@ -4,6 +4,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use gongzhi_app::PageNonce;
 
 /// Refuses state-changing requests that a browser says come from another site.
 ///
@@ -47,12 +48,60 @@ fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     origin_host.is_empty() || origin_host != host
 }
 
-/// Adds the security headers. Pages set their own Content-Security-Policy (with the
-/// nonce of their inline hydration script); everything else gets a strict default.
-pub async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+/// What the security headers depend on.
+#[derive(Clone, Debug)]
+pub struct HeaderConfig {
+    /// Served over HTTPS: send `Strict-Transport-Security`.
+    pub https: bool,
+    /// ` origin` of the map tile server (an allowed image source), or empty.
+    pub tiles: String,
+}
+
+impl HeaderConfig {
+    pub fn new(https: bool, tile_url: &str) -> HeaderConfig {
+        HeaderConfig {
+            https,
+            tiles: tile_origin(tile_url),
+        }
+    }
+}
+
+/// The Content-Security-Policy of an HTML page: only our own scripts and the inline
+/// hydration scripts carrying this response's nonce; images also from the tile server.
+fn page_csp(nonce: &str, tiles: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Adds the security headers to every response.
+///
+/// Each request gets a fresh nonce in its extensions ([`PageNonce`]); the app puts it on
+/// its inline scripts, and here every HTML response gets the page policy naming it. This
+/// middleware is the one place the policy is written: a header set from inside the render
+/// now and then missed a response, and the page, held to the plain `default-src 'self'`,
+/// never hydrated. Everything that is not HTML gets that strict default.
+pub async fn security_headers(
+    State(config): State<HeaderConfig>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let is_pkg = req.uri().path().starts_with("/pkg/");
+    let nonce = gongzhi_domain::accounts::tokens::new_token()[..22].to_string();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    let is_html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        if let Ok(v) = HeaderValue::from_str(&page_csp(&nonce, &config.tiles)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
         if !h.contains_key(name) {
             h.insert(name, HeaderValue::from_static(value));
@@ -72,7 +121,7 @@ pub async fn security_headers(State(https): State<bool>, req: Request, next: Nex
         "permissions-policy",
         "geolocation=(self), camera=(self), microphone=(), payment=()",
     );
-    if https {
+    if config.https {
         set(
             h,
             "strict-transport-security",
@@ -88,6 +137,26 @@ pub async fn security_headers(State(https): State<bool>, req: Request, next: Nex
         );
     }
     res
+}
+
+/// ` origin` of a tile URL template for the CSP (a `{s}.` subdomain becomes `*.`), or empty.
+fn tile_origin(url: &str) -> String {
+    let Some(i) = url.find("://") else {
+        return String::new();
+    };
+    let end = url[i + 3..]
+        .find('/')
+        .map(|j| i + 3 + j)
+        .unwrap_or(url.len());
+    let origin = url[..end].replace("{s}.", "*.");
+    if origin
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ":/.-*".contains(c))
+    {
+        format!(" {origin}")
+    } else {
+        String::new()
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +209,31 @@ mod tests {
             o
         ));
         assert!(!is_cross_site(&headers(&[]), o));
+    }
+
+    #[test]
+    fn tile_hosts_are_allowed_as_image_sources() {
+        assert_eq!(
+            tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            " https://tile.openstreetmap.org"
+        );
+        assert_eq!(
+            tile_origin("https://{s}.tiles.example.cn/{z}/{x}/{y}.png"),
+            " https://*.tiles.example.cn"
+        );
+        assert_eq!(tile_origin(""), "");
+        assert_eq!(
+            tile_origin("https://a.example/'unsafe-inline'/x"),
+            " https://a.example"
+        );
+        assert_eq!(tile_origin("https://a b;c/x"), "");
+    }
+
+    #[test]
+    fn the_page_policy_names_the_nonce_and_the_tiles() {
+        let csp = page_csp("abc123", " https://tile.example");
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(csp.contains("img-src 'self' data: blob: https://tile.example;"));
+        assert!(!csp.contains("unsafe-inline"));
     }
 }

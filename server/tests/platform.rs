@@ -61,7 +61,20 @@ async fn the_language_switch_is_remembered(app: &TestApp) {
 }
 
 async fn pages_carry_security_headers_and_a_nonce_csp(app: &TestApp) {
-    let res = new_client().get(app.url("/login")).send().await.unwrap();
+    // A page, a server-rendered page with data, and the app's own 404 page.
+    for path in ["/login", "/deliberation", "/no-such-page"] {
+        page_nonce_matches_its_scripts(app, path).await;
+    }
+    let health = new_client().get(app.url("/healthz")).send().await.unwrap();
+    assert!(health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+}
+
+/// The page's CSP names one nonce, and every inline script of the page carries it.
+async fn page_nonce_matches_its_scripts(app: &TestApp, path: &str) {
+    let res = new_client().get(app.url(path)).send().await.unwrap();
     let h = res.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -83,15 +96,10 @@ async fn pages_carry_security_headers_and_a_nonce_csp(app: &TestApp) {
         if !tag.contains(" src=") {
             assert!(
                 tag.contains(&format!("nonce=\"{nonce}\"")),
-                "inline script without nonce: {tag}"
+                "{path}: inline script without the nonce: {tag}"
             );
         }
     }
-    let health = new_client().get(app.url("/healthz")).send().await.unwrap();
-    assert!(health.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains("default-src 'self'"));
 }
 
 async fn cross_site_posts_are_refused(app: &TestApp) {
