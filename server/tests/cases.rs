@@ -42,15 +42,6 @@ fn token() -> String {
     )
 }
 
-/// The demo city: its departments (with the dispatch centre), accounts and catalogue.
-async fn demo(app: &TestApp) -> Services {
-    let svc = app.services();
-    gongzhi_domain::seed::seed_demo(&svc)
-        .await
-        .expect("demo data");
-    svc
-}
-
 /// A report of street graffiti (the urban management bureau's), taken by the case system.
 async fn new_case(svc: &Services, reporter: Option<&Me>) -> i64 {
     let done = gongzhi_domain::reports::submit(
@@ -102,7 +93,7 @@ fn field_problem(e: Error, field: &str) -> Problem {
 }
 
 async fn a_case_runs_from_arrival_to_close_and_the_public_sees_its_public_part(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
@@ -239,7 +230,7 @@ async fn a_case_runs_from_arrival_to_close_and_the_public_sees_its_public_part(a
 }
 
 async fn steps_out_of_turn_by_the_wrong_people_or_without_a_reason_are_refused(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
@@ -364,7 +355,7 @@ async fn steps_out_of_turn_by_the_wrong_people_or_without_a_reason_are_refused(a
 }
 
 async fn a_department_returns_a_case_and_a_failed_check_starts_another_round(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let id = new_case(&svc, None).await;
@@ -464,7 +455,7 @@ async fn a_department_returns_a_case_and_a_failed_check_starts_another_round(app
 }
 
 async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
@@ -577,7 +568,7 @@ fn step_form(token: &str, step: &str, stage: &str, note: &str) -> Form {
 }
 
 async fn the_step_forms_work_as_plain_posts_with_after_photos(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let dispatcher = app
         .logged_in("dispatcher@demo.gongzhi.org", "dispatcher-demo-2026")
         .await;
@@ -711,7 +702,7 @@ async fn the_step_forms_work_as_plain_posts_with_after_photos(app: &TestApp) {
 }
 
 async fn admins_manage_departments_and_choose_the_dispatch_centre(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let admin = app.admin().await;
     let resident = app
         .logged_in("resident@demo.gongzhi.org", "resident-demo-2026")
@@ -852,7 +843,7 @@ fn problems(body: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 async fn the_reporter_follows_up_and_reopens_a_closed_case_for_another_round(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let reporter = app
         .logged_in("resident@demo.gongzhi.org", "resident-demo-2026")
         .await;
@@ -1138,7 +1129,7 @@ async fn close_case_again(svc: &Services, id: i64) {
 }
 
 async fn a_client_speaks_for_the_reporter_through_the_update_extension(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let admin = app.admin().await;
     let (status, issued, _) = app
         .call(&admin, "admin_issue_api_key", &[("name", "居民端")])

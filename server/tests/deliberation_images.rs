@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{account, TestApp};
+use common::{account, local_day, png, TestApp};
 use gongzhi_domain::deliberation::images::{self, Owner};
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};
@@ -19,20 +19,6 @@ on_both_backends!(
     the_image_forms_work_over_http,
 );
 
-async fn demo(app: &TestApp) -> Services {
-    let svc = app.services();
-    gongzhi_domain::seed::seed_demo(&svc)
-        .await
-        .expect("demo data");
-    svc
-}
-
-fn day(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// A process of `department` taking proposals now.
 fn open_process(title: &str, department: i64) -> ProcessInput {
     ProcessInput {
@@ -40,23 +26,13 @@ fn open_process(title: &str, department: i64) -> ProcessInput {
         summary: "征求意见".into(),
         body: "说明".into(),
         department: department.to_string(),
-        information: day(-5),
-        proposals: day(-1),
-        discussion: day(5),
-        decision: day(10),
-        closes: day(20),
+        information: local_day(-5),
+        proposals: local_day(-1),
+        discussion: local_day(5),
+        decision: local_day(10),
+        closes: local_day(20),
         support_threshold: String::new(),
     }
-}
-
-/// A `w`×`h` PNG with a gradient (so it is a real picture to decode and re-encode).
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 fn field_problems(e: Error) -> Vec<(String, Problem)> {
@@ -78,7 +54,7 @@ async fn keys(svc: &Services, uid: &str) -> Option<(String, String)> {
 }
 
 async fn covers_and_images_are_checked_replaced_and_removed(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     let id = processes::save(
@@ -312,7 +288,7 @@ fn form_token(html: &str) -> String {
 }
 
 async fn the_image_forms_work_over_http(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official_me = account(&svc, "official@demo.gongzhi.org").await;
     let official = app
         .logged_in("official@demo.gongzhi.org", "official-demo-2026")
@@ -386,7 +362,11 @@ async fn the_image_forms_work_over_http(app: &TestApp) {
     )
     .await;
     assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], format!("{page}#image").as_str());
+    assert_eq!(
+        res.headers()["location"],
+        page.as_str(),
+        "back to the page, the picture under its title"
+    );
     let cover = processes::get(&svc, id)
         .await
         .unwrap()

@@ -7,7 +7,7 @@ mod common;
 use std::io::Cursor;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{new_client, TestApp};
+use common::{new_client, png, TestApp};
 use gongzhi_domain::geo::Point;
 use gongzhi_domain::with_db;
 use reqwest::multipart::{Form, Part};
@@ -92,15 +92,6 @@ fn report_id(location: &str) -> i64 {
 async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT count(*) FROM {table}");
     with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(&sql).fetch_one(p).await).unwrap()
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 /// A JPEG carrying an EXIF block with a GPS marker, as a phone writes it.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::account;
+use common::{account, local_day};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
@@ -72,12 +72,6 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         jobs: Default::default(),
         cases: Default::default(),
     }
-}
-
-fn day(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 /// `threads` threads on `proposal`, each with two replies (one nested under the other),
@@ -158,11 +152,11 @@ async fn statements_per_page_do_not_grow_with_the_discussion(backend: Backend) {
         ProcessInput {
             title: "议题".into(),
             department: official.department_id.unwrap().to_string(),
-            information: day(-5),
-            proposals: day(-1),
-            discussion: day(5),
-            decision: day(10),
-            closes: day(20),
+            information: local_day(-5),
+            proposals: local_day(-1),
+            discussion: local_day(5),
+            decision: local_day(10),
+            closes: local_day(20),
             ..Default::default()
         },
     )

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::model::deliberation::{Image, IMAGE_ALT_MAX};
 use crate::model::report::PhotoRef;
 use crate::model::Me;
-use crate::reports::photos::{delete_blobs, store};
+use crate::reports::photos::{delete_blobs, store, Stored};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
 
@@ -103,58 +103,11 @@ pub async fn set(
         return Err(Error::field("image", Problem::Required));
     }
     let s = store(svc, bytes, "image").await?;
-    let new_keys = [s.display_key.clone(), s.thumb_key.clone()];
-    let t = now();
-    let column = owner.column();
-    let claim = owner.claim_sql();
-    let insert = format!(
-        "INSERT INTO photos (uid, form_token, {column}, alt, display_key, thumb_key, display_width, \
-         display_height, thumb_width, thumb_height, bytes, sha256, created_at) \
-         VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    );
-    let old_sql = format!("SELECT display_key, thumb_key FROM photos WHERE {column} = $1");
-    let delete_sql = format!("DELETE FROM photos WHERE {column} = $1");
-    let photo = &s.photo;
-    let saved: Result<Option<Vec<(String, String)>>, sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
-        let claimed = sqlx::query(claim)
-            .bind(owner.id()).bind(t)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if claimed != 1 {
-            return Ok(None);
-        }
-        let old: Vec<(String, String)> = sqlx::query_as(&old_sql)
-            .bind(owner.id())
-            .fetch_all(&mut *tx)
-            .await?;
-        sqlx::query(&delete_sql).bind(owner.id()).execute(&mut *tx).await?;
-        sqlx::query(&insert)
-            .bind(&photo.uid).bind(owner.id()).bind(&alt)
-            .bind(&s.display_key).bind(&s.thumb_key)
-            .bind(photo.display_width).bind(photo.display_height)
-            .bind(photo.thumb_width).bind(photo.thumb_height)
-            .bind(s.bytes).bind(&s.sha256).bind(t)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(old))
-    }.await);
-    let old = match saved {
-        Ok(Some(old)) => old,
-        Ok(None) => {
-            delete_blobs(svc, &new_keys).await;
-            return Err(Error::field("image", Problem::EditLocked));
-        }
-        Err(e) => {
-            delete_blobs(svc, &new_keys).await;
-            return Err(e.into());
-        }
-    };
-    let old_keys: Vec<String> = old.into_iter().flat_map(|(d, t)| [d, t]).collect();
-    delete_blobs(svc, &old_keys).await;
-    tracing::info!(?owner, uid = %photo.uid, "image set");
+    if let Err(e) = replace(svc, owner, Some((&s, &alt))).await {
+        delete_blobs(svc, &[s.display_key, s.thumb_key]).await;
+        return Err(e);
+    }
+    tracing::info!(?owner, uid = %s.photo.uid, "image set");
     Ok(Image {
         photo: s.photo,
         alt,
@@ -164,12 +117,24 @@ pub async fn set(
 /// Takes the image of `owner` away (nothing to take is not an error).
 pub async fn remove(svc: &Services, me: Option<&Me>, owner: Owner) -> Result<(), Error> {
     authorize(svc, me, owner).await?;
+    replace(svc, owner, None).await
+}
+
+/// In one transaction: claims `owner` (refused with `EditLocked` when it can no longer
+/// change), drops its image record and records `new` (a stored photo and its description)
+/// if given; then deletes the old image's files.
+async fn replace(svc: &Services, owner: Owner, new: Option<(&Stored, &str)>) -> Result<(), Error> {
     let column = owner.column();
     let claim = owner.claim_sql();
     let old_sql = format!("SELECT display_key, thumb_key FROM photos WHERE {column} = $1");
     let delete_sql = format!("DELETE FROM photos WHERE {column} = $1");
+    let insert = format!(
+        "INSERT INTO photos (uid, form_token, {column}, alt, display_key, thumb_key, display_width, \
+         display_height, thumb_width, thumb_height, bytes, sha256, created_at) \
+         VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    );
     let t = now();
-    let removed: Option<Vec<(String, String)>> = with_db!(&svc.db, p => async {
+    let old: Option<Vec<(String, String)>> = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
         let claimed = sqlx::query(claim)
             .bind(owner.id()).bind(t)
@@ -184,10 +149,21 @@ pub async fn remove(svc: &Services, me: Option<&Me>, owner: Owner) -> Result<(),
             .fetch_all(&mut *tx)
             .await?;
         sqlx::query(&delete_sql).bind(owner.id()).execute(&mut *tx).await?;
+        if let Some((s, alt)) = new {
+            let photo = &s.photo;
+            sqlx::query(&insert)
+                .bind(&photo.uid).bind(owner.id()).bind(alt)
+                .bind(&s.display_key).bind(&s.thumb_key)
+                .bind(photo.display_width).bind(photo.display_height)
+                .bind(photo.thumb_width).bind(photo.thumb_height)
+                .bind(s.bytes).bind(&s.sha256).bind(t)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(Some(old))
     }.await)?;
-    let Some(old) = removed else {
+    let Some(old) = old else {
         return Err(Error::field("image", Problem::EditLocked));
     };
     let old_keys: Vec<String> = old.into_iter().flat_map(|(d, t)| [d, t]).collect();

@@ -26,40 +26,21 @@ struct Posted {
     read_problem: Option<FieldError>,
 }
 
-async fn read_form(mut multipart: Multipart, max_photo_mb: usize) -> Posted {
-    let mut p = Posted::default();
-    let too_big = || {
-        FieldError::new(
-            "photos",
-            Problem::PhotoTooBig {
-                max_mb: max_photo_mb,
-            },
-        )
+async fn read_form(multipart: Multipart, max_photo_mb: usize) -> Posted {
+    let body = super::form::read(multipart, "photo").await;
+    let mut p = Posted {
+        files: body.files,
+        read_problem: body.cut_off.then(|| {
+            FieldError::new(
+                "photos",
+                Problem::PhotoTooBig {
+                    max_mb: max_photo_mb,
+                },
+            )
+        }),
+        ..Posted::default()
     };
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => {
-                p.read_problem = Some(too_big());
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            match field.bytes().await {
-                Ok(b) if !b.is_empty() => p.files.push(b.to_vec()),
-                Ok(_) => {}
-                Err(_) => {
-                    p.read_problem = Some(too_big());
-                    break;
-                }
-            }
-            continue;
-        }
-        let Ok(value) = field.text().await else {
-            continue;
-        };
+    for (name, value) in body.fields {
         match name.as_str() {
             "form_token" => p.token = value,
             "step" => p.step = value,

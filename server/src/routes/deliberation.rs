@@ -23,42 +23,21 @@ struct Posted {
     read_problem: Option<FieldError>,
 }
 
-async fn read_form(mut multipart: Multipart, max_photo_mb: usize) -> Posted {
-    let mut p = Posted::default();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                tracing::info!(error = %e, "image form body could not be read completely");
-                p.read_problem = Some(FieldError::new(
-                    "image",
-                    Problem::PhotoTooBig {
-                        max_mb: max_photo_mb,
-                    },
-                ));
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "image" {
-            match field.bytes().await {
-                Ok(b) => p.file = b.to_vec(),
-                Err(_) => {
-                    p.read_problem = Some(FieldError::new(
-                        "image",
-                        Problem::PhotoTooBig {
-                            max_mb: max_photo_mb,
-                        },
-                    ));
-                    break;
-                }
-            }
-            continue;
-        }
-        let Ok(value) = field.text().await else {
-            continue;
-        };
+async fn read_form(multipart: Multipart, max_photo_mb: usize) -> Posted {
+    let body = super::form::read(multipart, "image").await;
+    let mut p = Posted {
+        file: body.files.into_iter().next().unwrap_or_default(),
+        read_problem: body.cut_off.then(|| {
+            FieldError::new(
+                "image",
+                Problem::PhotoTooBig {
+                    max_mb: max_photo_mb,
+                },
+            )
+        }),
+        ..Posted::default()
+    };
+    for (name, value) in body.fields {
         match name.as_str() {
             "form_token" => p.token = value,
             "alt" => p.alt = value,
@@ -139,7 +118,7 @@ async fn image(
     let (errors, general) = match result {
         Ok(()) => {
             let _ = gongzhi_domain::flash::clear(&state.svc.db, &posted.token).await;
-            return Redirect::to(&format!("{page}#image")).into_response();
+            return Redirect::to(&page).into_response();
         }
         Err(Error::Invalid(list)) => (list, None),
         // Nobody without the right sees the form, so there is no form to go back to.

@@ -2,6 +2,7 @@
 
 pub mod cases;
 pub mod deliberation;
+mod form;
 pub mod health;
 pub mod hooks;
 pub mod lang;

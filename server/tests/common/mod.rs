@@ -407,3 +407,32 @@ pub async fn account(svc: &gongzhi_domain::Services, email: &str) -> gongzhi_dom
         department_id,
     }
 }
+
+impl TestApp {
+    /// The services, with the demo city seeded: departments, accounts, catalogue.
+    pub async fn demo(&self) -> gongzhi_domain::Services {
+        let svc = self.services();
+        gongzhi_domain::seed::seed_demo(&svc)
+            .await
+            .expect("demo data");
+        svc
+    }
+}
+
+/// The local (UTC+8) date `days` from today, as a date input sends it.
+pub fn local_day(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A `w`×`h` PNG with a gradient: a real picture to decode and re-encode.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}

@@ -1,0 +1,45 @@
+//! Reading a plain `multipart/form-data` form: what the no-wasm forms with files post.
+
+use axum::extract::Multipart;
+
+/// A form's body: its text fields in order, the non-empty files of its file field, and
+/// whether the body could not be read to its end (larger than allowed, or cut off).
+#[derive(Default)]
+pub(crate) struct FormBody {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<Vec<u8>>,
+    pub cut_off: bool,
+}
+
+/// Reads the whole body; files come from the field named `file_field`.
+pub(crate) async fn read(mut multipart: Multipart, file_field: &str) -> FormBody {
+    let mut body = FormBody::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::info!(error = %e, "form body could not be read completely");
+                body.cut_off = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == file_field {
+            match field.bytes().await {
+                Ok(b) if !b.is_empty() => body.files.push(b.to_vec()),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::info!(error = %e, "form file could not be read completely");
+                    body.cut_off = true;
+                    break;
+                }
+            }
+            continue;
+        }
+        if let Ok(value) = field.text().await {
+            body.fields.push((name, value));
+        }
+    }
+    body
+}
