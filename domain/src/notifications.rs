@@ -179,8 +179,9 @@ pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notificatio
     Ok(with_db!(&svc.db, p => {
         sqlx::query_as(
             "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, \
+             COALESCE(cm.root_id, cm.id) AS thread_id, \
              COALESCE(x.title, pr.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
-             LEFT JOIN report_events e ON e.id = n.event_id \
+             LEFT JOIN report_events e ON e.id = n.event_id LEFT JOIN comments cm ON cm.id = n.comment_id \
              LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN processes pr ON pr.id = n.process_id \
              WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
         )

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::account;
+use common::{account, local_day};
 
 use common::TestApp;
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
@@ -23,21 +23,6 @@ on_both_backends!(
     answers_merges_and_closing_reports_reach_supporters_and_followers,
 );
 
-async fn demo(app: &TestApp) -> Services {
-    let svc = app.services();
-    gongzhi_domain::seed::seed_demo(&svc)
-        .await
-        .expect("demo data");
-    svc
-}
-
-/// A local date `days` from today, as a date input sends it.
-fn day(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// A process whose phases start `starts` days from today, in order.
 fn input(title: &str, department: i64, starts: [i64; 5]) -> ProcessInput {
     ProcessInput {
@@ -45,11 +30,11 @@ fn input(title: &str, department: i64, starts: [i64; 5]) -> ProcessInput {
         summary: "朝阳菜市场改造方案征求意见".into(),
         body: "## 背景\n\n菜市场建于 **1998 年**，[方案](https://example.gov.cn/plan.pdf)".into(),
         department: department.to_string(),
-        information: day(starts[0]),
-        proposals: day(starts[1]),
-        discussion: day(starts[2]),
-        decision: day(starts[3]),
-        closes: day(starts[4]),
+        information: local_day(starts[0]),
+        proposals: local_day(starts[1]),
+        discussion: local_day(starts[2]),
+        decision: local_day(starts[3]),
+        closes: local_day(starts[4]),
         support_threshold: "3".into(),
     }
 }
@@ -62,7 +47,7 @@ fn problems(e: Error) -> Vec<(String, Problem)> {
 }
 
 async fn officials_and_admins_open_processes_and_every_bad_field_is_named(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
@@ -103,9 +88,9 @@ async fn officials_and_admins_open_processes_and_every_bad_field_is_named(app: &
         summary: "长".repeat(501),
         department: other.to_string(),
         information: "2026-13-40".into(),
-        proposals: day(3),
-        discussion: day(1),
-        decision: day(5),
+        proposals: local_day(3),
+        discussion: local_day(1),
+        decision: local_day(5),
         closes: String::new(),
         support_threshold: "-2".into(),
         ..Default::default()
@@ -211,7 +196,7 @@ async fn officials_and_admins_open_processes_and_every_bad_field_is_named(app: &
 }
 
 async fn residents_propose_in_the_proposal_phase_and_support_once_while_it_runs(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     let own = official.department_id.unwrap();
@@ -383,7 +368,7 @@ async fn residents_propose_in_the_proposal_phase_and_support_once_while_it_runs(
 }
 
 async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     let own = official.department_id.unwrap();
@@ -506,7 +491,7 @@ async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &Te
 }
 
 async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = app
         .logged_in("official@demo.gongzhi.org", "official-demo-2026")
         .await;
@@ -529,11 +514,11 @@ async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
             ("summary", "征求意见".to_string()),
             ("body", "**说明** <script>alert(1)</script>".to_string()),
             ("department", dept.clone()),
-            ("information", day(-5)),
-            ("proposals", day(-1)),
-            ("discussion", day(5)),
-            ("decision", day(10)),
-            ("closes", day(20)),
+            ("information", local_day(-5)),
+            ("proposals", local_day(-1)),
+            ("discussion", local_day(5)),
+            ("decision", local_day(10)),
+            ("closes", local_day(20)),
             ("support_threshold", "2".to_string()),
         ]
     };
@@ -709,7 +694,7 @@ async fn the_pages_and_their_forms_work_over_http(app: &TestApp) {
 async fn discussion_threads_stances_helpful_votes_and_pages(app: &TestApp) {
     use gongzhi_domain::deliberation::comments::{self, NewComment, Subject};
     use gongzhi_domain::model::deliberation::{CommentOrder, CommentState, COMMENT_PAGE};
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
@@ -1043,7 +1028,7 @@ async fn answers_merges_and_closing_reports_reach_supporters_and_followers(app: 
     use gongzhi_domain::deliberation::follows::{self, Target};
     use gongzhi_domain::deliberation::outcomes::{self, OutcomeInput};
     use gongzhi_domain::model::deliberation::Outcome;
-    let svc = demo(app).await;
+    let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     let own = official.department_id.unwrap();
@@ -1184,6 +1169,15 @@ async fn answers_merges_and_closing_reports_reach_supporters_and_followers(app: 
         ],
         "the author of the proposal and of the comment replied to; never oneself"
     );
+    // The notice names the reply and its thread, so its link opens the page with that thread.
+    let told = gongzhi_domain::notifications::list(&svc, &people[0], 10)
+        .await
+        .unwrap();
+    let reply = told
+        .iter()
+        .find(|n| n.kind == "reply")
+        .expect("a reply notice");
+    assert_eq!((reply.comment_id, reply.thread_id), (Some(r), Some(c)));
 
     // Answers: only the department's officials (and admins); every bad field named.
     let answer = |outcome: &str, text: &str, progress: &str| OutcomeInput {

@@ -65,11 +65,16 @@ fn NotificationItem(n: Notification) -> impl IntoView {
             }.into_any())
         }
         Some(kind) => {
-            // Where it happened: the comment in its discussion, the proposal, or the process.
+            // Where it happened: the comment in its discussion (the page that starts with its
+            // thread, however long the discussion), the proposal, or the process.
+            let at_comment = |c: i64| match n.thread_id {
+                Some(thread) => format!("?corder=oldest&after={}#comment-{c}", thread - 1),
+                None => format!("#comment-{c}"),
+            };
             let href = match (n.proposal_id, n.process_id, n.comment_id) {
-                (Some(x), _, Some(c)) => format!("/proposals/{x}#comment-{c}"),
+                (Some(x), _, Some(c)) => format!("/proposals/{x}{}", at_comment(c)),
                 (Some(x), _, None) => format!("/proposals/{x}"),
-                (None, Some(p), Some(c)) => format!("/deliberation/{p}#comment-{c}"),
+                (None, Some(p), Some(c)) => format!("/deliberation/{p}{}", at_comment(c)),
                 (None, Some(p), None) => format!("/deliberation/{p}"),
                 _ => "/deliberation".to_string(),
             };

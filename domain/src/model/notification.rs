@@ -62,6 +62,8 @@ pub struct Notification {
     pub process_id: Option<i64>,
     pub proposal_id: Option<i64>,
     pub comment_id: Option<i64>,
+    /// The thread the comment is in (its first comment's id), to open the discussion there.
+    pub thread_id: Option<i64>,
     /// The proposal's title, else the process's.
     pub title: Option<String>,
     /// The outcome or the phase, for kinds that have one.
