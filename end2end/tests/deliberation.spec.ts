@@ -1,6 +1,12 @@
 import { test, expect } from "@playwright/test";
 import { open, openPlain, expectAccessible, logIn, newResident, OFFICIAL, RESIDENT } from "./helpers";
 
+/** An 8×8 PNG (a picture the server decodes and re-encodes). */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAbElEQVR4nBXNQRUAUQhCUZOYhCQmeUlIQhISzR+XXA7ODDtouIHBQ4YOM8suWm5h8ZKl+0CskDiBsIioHhx76LiDw0eO3oN/4FVf+J8h0PduzBqZ8x/bxNQPwgaFy192SGgelC0q13/CJaXlA+odUoHdRJQGAAAAAElFTkSuQmCC",
+  "base64",
+);
+
 /** A local date `days` from today, as a date input takes it. */
 function day(days: number) {
   const d = new Date(Date.now() + 8 * 3600_000 + days * 86400_000);
@@ -34,6 +40,20 @@ test("an official opens a process, residents propose, support and argue, the off
   await expect(official.locator(".phase-current")).toContainText("征集建议");
   await expect(official.locator(".markdown strong")).toHaveText("车位不足");
   await expectAccessible(official);
+
+  // The cover image: a file that is not a picture is refused at its field, the
+  // description typed stays; a real picture then shows with that description.
+  await official.locator("summary", { hasText: "封面图片" }).click();
+  await official.locator("#f-image").setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await official.locator("#f-alt").fill("小区入口夜间停满车辆");
+  await official.getByRole("button", { name: "上传图片" }).click();
+  await expect(official.locator("#f-image-error")).toBeVisible();
+  await expect(official.locator("#f-alt")).toHaveValue("小区入口夜间停满车辆");
+  await expectAccessible(official);
+  await official.locator("#f-image").setInputFiles({ name: "cover.png", mimeType: "image/png", buffer: PNG });
+  await official.getByRole("button", { name: "上传图片" }).click();
+  await expect(official.locator(".picture.cover img")).toHaveAttribute("alt", "小区入口夜间停满车辆");
+  await expect(official.locator(".picture.cover img")).toHaveJSProperty("naturalWidth", 8);
 
   // A resident finds it in the list and makes a proposal.
   const residentCtx = await browser.newContext();
