@@ -1,6 +1,7 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
-//! (forwarding reports to the case system, sending mail), and once a minute tells the
-//! followers of processes that entered a new phase. It sleeps until this instance
+//! (forwarding reports to the case system, sending mail), once a minute tells the
+//! followers of processes that entered a new phase, and once an hour removes finished jobs
+//! and the photos of forms never sent. It sleeps until this instance
 //! enqueues something or a second passes (jobs enqueued by other instances, and retries
 //! whose backoff has ended, are found by that poll).
 
@@ -67,6 +68,13 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "old finished jobs removed"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "pruning finished jobs failed"),
+                }
+                // Photos of forms never sent (a refused form is kept for a day).
+                match gongzhi_domain::reports::sweep_pending(&svc, chrono::Duration::days(2)).await
+                {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "photos of unsent forms removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "removing photos of unsent forms failed"),
                 }
             }
             tokio::select! {

@@ -28,6 +28,7 @@ on_both_backends!(
     nearby_open_reports_are_offered_and_me_too_counts_once,
     the_public_list_filters_and_pages_by_keyset,
     department_updates_reach_followers,
+    photos_of_forms_never_sent_are_swept,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -1215,4 +1216,54 @@ async fn department_updates_reach_followers(app: &TestApp) {
     assert_eq!(status, 200);
     let (_, n, _) = app.call(&follower, "notifications", &[]).await;
     assert_eq!(n["unread"], 0);
+}
+
+async fn photos_of_forms_never_sent_are_swept(app: &TestApp) {
+    let svc = app.demo().await;
+    let upload = |t: String| {
+        let svc = svc.clone();
+        async move {
+            gongzhi_domain::reports::upload_photo(&svc, &t, png(40, 30))
+                .await
+                .expect("uploaded")
+        }
+    };
+    let (old, fresh, owned) = (
+        upload(token()).await,
+        upload(token()).await,
+        upload(token()).await,
+    );
+    let report: i64 =
+        with_db!(&svc.db, p => sqlx::query_scalar("SELECT id FROM reports ORDER BY id LIMIT 1")
+        .fetch_one(p).await)
+        .expect("a demo report");
+    let three_days_ago = gongzhi_domain::time::now() - chrono::Duration::days(3);
+    for uid in [&old.uid, &owned.uid] {
+        with_db!(&svc.db, p => sqlx::query("UPDATE photos SET created_at = $1 WHERE uid = $2")
+            .bind(three_days_ago).bind(uid).execute(p).await.map(|r| r.rows_affected()))
+        .unwrap();
+    }
+    with_db!(&svc.db, p => sqlx::query("UPDATE photos SET report_id = $1 WHERE uid = $2")
+        .bind(report).bind(&owned.uid).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let keys: (String, String) = with_db!(&svc.db, p => sqlx::query_as("SELECT display_key, thumb_key FROM photos WHERE uid = $1")
+        .bind(&old.uid).fetch_one(p).await)
+    .unwrap();
+
+    let swept = gongzhi_domain::reports::sweep_pending(&svc, chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(swept, 1, "only the old photo no form owns");
+    let left: Vec<String> = with_db!(&svc.db, p => sqlx::query_scalar("SELECT uid FROM photos WHERE uid IN ($1, $2, $3) ORDER BY id")
+        .bind(&old.uid).bind(&fresh.uid).bind(&owned.uid).fetch_all(p).await)
+    .unwrap();
+    assert_eq!(left, [fresh.uid.clone(), owned.uid.clone()]);
+    assert!(svc.blobs.get(&keys.0).await.unwrap().is_none());
+    assert!(svc.blobs.get(&keys.1).await.unwrap().is_none());
+    assert_eq!(
+        gongzhi_domain::reports::sweep_pending(&svc, chrono::Duration::days(2))
+            .await
+            .unwrap(),
+        0
+    );
 }

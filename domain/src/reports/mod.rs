@@ -14,7 +14,7 @@ pub use engage::{
     NOTE_MAX,
 };
 pub use follow_up::{follow_up, record_follow_up, FollowUp, Voice};
-pub use photos::{pending_photos, photo_blob, upload_photo, PhotoSize};
+pub use photos::{pending_photos, photo_blob, sweep_pending, upload_photo, PhotoSize};
 pub(crate) use query::like_pattern;
 pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};
 pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};

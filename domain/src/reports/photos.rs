@@ -179,3 +179,36 @@ pub async fn pending_photos(svc: &Services, submit_token: &str) -> Result<Vec<Ph
         )
         .collect())
 }
+
+/// Photos uploaded with a form that was never sent (none of report, case step, process or
+/// proposal owns them) and older than `age`: their records and files are deleted, a batch
+/// at a time. A refused form is kept for a day, so a photo older than that can no longer be
+/// sent with it. Returns how many were deleted.
+pub async fn sweep_pending(svc: &Services, age: chrono::Duration) -> Result<u64, Error> {
+    let before = now() - age;
+    let rows: Vec<(i64, String, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT id, display_key, thumb_key FROM photos WHERE report_id IS NULL AND event_id IS NULL \
+             AND process_id IS NULL AND proposal_id IS NULL AND created_at < $1 ORDER BY id LIMIT 500",
+        )
+        .bind(before)
+        .fetch_all(p)
+        .await
+    })?;
+    let mut deleted = 0;
+    for (id, display, thumb) in rows {
+        // Only while still unowned: a form sent meanwhile keeps its photo.
+        let n = with_db!(&svc.db, p => {
+            sqlx::query("DELETE FROM photos WHERE id = $1 AND report_id IS NULL AND event_id IS NULL")
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        if n == 1 {
+            delete_blobs(svc, &[display, thumb]).await;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
