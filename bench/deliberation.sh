@@ -11,28 +11,10 @@ N=${BENCH_COMMENTS:-2000}
 PORT=${BENCH_PORT:-3200}
 DURATION=${BENCH_SECONDS:-10}
 PG=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
-work=$(mktemp -d /tmp/gongzhi-bench.XXXXXX)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
 
-export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" GONGZHI_BLOB_STORE="$work/blobs" RUST_LOG=warn
-
-# p50 and p99 latency (ms) and requests/s of one URL, one connection at a time.
-measure() {
-  local out
-  out=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$1")
-  if grep -q "Non-2xx" <<<"$out"; then echo "error responses from $1" >&2; exit 1; fi
-  local p50 p99 rps
-  p50=$(awk '/^ +50%/ {print $2}' <<<"$out")
-  p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  echo "$(to_ms "$p50") | $(to_ms "$p99") | $rps"
-}
-to_ms() { # wrk prints 812.00us, 1.23ms or 1.02s
-  awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0; else printf "%.2f", (v+0)*1000 }'
-}
+# p50 ms | p99 ms | requests/s of one URL, one connection at a time.
+measure() { local p50 p99 rps; read -r p50 p99 rps <<<"$(wrk_stats "$1")"; echo "$p50 | $p99 | $rps"; }
 
 # The "show more" link of a page: its path and query, HTML entities undone.
 next_of() {
@@ -49,10 +31,7 @@ run_backend() {
   id=$("$BIN" seed-load --reports 0 --comments "$N" | awk '/^proposal / {print $2}')
   [ -n "$id" ] || { echo "seed-load printed no proposal id" >&2; exit 1; }
   local seeded=$((SECONDS - t0))
-  GONGZHI_SEED_DEMO=false "$BIN" serve >"$work/$name.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-  local base="http://127.0.0.1:$PORT"
+  start_server
   # The page is the real thing: 20 threads, and a link to the next 20.
   local threads
   threads=$(curl -sf "$base/proposals/$id" | grep -o 'class="thread"' | wc -l)
@@ -68,7 +47,7 @@ run_backend() {
   p3=$(measure "$base$third")
   h1=$(measure "$base/proposals/$id?corder=helpful")
   h2=$(measure "$base$helpful2")
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  stop_server
   {
     echo "| $name | first page (oldest) | $first |"
     echo "| $name | second page | $p2 |"
@@ -79,16 +58,7 @@ run_backend() {
   echo "$name: proposal $id with $N comments seeded in ${seeded}s" >>"$work/notes.md"
 }
 
-command -v wrk >/dev/null || { echo "wrk is missing: make bench-deliberation installs it"; exit 1; }
-run_backend sqlite "sqlite://$work/bench.db"
-if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
-  db="gz_bench_$$"
-  psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
-  run_backend postgres "$PG/$db"
-  psql "$PG/postgres" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
-else
-  echo "PostgreSQL not reachable at $PG: SQLite only" >>"$work/notes.md"
-fi
+on_both_backends run_backend
 
 {
   echo "# Proposal page with a long discussion: benchmark"

@@ -10,29 +10,11 @@ N=${BENCH_REPORTS:-100000}
 PORT=${BENCH_PORT:-3200}
 DURATION=${BENCH_SECONDS:-10}
 PG=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
-work=$(mktemp -d /tmp/gongzhi-bench.XXXXXX)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
 
-export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT" GONGZHI_BLOB_STORE="$work/blobs" RUST_LOG=warn
-
-# The median and 99th percentile latency (ms) and requests/s of one URL, one connection
-# at a time (so the latency is the time to render one page).
-measure() {
-  local out
-  out=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$1")
-  if grep -q "Non-2xx" <<<"$out"; then echo "error responses from $1" >&2; exit 1; fi
-  local p50 p99 rps
-  p50=$(awk '/^ +50%/ {print $2}' <<<"$out")
-  p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  echo "$(to_ms "$p50") | $(to_ms "$p99") | $rps"
-}
-to_ms() { # wrk prints 812.00us, 1.23ms or 1.02s
-  awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0; else printf "%.2f", (v+0)*1000 }'
-}
+# p50 ms | p99 ms | requests/s of one URL, one connection at a time (so the latency is the
+# time to render one page).
+measure() { local p50 p99 rps; read -r p50 p99 rps <<<"$(wrk_stats "$1")"; echo "$p50 | $p99 | $rps"; }
 
 run_backend() {
   local name=$1 url=$2
@@ -41,21 +23,19 @@ run_backend() {
   GONGZHI_SEED_DEMO=true "$BIN" seed-demo >/dev/null
   "$BIN" seed-load --reports "$N" >/dev/null
   local seeded=$((SECONDS - t0))
-  GONGZHI_SEED_DEMO=false "$BIN" serve >"$work/$name.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+  start_server
   local id=$((N / 2))
   # Check the pages are the real thing (50 reports listed; the report with its timeline),
   # which also warms up, then measure.
   local items
-  items=$(curl -sf "http://127.0.0.1:$PORT/reports" | grep -o 'class="report-item"' | wc -l)
+  items=$(curl -sf "$base/reports" | grep -o 'class="report-item"' | wc -l)
   [ "$items" = 50 ] || { echo "the list shows $items reports, not 50" >&2; exit 1; }
-  curl -sf "http://127.0.0.1:$PORT/reports/$id" | grep -q 'id="timeline-title"' || { echo "report $id did not render" >&2; exit 1; }
+  curl -sf "$base/reports/$id" | grep -q 'id="timeline-title"' || { echo "report $id did not render" >&2; exit 1; }
   local list report filtered
-  list=$(measure "http://127.0.0.1:$PORT/reports")
-  filtered=$(measure "http://127.0.0.1:$PORT/reports?category=noise&status=open")
-  report=$(measure "http://127.0.0.1:$PORT/reports/$id")
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  list=$(measure "$base/reports")
+  filtered=$(measure "$base/reports?category=noise&status=open")
+  report=$(measure "$base/reports/$id")
+  stop_server
   {
     echo "| $name | /reports (50 newest) | $list |"
     echo "| $name | /reports?category=noise&status=open | $filtered |"
@@ -64,16 +44,7 @@ run_backend() {
   echo "$name: seeded $N reports in ${seeded}s" >>"$work/notes.md"
 }
 
-command -v wrk >/dev/null || { echo "wrk is missing: make bench-reports installs it"; exit 1; }
-run_backend sqlite "sqlite://$work/bench.db"
-if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
-  db="gz_bench_$$"
-  psql "$PG/postgres" -qc "CREATE DATABASE $db" >/dev/null
-  run_backend postgres "$PG/$db"
-  psql "$PG/postgres" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
-else
-  echo "PostgreSQL not reachable at $PG: SQLite only" >>"$work/notes.md"
-fi
+on_both_backends run_backend
 
 # Bytes of the report form's first visit: the page's CSS and script, and Leaflet (the
 # page loads no wasm).
