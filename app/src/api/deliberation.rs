@@ -384,16 +384,14 @@ pub async fn get_proposal(
 ) -> Result<ProposalPage, AppError> {
     with_status(
         async move {
-            use gongzhi_domain::deliberation::{comments, processes, proposals};
+            use gongzhi_domain::deliberation::{comments, proposals};
             use gongzhi_domain::model::deliberation::Visibility;
             let st = state()?;
             let me = current_user().await?;
             let (proposal, viewer) = proposals::get(&st.svc, me.as_ref(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let p = processes::get(&st.svc, proposal.process_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let p = proposal.process.clone();
             let discussion = if proposal.visibility == Visibility::Visible {
                 Some(
                     discussion_page(

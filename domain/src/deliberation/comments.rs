@@ -57,7 +57,7 @@ async fn resolve(svc: &Services, subject: Subject) -> Result<(i64, Option<i64>, 
 
 /// Whether the process takes comments now (while proposals and discussion run).
 async fn open_now(svc: &Services, process_id: i64) -> Result<bool, Error> {
-    let p = super::processes::get(svc, process_id)
+    let p = super::processes::brief(svc, process_id)
         .await?
         .ok_or(Error::NotFound)?;
     Ok(p.dates.takes_supports(now()))

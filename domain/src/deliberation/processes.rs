@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::{
-    PhaseDates, ProcessDetail, ProcessSummary, ProcessView, PROCESS_BODY_MAX, PROCESS_SUMMARY_MAX,
-    PROCESS_TITLE_MAX,
+    PhaseDates, ProcessBrief, ProcessDetail, ProcessSummary, ProcessView, PROCESS_BODY_MAX,
+    PROCESS_SUMMARY_MAX, PROCESS_TITLE_MAX,
 };
 use crate::model::{Me, Role};
 use crate::time::{day_start, now};
@@ -334,6 +334,45 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error
         created_at: r.created_at,
         updated_at: r.updated_at,
     }))
+}
+
+/// The light read of a process (title, department, dates, threshold), or `None`.
+pub async fn brief(svc: &Services, id: i64) -> Result<Option<ProcessBrief>, Error> {
+    let row: Option<BriefRow> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT id, title, department_id, information_at, proposals_at, discussion_at, decision_at, closes_at, \
+             support_threshold FROM processes WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await
+    })?;
+    Ok(row.map(|r| ProcessBrief {
+        id: r.id,
+        title: r.title,
+        department_id: r.department_id,
+        dates: PhaseDates {
+            information_at: r.information_at,
+            proposals_at: r.proposals_at,
+            discussion_at: r.discussion_at,
+            decision_at: r.decision_at,
+            closes_at: r.closes_at,
+        },
+        support_threshold: r.support_threshold,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct BriefRow {
+    id: i64,
+    title: String,
+    department_id: i64,
+    information_at: DateTime<Utc>,
+    proposals_at: DateTime<Utc>,
+    discussion_at: DateTime<Utc>,
+    decision_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    support_threshold: Option<i64>,
 }
 
 /// Whether `me` may edit process `id` (for showing the edit link).

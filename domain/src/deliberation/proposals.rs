@@ -97,7 +97,7 @@ async fn process_dates(
     svc: &Services,
     process_id: i64,
 ) -> Result<crate::model::deliberation::PhaseDates, Error> {
-    Ok(super::processes::get(svc, process_id)
+    Ok(super::processes::brief(svc, process_id)
         .await?
         .ok_or(Error::NotFound)?
         .dates)
@@ -318,11 +318,11 @@ pub async fn get(
     if visibility == Visibility::Held && !is_author {
         return Ok(None);
     }
-    let process = super::processes::get(svc, r.process_id)
+    let process = super::processes::brief(svc, r.process_id)
         .await?
         .ok_or(Error::NotFound)?;
     let dates = process.dates;
-    let can_answer = super::processes::can_manage(me, &process);
+    let can_answer = me.is_some_and(|m| super::processes::may_manage(m, process.department_id));
     let outcomes: Vec<OutcomeRow> = with_db!(&svc.db, p => {
         sqlx::query_as(
             "SELECT outcome, body_html, progress, department_id, created_at FROM proposal_outcomes \
@@ -394,6 +394,7 @@ pub async fn get(
         ProposalDetail {
             id: r.id,
             process_id: r.process_id,
+            process,
             title: r.title,
             body,
             body_html,

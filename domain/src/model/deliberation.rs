@@ -255,11 +255,23 @@ pub struct ProcessDetail {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What the pages and rules about a proposal need of its process (no description, no
+/// report: the light read).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessBrief {
+    pub id: i64,
+    pub title: String,
+    pub department_id: i64,
+    pub dates: PhaseDates,
+    pub support_threshold: Option<i64>,
+}
+
 /// One proposal's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProposalDetail {
     pub id: i64,
     pub process_id: i64,
+    pub process: ProcessBrief,
     pub title: String,
     /// As typed (for its author's edit form).
     pub body: String,
