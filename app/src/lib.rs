@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let hydrate = !served_without_wasm();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        <html lang=lang.tag() data-utc-offset=util::offset_minutes().to_string()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

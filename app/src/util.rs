@@ -38,10 +38,42 @@ pub fn query_unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// China Standard Time, in which the pages show times.
+/// Minutes east of UTC when nothing says otherwise: China Standard Time.
+pub const DEFAULT_OFFSET_MINUTES: i32 = 8 * 60;
+
+/// The city's time, in which the pages show times: the server's configured offset
+/// (`GONGZHI_UTC_OFFSET_MINUTES`, the one the phases and Open311 times use), which the
+/// server also writes on `<html data-utc-offset>` for the browser, so a hydrated page
+/// shows the same times as the server rendered.
 fn city_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    FixedOffset::east_opt(offset_minutes() * 60)
+        .or_else(|| FixedOffset::east_opt(DEFAULT_OFFSET_MINUTES * 60))
+        .expect("a valid offset")
+}
+
+#[cfg(feature = "ssr")]
+pub fn offset_minutes() -> i32 {
+    leptos::prelude::use_context::<crate::state::AppState>()
+        .map(|s| s.svc.reports.utc_offset_minutes)
+        .unwrap_or(DEFAULT_OFFSET_MINUTES)
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn offset_minutes() -> i32 {
+    static OFFSET: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *OFFSET.get_or_init(|| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("data-utc-offset"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_OFFSET_MINUTES)
+    })
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+pub fn offset_minutes() -> i32 {
+    DEFAULT_OFFSET_MINUTES
 }
 
 /// `2026-11-26` in the city's time (a date input's value).

@@ -13,6 +13,7 @@ on_both_backends!(
     health_and_readiness,
     unknown_pages_are_404_with_the_app_frame,
 );
+on_both_backends_with!(times_show_in_the_configured_city_time);
 
 async fn pages_render_in_the_browsers_language(app: &TestApp) {
     let c = new_client();
@@ -208,4 +209,65 @@ async fn a_failed_migration_stops_the_server_with_a_clear_message() {
     .expect_err("start-up must fail");
     let text = err.to_string();
     assert!(text.contains("migration"), "{text}");
+}
+
+/// Pages show times in the city's configured offset (the one the phase dates and Open311
+/// use), and tell the browser which it is, so hydration shows the same.
+async fn times_show_in_the_configured_city_time(backend: Backend) {
+    use gongzhi_domain::deliberation::{processes, proposals};
+    for (offset, shown) in [
+        (480, "2026-01-02 11:04"),
+        (0, "2026-01-02 03:04"),
+        (-300, "2026-01-01 22:04"),
+    ] {
+        let app = TestApp::start_with(backend, |c| c.utc_offset_minutes = offset).await;
+        let svc = app.demo().await;
+        let official = common::account(&svc, "official@demo.gongzhi.org").await;
+        let resident = common::account(&svc, "resident@demo.gongzhi.org").await;
+        let process = processes::save(
+            &svc,
+            Some(&official),
+            None,
+            processes::ProcessInput {
+                title: "时间显示".into(),
+                department: official.department_id.unwrap().to_string(),
+                information: common::local_day(-5),
+                proposals: common::local_day(-1),
+                discussion: common::local_day(5),
+                decision: common::local_day(10),
+                closes: common::local_day(20),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let id = proposals::create(
+            &svc,
+            Some(&resident),
+            process,
+            proposals::ProposalInput {
+                title: "建议".into(),
+                body: "内容".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        gongzhi_domain::with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET created_at = $1 WHERE id = $2")
+            .bind(at).bind(id).execute(p).await.map(|r| r.rows_affected()))
+        .unwrap();
+        let html = app
+            .page(&new_client(), &format!("/proposals/{id}"), "zh-CN")
+            .await;
+        assert!(html.contains(shown), "offset {offset}: expected {shown}");
+        let home = app.page(&new_client(), "/", "zh-CN").await;
+        assert!(
+            home.contains(&format!("data-utc-offset=\"{offset}\"")),
+            "offset {offset}: the browser is told"
+        );
+        app.stop().await;
+    }
 }
