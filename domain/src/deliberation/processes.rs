@@ -205,11 +205,8 @@ struct SummaryRow {
     title: String,
     summary: String,
     department_id: i64,
-    information_at: DateTime<Utc>,
-    proposals_at: DateTime<Utc>,
-    discussion_at: DateTime<Utc>,
-    decision_at: DateTime<Utc>,
-    closes_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    dates: PhaseDates,
     proposal_count: i64,
     #[sqlx(flatten)]
     image: super::images::ImageColumns,
@@ -262,13 +259,7 @@ pub async fn list(
             title: r.title,
             summary: r.summary,
             department_id: r.department_id,
-            dates: PhaseDates {
-                information_at: r.information_at,
-                proposals_at: r.proposals_at,
-                discussion_at: r.discussion_at,
-                decision_at: r.decision_at,
-                closes_at: r.closes_at,
-            },
+            dates: r.dates,
             proposal_count: r.proposal_count,
             cover: r.image.image(),
         })
@@ -283,11 +274,8 @@ struct DetailRow {
     body: String,
     body_html: String,
     department_id: i64,
-    information_at: DateTime<Utc>,
-    proposals_at: DateTime<Utc>,
-    discussion_at: DateTime<Utc>,
-    decision_at: DateTime<Utc>,
-    closes_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    dates: PhaseDates,
     support_threshold: Option<i64>,
     closing_report: String,
     closing_report_html: String,
@@ -319,13 +307,7 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ProcessDetail>, Error
         body: r.body,
         body_html: r.body_html,
         department_id: r.department_id,
-        dates: PhaseDates {
-            information_at: r.information_at,
-            proposals_at: r.proposals_at,
-            discussion_at: r.discussion_at,
-            decision_at: r.decision_at,
-            closes_at: r.closes_at,
-        },
+        dates: r.dates,
         support_threshold: r.support_threshold,
         closing_report: r.closing_report,
         closing_report_html: r.closing_report_html,
@@ -351,13 +333,7 @@ pub async fn brief(svc: &Services, id: i64) -> Result<Option<ProcessBrief>, Erro
         id: r.id,
         title: r.title,
         department_id: r.department_id,
-        dates: PhaseDates {
-            information_at: r.information_at,
-            proposals_at: r.proposals_at,
-            discussion_at: r.discussion_at,
-            decision_at: r.decision_at,
-            closes_at: r.closes_at,
-        },
+        dates: r.dates,
         support_threshold: r.support_threshold,
     }))
 }
@@ -367,11 +343,8 @@ struct BriefRow {
     id: i64,
     title: String,
     department_id: i64,
-    information_at: DateTime<Utc>,
-    proposals_at: DateTime<Utc>,
-    discussion_at: DateTime<Utc>,
-    decision_at: DateTime<Utc>,
-    closes_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    dates: PhaseDates,
     support_threshold: Option<i64>,
 }
 

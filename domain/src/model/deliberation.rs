@@ -74,6 +74,7 @@ impl Phase {
 
 /// When each phase starts, and when the process closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct PhaseDates {
     pub information_at: DateTime<Utc>,
     pub proposals_at: DateTime<Utc>,

@@ -10,7 +10,7 @@ use gongzhi_app::api::cases::CaseFormFlash;
 use gongzhi_app::error::AppError;
 use gongzhi_app::state::AppState;
 use gongzhi_domain::cases::builtin::{take_step, StepInput};
-use gongzhi_domain::{reports, Error, FieldError, Problem};
+use gongzhi_domain::{reports, Error, FieldError};
 
 use super::reports::{keep_and_redirect, session_user};
 
@@ -27,17 +27,10 @@ struct Posted {
 }
 
 async fn read_form(multipart: Multipart, max_photo_mb: usize) -> Posted {
-    let body = super::form::read(multipart, "photo").await;
+    let body = super::form::read(multipart, "photo", "photos", max_photo_mb).await;
     let mut p = Posted {
         files: body.files,
-        read_problem: body.cut_off.then(|| {
-            FieldError::new(
-                "photos",
-                Problem::PhotoTooBig {
-                    max_mb: max_photo_mb,
-                },
-            )
-        }),
+        read_problem: body.too_big,
         ..Posted::default()
     };
     for (name, value) in body.fields {

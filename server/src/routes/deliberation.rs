@@ -10,7 +10,7 @@ use gongzhi_app::error::AppError;
 use gongzhi_app::i18n::Lang;
 use gongzhi_app::state::AppState;
 use gongzhi_domain::deliberation::images::{self, Owner};
-use gongzhi_domain::{reports, Error, FieldError, Problem};
+use gongzhi_domain::{reports, Error, FieldError};
 
 use super::reports::{keep_and_redirect, session_user};
 
@@ -24,17 +24,10 @@ struct Posted {
 }
 
 async fn read_form(multipart: Multipart, max_photo_mb: usize) -> Posted {
-    let body = super::form::read(multipart, "image").await;
+    let body = super::form::read(multipart, "image", "image", max_photo_mb).await;
     let mut p = Posted {
         file: body.files.into_iter().next().unwrap_or_default(),
-        read_problem: body.cut_off.then(|| {
-            FieldError::new(
-                "image",
-                Problem::PhotoTooBig {
-                    max_mb: max_photo_mb,
-                },
-            )
-        }),
+        read_problem: body.too_big,
         ..Posted::default()
     };
     for (name, value) in body.fields {

@@ -1,26 +1,34 @@
 //! Reading a plain `multipart/form-data` form: what the no-wasm forms with files post.
 
 use axum::extract::Multipart;
+use gongzhi_domain::{FieldError, Problem};
 
-/// A form's body: its text fields in order, the non-empty files of its file field, and
-/// whether the body could not be read to its end (larger than allowed, or cut off).
+/// A form's body: its text fields in order, the non-empty files of its file field, and the
+/// problem, on that field, when the body could not be read to its end (larger than allowed).
 #[derive(Default)]
 pub(crate) struct FormBody {
     pub fields: Vec<(String, String)>,
     pub files: Vec<Vec<u8>>,
-    pub cut_off: bool,
+    pub too_big: Option<FieldError>,
 }
 
-/// Reads the whole body; files come from the field named `file_field`.
-pub(crate) async fn read(mut multipart: Multipart, file_field: &str) -> FormBody {
+/// Reads the whole body; files come from the field named `file_field`, and a body cut off
+/// is told as `PhotoTooBig { max_mb }` on `problem_field`.
+pub(crate) async fn read(
+    mut multipart: Multipart,
+    file_field: &str,
+    problem_field: &str,
+    max_mb: usize,
+) -> FormBody {
     let mut body = FormBody::default();
+    let mut cut_off = false;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
                 tracing::info!(error = %e, "form body could not be read completely");
-                body.cut_off = true;
+                cut_off = true;
                 break;
             }
         };
@@ -31,7 +39,7 @@ pub(crate) async fn read(mut multipart: Multipart, file_field: &str) -> FormBody
                 Ok(_) => {}
                 Err(e) => {
                     tracing::info!(error = %e, "form file could not be read completely");
-                    body.cut_off = true;
+                    cut_off = true;
                     break;
                 }
             }
@@ -40,6 +48,12 @@ pub(crate) async fn read(mut multipart: Multipart, file_field: &str) -> FormBody
         if let Ok(value) = field.text().await {
             body.fields.push((name, value));
         }
+    }
+    if cut_off {
+        body.too_big = Some(FieldError::new(
+            problem_field,
+            Problem::PhotoTooBig { max_mb },
+        ));
     }
     body
 }

@@ -59,17 +59,10 @@ struct Posted {
 }
 
 async fn read_form(multipart: Multipart, max_photo_mb: usize) -> Posted {
-    let body = super::form::read(multipart, "photo").await;
+    let body = super::form::read(multipart, "photo", "photos", max_photo_mb).await;
     let mut p = Posted {
         files: body.files,
-        read_problem: body.cut_off.then(|| {
-            FieldError::new(
-                "photos",
-                Problem::PhotoTooBig {
-                    max_mb: max_photo_mb,
-                },
-            )
-        }),
+        read_problem: body.too_big,
         ..Posted::default()
     };
     for (name, value) in body.fields {
