@@ -28,6 +28,9 @@ pub enum AppError {
     NotFound,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
+    /// Suspended from posting (or banned, with no end): why and until when.
+    #[error("suspended from posting")]
+    Suspended(gongzhi_domain::model::moderation::Suspension),
     #[error("internal error")]
     Internal,
     /// The request did not reach the server function or its answer was unreadable.
@@ -67,6 +70,28 @@ impl AppError {
                     Lang::Zh => format!("尝试次数过多，请在 {minutes} 分钟后再试。"),
                     Lang::En => {
                         format!("Too many attempts. Please try again in {minutes} minute(s).")
+                    }
+                }
+            }
+            AppError::Suspended(s) => {
+                let why = crate::i18n::reason_name(s.reason).get(lang);
+                let note = if s.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.note)
+                };
+                match (s.ends_at, lang) {
+                    (Some(t), Lang::Zh) => format!(
+                        "您已被暂停发言，至 {} 为止。原因：{why}{note}。在此期间您仍可以浏览。",
+                        crate::util::local_datetime(t)
+                    ),
+                    (Some(t), Lang::En) => format!(
+                        "You are suspended from posting until {}. Reason: {why}{note}. You can still read everything.",
+                        crate::util::local_datetime(t)
+                    ),
+                    (None, Lang::Zh) => format!("您的账号已被禁止发言。原因：{why}{note}。"),
+                    (None, Lang::En) => {
+                        format!("Your account is banned from posting. Reason: {why}{note}.")
                     }
                 }
             }
@@ -141,6 +166,19 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::ReopenTooLate { days }, Lang::En) => format!(
             "This report closed more than {days} days ago and can no longer be reopened; please file a new report."
         ),
+        (Problem::StaffAccount, _) => fixed(msg::P_STAFF_ACCOUNT),
+        (Problem::AlreadyFlagged, _) => fixed(msg::P_ALREADY_FLAGGED),
+        (Problem::ClaimedByOther { name }, Lang::Zh) => {
+            format!("{name} 正在审核这一条，请刷新队列后再看。")
+        }
+        (Problem::ClaimedByOther { name }, Lang::En) => {
+            format!("{name} is reviewing this item right now; reload the queue.")
+        }
+        (Problem::OwnDecision, _) => fixed(msg::P_OWN_DECISION),
+        (Problem::NotHidden, _) => fixed(msg::P_NOT_HIDDEN),
+        (Problem::AlreadyAppealed, _) => fixed(msg::P_ALREADY_APPEALED),
+        (Problem::ThreadLocked, _) => fixed(msg::P_THREAD_LOCKED),
+        (Problem::DiscussionLocked, _) => fixed(msg::P_DISCUSSION_LOCKED),
     }
 }
 
@@ -156,6 +194,7 @@ impl From<gongzhi_domain::Error> for AppError {
             E::Forbidden => AppError::Forbidden,
             E::NotFound => AppError::NotFound,
             E::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+            E::Suspended(s) => AppError::Suspended(s),
             E::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 AppError::Internal
@@ -174,7 +213,7 @@ impl AppError {
             AppError::BadCredentials | AppError::NotActivated | AppError::Unauthenticated => {
                 S::UNAUTHORIZED
             }
-            AppError::Forbidden => S::FORBIDDEN,
+            AppError::Forbidden | AppError::Suspended(_) => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,

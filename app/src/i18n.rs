@@ -374,7 +374,7 @@ pub mod msg {
         PROPOSAL_COORDS_HINT = "在地图上点击，标出建议涉及的地点；或填写坐标（WGS84，例如 22.817、108.366）；也可以只写地址。" / "Tap the map to mark the place the proposal is about, or type its coordinates (WGS84, e.g. 22.817, 108.366), or just give the address.";
         PROPOSAL_SUBMIT = "提交建议" / "Submit proposal";
         PROPOSAL_HELD = "等待审核，目前只有您能看到。" / "Awaiting review: only you can see it for now.";
-        PROPOSAL_HIDDEN = "已被管理员隐藏：" / "Hidden by moderators: ";
+        PROPOSAL_HIDDEN = "已被版主隐藏。原因：" / "Hidden by moderators. Reason: ";
         PROPOSED_BY = "建议人" / "Proposed by";
         PROPOSED_AT = "提出于" / "Proposed";
         EDITED_AT = "修改于" / "Edited";
@@ -422,7 +422,7 @@ pub mod msg {
         EDITED = "已修改" / "edited";
         EDIT_WINDOW_NOTE = "发表后 15 分钟内可以修改。" / "You can edit a comment for 15 minutes after posting it.";
         COMMENT_DELETED = "此评论已被作者删除。" / "Deleted by its author.";
-        COMMENT_HIDDEN = "已被管理员隐藏：" / "Hidden by moderators: ";
+        COMMENT_HIDDEN = "已被版主隐藏。原因：" / "Hidden by moderators. Reason: ";
         COMMENT_HELD = "等待审核，目前只有您能看到。" / "Awaiting review: only you can see it for now.";
         SHOW_MORE = "显示更多评论" / "Show more comments";
         COMMENTS_START = "回到最前面" / "Back to the start";
@@ -542,6 +542,129 @@ pub mod msg {
         NOTIF_MERGED_TO = "查看合并后的建议" / "See the proposal it joined";
         NOTIF_CLOSING_REPORT = "议事发布了结果报告" / "A process published its closing report";
         NOTIF_PHASE = "议事进入新阶段" / "A process entered a new phase";
+        P_STAFF_ACCOUNT = "这是工作人员账号，请先把角色改为居民再暂停。" / "This is a staff account: change its role to resident before suspending it.";
+        P_ALREADY_FLAGGED = "您已经举报过这条内容，版主会处理。" / "You already flagged this; moderators will look at it.";
+        P_OWN_DECISION = "这条内容是您隐藏的，申诉须由另一位版主或管理员处理。" / "You hid this item: another moderator or an admin must decide the appeal.";
+        P_NOT_HIDDEN = "只有被隐藏的内容才能申诉。" / "Only hidden content can be appealed.";
+        P_ALREADY_APPEALED = "每条内容只能申诉一次，您已经申诉过了。" / "Each item can be appealed once, and you already did.";
+        P_THREAD_LOCKED = "版主已锁定这个讨论串，不能再回复。" / "Moderators locked this thread: no new replies.";
+        P_DISCUSSION_LOCKED = "版主已锁定这里的讨论，不能再发表评论。" / "Moderators locked this discussion: no new comments.";
+        REASON_SPAM = "垃圾广告" / "Spam";
+        REASON_ABUSE = "辱骂、骚扰或威胁" / "Abuse, harassment or threats";
+        REASON_PERSONAL_DATA = "泄露个人信息" / "Personal data";
+        REASON_OFF_TOPIC = "与主题无关" / "Off topic";
+        REASON_OTHER = "其他" / "Other";
+        CAUSE_FLAGS = "用户举报" / "Flagged by residents";
+        CAUSE_PREMODERATION = "先审后发" / "Pre-moderation";
+        CAUSE_WORD_LIST = "命中屏蔽词" / "Matched the word list";
+        CAUSE_NEW_ACCOUNT = "新账号的前几条发言" / "A new account's first posts";
+        CAUSE_APPEAL = "作者申诉" / "Appealed by its author";
+        ACT_HOLD = "暂缓显示，等待审核" / "Held for review";
+        ACT_APPROVE = "审核通过" / "Approved";
+        ACT_HIDE = "隐藏" / "Hidden";
+        ACT_RESTORE = "恢复显示" / "Restored";
+        ACT_DISMISS = "驳回举报" / "Flags dismissed";
+        ACT_LOCK = "锁定讨论" / "Locked";
+        ACT_UNLOCK = "解除锁定" / "Unlocked";
+        ACT_BLUR = "模糊照片" / "Photo blurred";
+        ACT_UNBLUR = "取消模糊" / "Blur removed";
+        ACT_UPHOLD = "申诉驳回，维持隐藏" / "Appeal refused: stays hidden";
+        ACT_SUSPEND = "暂停发言" / "Suspended from posting";
+        ACT_BAN = "永久禁言" / "Banned";
+        ACT_LIFT = "解除暂停" / "Suspension lifted";
+        DO_HIDE = "隐藏" / "Hide";
+        DO_RESTORE = "恢复显示" / "Restore";
+        DO_APPROVE = "通过" / "Approve";
+        DO_DISMISS = "驳回举报" / "Dismiss flags";
+        DO_LOCK = "锁定讨论" / "Lock discussion";
+        DO_UNLOCK = "解除锁定" / "Unlock";
+        DO_BLUR = "模糊照片" / "Blur photo";
+        DO_UNBLUR = "取消模糊" / "Remove blur";
+        DO_UPHOLD = "驳回申诉" / "Refuse appeal";
+        KIND_COMMENT = "评论" / "Comment";
+        KIND_PROPOSAL = "建议" / "Proposal";
+        KIND_REPORT = "问题反映" / "Report";
+        KIND_PHOTO = "照片" / "Photo";
+        KIND_ACCOUNT = "账号" / "Account";
+        FLAG = "举报" / "Flag";
+        FLAG_LEGEND = "举报的原因" / "Why should moderators look at this?";
+        FLAG_NOTE = "补充说明（选“其他”时必填）" / "More detail (required for “Other”)";
+        FLAG_SUBMIT = "提交举报" / "Send to moderators";
+        FLAGGED = "已举报，版主会处理" / "Flagged: moderators will look";
+        HIDDEN_OWN_NOTE = "被隐藏的内容只有您能看到。" / "Only you can see the hidden text.";
+        APPEAL = "申诉" / "Appeal";
+        APPEAL_BODY = "为什么应该恢复这条内容？" / "Why should it be shown again?";
+        APPEAL_HINT = "每条内容只能申诉一次，由另一位版主或管理员复核。" / "You can appeal once; another moderator or an admin will review it.";
+        APPEAL_SUBMIT = "提交申诉" / "Send appeal";
+        APPEALED = "已申诉，等待复核。" / "Appealed: waiting for review.";
+        THREAD_LOCKED = "版主已锁定这个讨论串。" / "Moderators locked this thread.";
+        DISCUSSION_LOCKED = "版主已锁定这里的讨论，不能再发表评论。" / "Moderators locked this discussion: no new comments.";
+        NAV_MODERATION = "审核" / "Moderation";
+        MOD_QUEUE_TITLE = "审核队列" / "Review queue";
+        MOD_QUEUE_INTRO = "被举报、被规则暂缓或被申诉的内容，最早的在前。操作前请先“认领”，避免两位版主同时处理同一条。" / "Flagged, held and appealed items, oldest first. Claim an item before acting so that two moderators never work on it at once.";
+        MOD_QUEUE_EMPTY = "队列是空的，没有待审核的内容。" / "The queue is empty: nothing waits for review.";
+        MOD_CAUSE = "原因" / "Why it is here";
+        MOD_STATE = "目前状态" / "Now";
+        MOD_AUTHOR = "作者" / "Author";
+        MOD_AUTHOR_HIDDEN = "此前被隐藏的内容" / "Items hidden before";
+        MOD_AUTHOR_SUSPENDED = "正在暂停发言" / "Suspended now";
+        MOD_FLAGS = "举报" / "Flags";
+        MOD_APPEAL = "作者的申诉" / "The author's appeal";
+        MOD_CLAIMED_BY = "正在审核：" / "Being reviewed by ";
+        MOD_CLAIMED_BY_ME = "您已认领，10 分钟内有效。" / "You claimed it (for 10 minutes).";
+        MOD_CLAIM = "认领" / "Claim";
+        MOD_CONTEXT = "在原处查看" / "Read it in context";
+        MOD_DECIDE = "处理" / "Decide";
+        MOD_ACTION = "操作" / "Action";
+        MOD_REASON = "原因（隐藏时必填）" / "Reason (required to hide)";
+        MOD_NOTE = "公开说明" / "Public note";
+        MOD_NOTE_HINT = "会显示在占位提示和公开审核记录中，请勿写入个人信息。" / "Shown on the tombstone and in the public log: no personal data.";
+        MOD_APPLY = "执行" / "Apply";
+        MOD_DONE = "已处理。" / "Done.";
+        VIS_VISIBLE = "公开" / "Public";
+        VIS_HELD = "待审核（不公开）" / "Held (not public)";
+        VIS_HIDDEN = "已隐藏" / "Hidden";
+        LOCKED = "已锁定" / "Locked";
+        BLURRED = "已模糊" / "Blurred";
+        SUSPEND_TITLE = "暂停作者发言" / "Suspend the author from posting";
+        SUSPEND_DAYS = "天数" / "Days";
+        SUSPEND_DAYS_HINT = "1 到 365 天。管理员留空即为永久禁言。" / "1 to 365 days. Admins may leave it empty to ban.";
+        SUSPEND_NOTE = "说明（告诉用户原因）" / "Note (told to the user)";
+        SUSPEND_SUBMIT = "暂停发言" / "Suspend";
+        LIFT_SUSPENSION = "解除暂停" / "Lift suspension";
+        MOD_LOG_TITLE = "公开审核记录" / "Public moderation log";
+        MOD_LOG_INTRO = "版主和自动规则的每一次操作都记录在这里：内容类型、操作、原因、时间和执行者。被隐藏的文字和作者不会公开。" / "Every action by moderators and automatic rules is listed here: the kind of content, the action, the reason, the time and who acted. Hidden text and authors are never shown.";
+        MOD_LOG_EMPTY = "还没有审核记录。" / "No moderation actions yet.";
+        LOG_WHAT = "内容" / "Content";
+        LOG_ACTION = "操作" / "Action";
+        LOG_REASON = "原因" / "Reason";
+        LOG_WHO = "执行者" / "By";
+        LOG_WHEN = "时间" / "When";
+        LOG_AUTOMATIC = "自动规则" / "Automatic rule";
+        LOG_DAYS = "天" / "days";
+        LOG_OLDER = "更早的记录" / "Older entries";
+        LOG_NEWEST = "最新记录" / "Newest entries";
+        MOD_SETTINGS_TITLE = "审核设置" / "Moderation settings";
+        MOD_RULES = "由配置决定的规则" / "Rules set in the configuration";
+        MOD_RULE_FLAGS = "被举报多少次后自动暂缓显示" / "Flags that hold an item automatically";
+        MOD_RULE_NEW = "新账号的前几条发言先审后发" / "First posts of a new account held for review";
+        MOD_RULE_OFF = "未启用" / "Off";
+        WORDS_TITLE = "屏蔽词" / "Word list";
+        WORDS_HINT = "含有这些词语的发言会先进入审核队列（不区分大小写）。" / "Posts containing any of these words or phrases wait for review (case does not matter).";
+        WORD = "词语" / "Word or phrase";
+        WORD_ADD = "添加" / "Add";
+        WORD_REMOVE = "删除" / "Remove";
+        WORDS_EMPTY = "屏蔽词表是空的。" / "The word list is empty.";
+        MODE_POST = "先发后审" / "Post-moderation";
+        MODE_PRE = "先审后发" / "Pre-moderation";
+        MODE_QA = "问政提问的审核方式" / "Moderation of questions to departments";
+        MODE_PROCESSES = "各议事的审核方式" / "Moderation of each process";
+        MODE_SET = "设置" / "Set";
+        SUSPENDED_TITLE = "您已被暂停发言" / "You are suspended from posting";
+        SUSPENDED_UNTIL = "截止时间：" / "Until: ";
+        SUSPENDED_BANNED = "永久禁言" / "Banned";
+        SUSPENDED_REASON = "原因：" / "Reason: ";
+        SUSPENDED_READ = "在此期间您仍可以浏览所有内容。" / "You can still read everything.";
     }
 }
 
@@ -553,6 +676,79 @@ pub fn role_name(role: gongzhi_domain::model::Role) -> Msg {
         Role::Moderator => msg::ROLE_MODERATOR,
         Role::Official => msg::ROLE_OFFICIAL,
         Role::Admin => msg::ROLE_ADMIN,
+    }
+}
+
+/// The name of a flag or hiding reason.
+pub fn reason_name(r: gongzhi_domain::model::moderation::Reason) -> Msg {
+    use gongzhi_domain::model::moderation::Reason as R;
+    match r {
+        R::Spam => msg::REASON_SPAM,
+        R::Abuse => msg::REASON_ABUSE,
+        R::PersonalData => msg::REASON_PERSONAL_DATA,
+        R::OffTopic => msg::REASON_OFF_TOPIC,
+        R::Other => msg::REASON_OTHER,
+    }
+}
+
+/// Why an item is in the review queue.
+pub fn cause_name(c: gongzhi_domain::model::moderation::Cause) -> Msg {
+    use gongzhi_domain::model::moderation::Cause as C;
+    match c {
+        C::Flags => msg::CAUSE_FLAGS,
+        C::Premoderation => msg::CAUSE_PREMODERATION,
+        C::WordList => msg::CAUSE_WORD_LIST,
+        C::NewAccount => msg::CAUSE_NEW_ACCOUNT,
+        C::Appeal => msg::CAUSE_APPEAL,
+    }
+}
+
+/// A moderation action as the log says it.
+pub fn action_name(a: gongzhi_domain::model::moderation::Action) -> Msg {
+    use gongzhi_domain::model::moderation::Action as A;
+    match a {
+        A::Hold => msg::ACT_HOLD,
+        A::Approve => msg::ACT_APPROVE,
+        A::Hide => msg::ACT_HIDE,
+        A::Restore => msg::ACT_RESTORE,
+        A::Dismiss => msg::ACT_DISMISS,
+        A::Lock => msg::ACT_LOCK,
+        A::Unlock => msg::ACT_UNLOCK,
+        A::Blur => msg::ACT_BLUR,
+        A::Unblur => msg::ACT_UNBLUR,
+        A::Uphold => msg::ACT_UPHOLD,
+        A::Suspend => msg::ACT_SUSPEND,
+        A::Ban => msg::ACT_BAN,
+        A::Lift => msg::ACT_LIFT,
+    }
+}
+
+/// The button that takes a moderation action.
+pub fn action_button(a: gongzhi_domain::model::moderation::Action) -> Msg {
+    use gongzhi_domain::model::moderation::Action as A;
+    match a {
+        A::Hide => msg::DO_HIDE,
+        A::Restore => msg::DO_RESTORE,
+        A::Approve => msg::DO_APPROVE,
+        A::Dismiss => msg::DO_DISMISS,
+        A::Lock => msg::DO_LOCK,
+        A::Unlock => msg::DO_UNLOCK,
+        A::Blur => msg::DO_BLUR,
+        A::Unblur => msg::DO_UNBLUR,
+        A::Uphold => msg::DO_UPHOLD,
+        other => action_name(other),
+    }
+}
+
+/// The name of a kind of moderated content.
+pub fn kind_name(k: gongzhi_domain::model::moderation::ItemKind) -> Msg {
+    use gongzhi_domain::model::moderation::ItemKind as K;
+    match k {
+        K::Comment => msg::KIND_COMMENT,
+        K::Proposal => msg::KIND_PROPOSAL,
+        K::Report => msg::KIND_REPORT,
+        K::Photo => msg::KIND_PHOTO,
+        K::Account => msg::KIND_ACCOUNT,
     }
 }
 

@@ -57,6 +57,7 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/cases",
     "/deliberation",
     "/proposals",
+    "/moderation",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -199,6 +200,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deliberation/:id") view=ProcessPage ssr=SsrMode::Async/>
                     <Route path=path!("/deliberation/:id/edit") view=ProcessFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/moderation") view=ModerationQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/moderation/log") view=ModerationLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/moderation/settings") view=ModerationSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>

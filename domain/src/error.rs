@@ -85,6 +85,22 @@ pub enum Problem {
     BeforeDecision,
     /// The proposal was merged into another; act on that one.
     MergedAway,
+    /// Moderators, officials and admins cannot be suspended (lower the role first).
+    StaffAccount,
+    /// Flagged by this user already (one flag per user per item).
+    AlreadyFlagged,
+    /// Another moderator (named) is reviewing the item now.
+    ClaimedByOther { name: String },
+    /// An appeal is decided by someone other than who hid the item.
+    OwnDecision,
+    /// Only hidden content can be appealed.
+    NotHidden,
+    /// Appealed already (once per item).
+    AlreadyAppealed,
+    /// The thread was locked by moderators: no new replies.
+    ThreadLocked,
+    /// The discussion was locked by moderators: no new comments.
+    DiscussionLocked,
 }
 
 impl Problem {
@@ -151,6 +167,22 @@ impl Problem {
             Problem::ReopenTooLate { days } => format!(
                 "is too late: a report can be reopened within {days} days of closing; please file a new report"
             ),
+            Problem::StaffAccount => {
+                "is a staff account: lower its role before suspending it".into()
+            }
+            Problem::AlreadyFlagged => "was already flagged by you".into(),
+            Problem::ClaimedByOther { name } => {
+                format!("is being reviewed by {name} right now; reload the queue")
+            }
+            Problem::OwnDecision => {
+                "must be decided by another moderator: you hid this item".into()
+            }
+            Problem::NotHidden => "applies only to hidden content".into(),
+            Problem::AlreadyAppealed => "was already appealed (once per item)".into(),
+            Problem::ThreadLocked => "is not possible: moderators locked this thread".into(),
+            Problem::DiscussionLocked => {
+                "is not possible: moderators locked this discussion".into()
+            }
         }
     }
 }
@@ -193,6 +225,9 @@ pub enum Error {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The user is suspended from posting (or banned): why and until when.
+    #[error("suspended from posting")]
+    Suspended(crate::model::moderation::Suspension),
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, retry after {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },

@@ -34,6 +34,8 @@ pub mod jobs;
 #[cfg(feature = "server")]
 pub mod mail;
 #[cfg(feature = "server")]
+pub mod moderation;
+#[cfg(feature = "server")]
 pub mod notifications;
 #[cfg(feature = "server")]
 pub mod open311;
@@ -71,4 +73,6 @@ pub struct Services {
     pub jobs: jobs::JobSettings,
     /// Where reports are passed on.
     pub cases: cases::CaseSystem,
+    /// The city's moderation rules.
+    pub moderation: moderation::ModerationSettings,
 }

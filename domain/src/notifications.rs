@@ -174,17 +174,22 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
     }
 }
 
+/// Notifications about content moderators hid or hold (`cm` the comment, `x` the
+/// proposal) are not shown; they come back if it is restored.
+const VISIBLE: &str =
+    "(cm.id IS NULL OR cm.visibility = 'visible') AND (x.id IS NULL OR x.visibility = 'visible')";
+
 /// The user's newest notifications.
 pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notification>, Error> {
     Ok(with_db!(&svc.db, p => {
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, \
              COALESCE(cm.root_id, cm.id) AS thread_id, \
              COALESCE(x.title, pr.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
              LEFT JOIN report_events e ON e.id = n.event_id LEFT JOIN comments cm ON cm.id = n.comment_id \
              LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN processes pr ON pr.id = n.process_id \
-             WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
-        )
+             WHERE n.user_id = $1 AND {VISIBLE} ORDER BY n.id DESC LIMIT $2",
+        ))
         .bind(me.id)
         .bind(limit)
         .fetch_all(p)
@@ -194,7 +199,10 @@ pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notificatio
 
 pub async fn unread_count(svc: &Services, me: &Me) -> Result<i64, Error> {
     Ok(with_db!(&svc.db, p => {
-        sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+        sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM notifications n LEFT JOIN comments cm ON cm.id = n.comment_id \
+             LEFT JOIN proposals x ON x.id = n.proposal_id WHERE n.user_id = $1 AND n.read_at IS NULL AND {VISIBLE}"
+        ))
             .bind(me.id)
             .fetch_one(p)
             .await

@@ -64,6 +64,18 @@ impl From<Error> for ApiError {
         match e {
             Error::NotFound => ApiError::not_found("not found"),
             Error::Forbidden | Error::Unauthenticated => ApiError::key("api_key is not valid"),
+            Error::Suspended(s) => ApiError::key(match s.ends_at {
+                Some(t) => format!(
+                    "the account is suspended from posting until {}",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                None => "the account is banned from posting".into(),
+            }),
+            Error::RateLimited { retry_after_secs } => ApiError {
+                status: 429,
+                code: 429,
+                description: format!("too many requests; retry after {retry_after_secs} seconds"),
+            },
             Error::Invalid(list) => ApiError::bad(
                 list.iter()
                     .map(|f| format!("{}: {}", open311_field(&f.field), f.problem.english()))
@@ -631,6 +643,35 @@ pub const REF_ATTRIBUTE: &str = "gongzhi_ref";
 
 /// Files a report posted through the API, through the same checks and transaction as the
 /// web form. `api_key_id` is the checked key.
+/// The account a submitter names by `email` or `account_id`, if it exists.
+async fn submitter_account(
+    svc: &Services,
+    email: Option<&str>,
+    account_id: Option<&str>,
+) -> Result<Option<crate::model::Me>, Error> {
+    let email = email
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty());
+    let id = account_id.and_then(|a| a.trim().parse::<i64>().ok());
+    if email.is_none() && id.is_none() {
+        return Ok(None);
+    }
+    let row: Option<(i64, String, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT id, email, display_name FROM users WHERE email = $1 OR id = $2 LIMIT 1")
+            .bind(email.unwrap_or_default())
+            .bind(id.unwrap_or(0))
+            .fetch_optional(p)
+            .await
+    })?;
+    Ok(row.map(|(id, email, display_name)| crate::model::Me {
+        id,
+        email,
+        display_name,
+        role: crate::model::Role::Resident,
+        department_id: None,
+    }))
+}
+
 pub async fn create(
     svc: &Services,
     api_key_id: i64,
@@ -664,6 +705,11 @@ pub async fn create(
     }
     if description.contains('<') && description.contains('>') {
         return Err(ApiError::bad("description: plain text only, no HTML"));
+    }
+    // A submitter who names their Gongzhi account (email or account_id) and is suspended
+    // from posting cannot post through this door either.
+    if let Some(user) = submitter_account(svc, get("email"), get("account_id")).await? {
+        crate::moderation::ensure_can_post(svc, &user).await?;
     }
     let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut reference = None;

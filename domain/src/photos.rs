@@ -262,6 +262,16 @@ fn fit_within(width: u32, height: u32, max_side: u32) -> (u32, u32) {
     (scale(width), scale(height))
 }
 
+/// A heavily blurred copy of one of our stored JPEGs: faces and number plates become
+/// unreadable while the scene stays recognisable. CPU-heavy (run it on a blocking thread).
+pub fn blur_jpeg(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
+    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
+        .map_err(|_| PhotoError::Corrupt)?
+        .to_rgb8();
+    let sigma = (img.width().max(img.height()) as f32 / 40.0).max(3.0);
+    encode_jpeg(&imageops::fast_blur(&img, sigma))
+}
+
 fn encode_jpeg(image: &RgbImage) -> Result<Vec<u8>, PhotoError> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)

@@ -38,6 +38,12 @@ pub struct Limits {
     /// Comments per account per window.
     pub comment_per_account: u32,
     pub comment_window: Duration,
+    /// Comments and proposals per client IP per window (many residents may share one).
+    pub post_per_ip: u32,
+    pub post_window: Duration,
+    /// Flags per account per window.
+    pub flag_per_account: u32,
+    pub flag_window: Duration,
 }
 
 impl Default for Limits {
@@ -60,6 +66,10 @@ impl Default for Limits {
             proposal_window: Duration::hours(1),
             comment_per_account: 30,
             comment_window: Duration::hours(1),
+            post_per_ip: 120,
+            post_window: Duration::hours(1),
+            flag_per_account: 30,
+            flag_window: Duration::hours(1),
         }
     }
 }
@@ -77,6 +87,8 @@ pub enum Scope {
     FollowUp,
     ProposalAccount,
     CommentAccount,
+    PostIp,
+    FlagAccount,
 }
 
 impl Scope {
@@ -92,6 +104,8 @@ impl Scope {
             Scope::FollowUp => "follow_up",
             Scope::ProposalAccount => "proposal_account",
             Scope::CommentAccount => "comment_account",
+            Scope::PostIp => "post_ip",
+            Scope::FlagAccount => "flag_account",
         }
     }
 }

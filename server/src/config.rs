@@ -169,6 +169,18 @@ pub struct Config {
     /// The attribution the tile provider requires, shown on every map.
     #[arg(long, env = "GONGZHI_MAP_ATTRIBUTION", default_value = "")]
     pub map_attribution: String,
+
+    /// Residents' flags at which content is held for review automatically.
+    #[arg(long, env = "GONGZHI_FLAGS_TO_HOLD", default_value_t = 3)]
+    pub flags_to_hold: i64,
+
+    /// Hold the first posts (comments, proposals) of every new account for review.
+    #[arg(long, env = "GONGZHI_HOLD_NEW_ACCOUNTS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub hold_new_accounts: bool,
+
+    /// How many first posts of a new account are held, when that is on.
+    #[arg(long, env = "GONGZHI_NEW_ACCOUNT_POSTS", default_value_t = 3)]
+    pub new_account_posts: i64,
 }
 
 impl Config {
@@ -209,6 +221,9 @@ impl Config {
             utc_offset_minutes: 480,
             map_tile_url: String::new(),
             map_attribution: String::new(),
+            flags_to_hold: 3,
+            hold_new_accounts: false,
+            new_account_posts: 3,
         }
     }
 
@@ -305,6 +320,9 @@ impl std::fmt::Debug for Config {
             .field("utc_offset_minutes", &self.utc_offset_minutes)
             .field("map_tile_url", &self.map_tile_url)
             .field("map_attribution", &self.map_attribution)
+            .field("flags_to_hold", &self.flags_to_hold)
+            .field("hold_new_accounts", &self.hold_new_accounts)
+            .field("new_account_posts", &self.new_account_posts)
             .finish()
     }
 }

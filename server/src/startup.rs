@@ -94,6 +94,22 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         backoff_base: Duration::milliseconds(config.job_backoff_ms),
         ..Default::default()
     };
+    if !(1..=100).contains(&config.flags_to_hold) {
+        return Err(StartError::Config(
+            "GONGZHI_FLAGS_TO_HOLD must be between 1 and 100".into(),
+        ));
+    }
+    if !(1..=100).contains(&config.new_account_posts) {
+        return Err(StartError::Config(
+            "GONGZHI_NEW_ACCOUNT_POSTS must be between 1 and 100".into(),
+        ));
+    }
+    let moderation = gongzhi_domain::moderation::ModerationSettings {
+        flags_to_hold: config.flags_to_hold,
+        hold_new_accounts: config.hold_new_accounts,
+        new_account_posts: config.new_account_posts,
+        ..Default::default()
+    };
     let cases = config.case_system().map_err(StartError::Config)?;
     tracing::info!(connector = cases.name(), "reports go to this case system");
     let svc = Services {
@@ -106,6 +122,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         reports,
         jobs,
         cases,
+        moderation,
     };
     if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {
         // One poller for the city: enqueuing it again (another instance, a restart) is a no-op.

@@ -388,6 +388,7 @@ async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &Te
         lat: "22.8172".into(),
         lon: "108.3661".into(),
         address: "朝阳菜市场".into(),
+        ..Default::default()
     };
     let id = proposals::create(&svc, Some(&resident), process, hostile)
         .await
@@ -477,12 +478,16 @@ async fn authors_edit_until_the_first_support_and_markdown_is_sanitized(app: &Te
         Some(0),
         "held ones are not counted"
     );
-    with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET visibility = 'hidden', hidden_reason = '广告' WHERE id = $1").bind(id).execute(p).await
+    with_db!(&svc.db, p => sqlx::query("UPDATE proposals SET visibility = 'hidden', hidden_reason = 'spam', hidden_note = '广告' WHERE id = $1").bind(id).execute(p).await
         .map(|r| r.rows_affected())).unwrap();
     let (p, _) = proposals::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(p.body_html, "");
     assert_eq!(
-        (p.body_html.as_str(), p.hidden_reason.as_str()),
-        ("", "广告")
+        p.hidden,
+        Some(gongzhi_domain::model::moderation::HiddenWhy {
+            reason: gongzhi_domain::model::moderation::Reason::Spam,
+            note: "广告".into()
+        })
     );
     assert!(matches!(
         proposals::support(&svc, Some(&resident), id, true).await,
@@ -724,6 +729,7 @@ async fn discussion_threads_stances_helpful_votes_and_pages(app: &TestApp) {
         stance: stance.into(),
         body: body.into(),
         parent,
+        ..Default::default()
     };
 
     // Bad input named: stance, body, a parent from elsewhere; visitors sign in first.
@@ -1136,6 +1142,7 @@ async fn answers_merges_and_closing_reports_reach_supporters_and_followers(app: 
         stance: stance.into(),
         body: body.into(),
         parent,
+        ..Default::default()
     };
     let c = comments::post(
         &svc,

@@ -71,6 +71,7 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         reports: Default::default(),
         jobs: Default::default(),
         cases: Default::default(),
+        moderation: Default::default(),
     }
 }
 

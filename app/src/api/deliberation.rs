@@ -289,6 +289,7 @@ pub async fn create_proposal(
                 lat,
                 lon,
                 address,
+                ip: client_ip(),
             };
             let id = gongzhi_domain::deliberation::proposals::create(
                 &st.svc,
@@ -325,6 +326,7 @@ pub async fn edit_proposal(
                 lat,
                 lon,
                 address,
+                ip: client_ip(),
             };
             Ok(
                 gongzhi_domain::deliberation::proposals::edit(&st.svc, me.as_ref(), id, input)
@@ -487,6 +489,7 @@ pub async fn post_comment(
                 stance,
                 body,
                 parent,
+                ip: client_ip(),
             };
             Ok(gongzhi_domain::deliberation::comments::post(
                 &st.svc,

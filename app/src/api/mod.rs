@@ -4,4 +4,5 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod deliberation;
+pub mod moderation;
 pub mod reports;

@@ -17,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{t(msg::FOOTER_TEXT)}</p>
+            <p><a href="/moderation/log" rel="external">{t(msg::MOD_LOG_TITLE)}</a></p>
         </footer>
     }
 }
@@ -39,6 +40,14 @@ fn Header() -> impl IntoView {
             .flatten()
             .is_some_and(|m| matches!(m.role, Role::Admin | Role::Official))
     };
+    // Moderators and admins work the review queue.
+    let moderates = move || {
+        auth.me
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some_and(|m| matches!(m.role, Role::Admin | Role::Moderator))
+    };
     view! {
         <header class="site-header">
             <div class="header-top">
@@ -60,6 +69,9 @@ fn Header() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || is_staff().then(|| view! {
                             <li><A href="/cases" attr:rel="external">{t(msg::NAV_CASES)}</A></li>
+                        })}
+                        {move || moderates().then(|| view! {
+                            <li><A href="/moderation" attr:rel="external">{t(msg::NAV_MODERATION)}</A></li>
                         })}
                         {move || is_admin().then(|| view! {
                             <li><A href="/admin/users">{t(msg::NAV_ADMIN)}</A></li>

@@ -3,4 +3,5 @@
 pub mod form;
 pub mod image;
 pub mod layout;
+pub mod moderation;
 pub mod reports;

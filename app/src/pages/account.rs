@@ -3,8 +3,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{get_account, ChangePassword};
+use crate::api::moderation::my_suspension;
 use crate::auth::use_auth;
 use crate::components::form::{action_error, Field, FormAlert, Submit};
+use crate::components::moderation::SuspensionNotice;
 use crate::i18n::{msg, role_name, t, use_lang};
 use crate::pages::LoadError;
 
@@ -15,6 +17,11 @@ pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(
         move || auth.me.get().map(|r| r.ok().flatten().map(|m| m.id)),
         |_| get_account(),
+    );
+    // Told why and until when, if suspended from posting.
+    let suspension = Resource::new(
+        move || auth.me.get().map(|r| r.ok().flatten().map(|m| m.id)),
+        |_| my_suspension(),
     );
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
@@ -27,6 +34,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || account.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
                 Ok((me, dept)) => view! {
+                    {suspension.get().and_then(|r| r.ok()).flatten().map(|s| view! { <SuspensionNotice s/> })}
                     <dl class="facts">
                         <dt>{t(msg::DISPLAY_NAME)}</dt><dd class="user-name">{me.display_name.clone()}</dd>
                         <dt>{t(msg::EMAIL)}</dt><dd>{me.email.clone()}</dd>

@@ -18,11 +18,15 @@ use crate::api::deliberation::{
 };
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
 use crate::components::image::{ImageUpload, Picture, Thumb};
+use crate::components::moderation::{
+    fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
+};
 use crate::error::problem_text;
 use crate::i18n::{msg, outcome_name, phase_name, t, use_lang, Msg};
 use crate::pages::outcomes::{AnswerForm, ClosingReport, FollowButton, MergeForm, OutcomeSection};
 use crate::pages::LoadError;
 use crate::util::{local_date, local_datetime, query_escape};
+use gongzhi_domain::model::moderation::ItemKind;
 
 fn view_name(v: ProcessView) -> Msg {
     match v {
@@ -386,7 +390,11 @@ pub fn ProposalPage() -> impl IntoView {
                                 <p class="alert">{t(msg::MERGED_INTO)}<a href=format!("/proposals/{}", m.id)>{format!("#{} {}", m.id, m.title)}</a></p>
                             })}
                             {(x.visibility == Visibility::Held).then(|| view! { <p class="alert">{t(msg::PROPOSAL_HELD)}</p> })}
-                            {hidden.then(|| view! { <p class="alert alert-error">{t(msg::PROPOSAL_HIDDEN)}{x.hidden_reason.clone()}</p> })}
+                            {x.hidden.clone().map(|h| view! {
+                                <p class="alert alert-error tombstone">{t(msg::PROPOSAL_HIDDEN)}{hidden_text(&h, lang)}</p>
+                                {v.is_author.then(|| view! { <p class="muted">{t(msg::HIDDEN_OWN_NOTE)}</p> })}
+                            })}
+                            <AppealForm kind=ItemKind::Proposal id=x.id can_appeal=v.can_appeal appealed=v.appealed/>
                             <p class="muted">
                                 {x.author_name.clone().map(|n| format!("{} {n} · ", msg::PROPOSED_BY.get(lang)))}
                                 {msg::PROPOSED_AT.get(lang)}" "{local_datetime(x.created_at)}
@@ -450,6 +458,13 @@ pub fn ProposalPage() -> impl IntoView {
                             })}
                             {page.image_form.clone().map(|form| view! {
                                 <ImageUpload action=format!("/proposals/{}/image", x.id) form current=x.image.clone() title=msg::IMAGE_PROPOSAL/>
+                            })}
+                            {(v.signed_in && !v.is_author && x.visibility == Visibility::Visible).then(|| view! {
+                                <FlagForm kind=ItemKind::Proposal id=x.id flagged=v.flagged/>
+                            })}
+                            {v.moderator.then(|| view! {
+                                <ModerateForm kind=ItemKind::Proposal id=x.id
+                                    actions=fitting_actions(ItemKind::Proposal, x.visibility, x.locked, v.appealed, false)/>
                             })}
                             {v.can_answer.then(|| view! { <AnswerForm id=x.id/> })}
                             {v.can_answer.then(|| view! { <MergeForm id=x.id targets=v.merge_targets.clone()/> })}
@@ -522,6 +537,7 @@ fn Discussion(
             <h2 id="discussion-title">{t(msg::DISCUSSION)}</h2>
             <Balance page=page.clone()/>
                             {match (page.open, signed_in) {
+                                (false, _) if page.locked => view! { <p class="alert">{t(msg::DISCUSSION_LOCKED)}</p> }.into_any(),
                                 (false, _) => view! { <p class="muted">{t(msg::COMMENTS_CLOSED)}</p> }.into_any(),
                                 (true, false) => view! {
                                     <p><a href=format!("/login?next={}", query_escape(&base))>{t(msg::LOG_IN)}</a>" · "{t(msg::COMMENT_SIGN_IN)}</p>
@@ -557,13 +573,14 @@ fn Discussion(
                                         {page.threads.into_iter().map(|th| {
                                             let names: Vec<(i64, Option<String>)> = std::iter::once(&th.root).chain(th.replies.iter())
                                                 .map(|c| (c.id, c.author_name.clone())).collect();
+                                            let thread_locked = th.root.locked;
                                             let ordered = thread_order(th);
                                             view! {
                                                 <li class="thread">
                                                     <ol class="thread-comments">
                                                         {ordered.into_iter().map(|c| {
                                                             let to = c.parent_id.and_then(|p| names.iter().find(|(id, _)| *id == p).and_then(|(_, n)| n.clone()));
-                                                            view! { <CommentItem c to open=page.open signed_in kind subject=id/> }
+                                                            view! { <CommentItem c to open=page.open && !thread_locked signed_in kind subject=id moderator=page.moderator/> }
                                                         }).collect_view()}
                                                     </ol>
                                                 </li>
@@ -696,6 +713,7 @@ fn CommentItem(
     signed_in: bool,
     kind: &'static str,
     subject: i64,
+    moderator: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let vote = ServerAction::<VoteComment>::new();
@@ -719,13 +737,31 @@ fn CommentItem(
             </p>
             {match &c.state {
                 CommentState::Deleted => view! { <p class="tombstone">{t(msg::COMMENT_DELETED)}</p> }.into_any(),
-                CommentState::Hidden(why) => view! { <p class="tombstone">{t(msg::COMMENT_HIDDEN)}{why.clone()}</p> }.into_any(),
+                CommentState::Hidden(why) => view! {
+                    <p class="tombstone">{t(msg::COMMENT_HIDDEN)}{hidden_text(why, lang)}</p>
+                    {c.mine.then(|| view! {
+                        <p class="muted">{t(msg::HIDDEN_OWN_NOTE)}</p>
+                        <div class="markdown hidden-own" inner_html=c.body_html.clone()></div>
+                    })}
+                    <AppealForm kind=ItemKind::Comment id=cid can_appeal=c.can_appeal appealed=c.appealed/>
+                }.into_any(),
                 CommentState::Held => view! {
                     <p class="badge">{t(msg::COMMENT_HELD)}</p>
                     <div class="markdown" inner_html=c.body_html.clone()></div>
                 }.into_any(),
                 CommentState::Visible => view! { <div class="markdown" inner_html=c.body_html.clone()></div> }.into_any(),
             }}
+            {c.locked.then(|| view! { <p class="badge">{t(msg::THREAD_LOCKED)}</p> })}
+            {moderator.then(|| {
+                let visibility = match &c.state {
+                    CommentState::Held => Visibility::Held,
+                    CommentState::Hidden(_) => Visibility::Hidden,
+                    _ => Visibility::Visible,
+                };
+                (c.state != CommentState::Deleted).then(|| view! {
+                    <ModerateForm kind=ItemKind::Comment id=cid actions=fitting_actions(ItemKind::Comment, visibility, c.locked, false, false)/>
+                })
+            })}
             {visible.then(|| view! {
                 <div class="comment-actions">
                     {if signed_in && !c.mine {
@@ -773,6 +809,7 @@ fn CommentItem(
                             </ActionForm>
                         </details>
                     })}
+                    {(signed_in && !c.mine).then(|| view! { <FlagForm kind=ItemKind::Comment id=cid flagged=c.flagged/> })}
                     {c.mine.then(|| view! {
                         <ActionForm action=delete attr:class="inline-form">
                             <input type="hidden" name="id" value=cid.to_string()/>

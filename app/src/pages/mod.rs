@@ -14,6 +14,8 @@ mod coming_soon;
 mod deliberation;
 mod home;
 mod login;
+#[cfg(feature = "ssr")]
+mod moderation;
 mod not_found;
 mod notifications;
 #[cfg(feature = "ssr")]
@@ -41,6 +43,8 @@ pub use coming_soon::ComingSoon;
 pub use deliberation::{ProcessFormPage, ProcessListPage, ProcessPage, ProposalPage};
 pub use home::HomePage;
 pub use login::LoginPage;
+#[cfg(feature = "ssr")]
+pub use moderation::{ModerationLogPage, ModerationQueuePage, ModerationSettingsPage};
 pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
 #[cfg(feature = "ssr")]
@@ -69,6 +73,12 @@ pub use FullPageLoad as CaseWorkPage;
 pub use FullPageLoad as TrackPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as TrackFormPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ModerationQueuePage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ModerationLogPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ModerationSettingsPage;
 
 use leptos::prelude::*;
 

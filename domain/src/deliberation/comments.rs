@@ -14,8 +14,10 @@ use crate::model::deliberation::{
     Comment, CommentOrder, CommentPage, CommentState, Stance, Thread, Visibility,
     COMMENT_DEPTH_MAX, COMMENT_EDIT_MINUTES, COMMENT_MAX, COMMENT_PAGE, STRONGEST,
 };
+use crate::model::moderation::{HiddenWhy, ItemKind};
 use crate::model::notification::NotificationKind;
 use crate::model::Me;
+use crate::moderation::{self, hold_new};
 use crate::notifications::{email_notice, notify, Audience, Notice};
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
@@ -28,26 +30,32 @@ pub enum Subject {
     Proposal(i64),
 }
 
-/// The process a subject belongs to, the proposal (if it is one), and whether that
-/// proposal was merged into another (its discussion then continues there).
-async fn resolve(svc: &Services, subject: Subject) -> Result<(i64, Option<i64>, bool), Error> {
+/// The process a subject belongs to, the proposal (if it is one), whether that proposal
+/// was merged into another (its discussion then continues there), and whether moderators
+/// locked its discussion.
+async fn resolve(
+    svc: &Services,
+    subject: Subject,
+) -> Result<(i64, Option<i64>, bool, bool), Error> {
     match subject {
         Subject::Process(id) => {
             let found: Option<i64> = with_db!(&svc.db, p => {
                 sqlx::query_scalar("SELECT id FROM processes WHERE id = $1").bind(id).fetch_optional(p).await
             })?;
-            Ok((found.ok_or(Error::NotFound)?, None, false))
+            Ok((found.ok_or(Error::NotFound)?, None, false, false))
         }
         Subject::Proposal(id) => {
-            let row: Option<(i64, String, Option<i64>)> = with_db!(&svc.db, p => {
-                sqlx::query_as("SELECT process_id, visibility, merged_into FROM proposals WHERE id = $1")
+            let row: Option<(i64, String, Option<i64>, bool)> = with_db!(&svc.db, p => {
+                sqlx::query_as("SELECT process_id, visibility, merged_into, locked_at IS NOT NULL FROM proposals WHERE id = $1")
                     .bind(id)
                     .fetch_optional(p)
                     .await
             })?;
             match row {
-                Some((process, v, merged)) if Visibility::parse(&v) == Visibility::Visible => {
-                    Ok((process, Some(id), merged.is_some()))
+                Some((process, v, merged, locked))
+                    if Visibility::parse(&v) == Visibility::Visible =>
+                {
+                    Ok((process, Some(id), merged.is_some(), locked))
                 }
                 _ => Err(Error::NotFound),
             }
@@ -80,6 +88,8 @@ pub struct NewComment {
     pub body: String,
     /// The comment replied to.
     pub parent: Option<i64>,
+    /// The client's address, for the per-address posting limit (empty: not counted).
+    pub ip: String,
 }
 
 fn check_body(problems: &mut Vec<FieldError>, body: &str) -> String {
@@ -102,6 +112,8 @@ struct ParentRow {
     parent_id: Option<i64>,
     root_id: Option<i64>,
     depth: i64,
+    /// Moderators locked the thread (at its first comment).
+    thread_locked: bool,
 }
 
 /// Who hears of a new comment: the author of the comment replied to, or, for a new thread
@@ -139,12 +151,15 @@ pub async fn post(
     input: NewComment,
 ) -> Result<i64, Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    let (process_id, proposal_id, merged) = resolve(svc, subject).await?;
+    let (process_id, proposal_id, merged, locked) = resolve(svc, subject).await?;
     if merged {
         return Err(Error::field("body", Problem::MergedAway));
     }
     if !open_now(svc, process_id).await? {
         return Err(Error::field("phase", Problem::CommentsClosed));
+    }
+    if locked {
+        return Err(Error::field("body", Problem::DiscussionLocked));
     }
     let mut problems = Vec::new();
     let stance = Stance::parse(input.stance.trim());
@@ -157,12 +172,19 @@ pub async fn post(
         None => (None, None, 1),
         Some(pid) => {
             let parent: Option<ParentRow> = with_db!(&svc.db, p => {
-                sqlx::query_as("SELECT process_id, proposal_id, parent_id, root_id, depth FROM comments WHERE id = $1")
+                sqlx::query_as(
+                    "SELECT c.process_id, c.proposal_id, c.parent_id, c.root_id, c.depth, r.locked_at IS NOT NULL AS thread_locked \
+                     FROM comments c JOIN comments r ON r.id = COALESCE(c.root_id, c.id) WHERE c.id = $1",
+                )
                     .bind(pid)
                     .fetch_optional(p)
                     .await
             })?;
             match parent {
+                Some(r) if r.thread_locked => {
+                    problems.push(FieldError::new("body", Problem::ThreadLocked));
+                    (None, None, 1)
+                }
                 Some(r) if r.process_id == process_id && r.proposal_id == proposal_id => {
                     let root = r.root_id.unwrap_or(pid);
                     if r.depth >= COMMENT_DEPTH_MAX {
@@ -182,6 +204,8 @@ pub async fn post(
         return Err(Error::Invalid(problems));
     }
     let stance = stance.unwrap_or(Stance::Neutral);
+    let mode = moderation::settings::process_mode(svc, process_id).await?;
+    let hold = moderation::screen(svc, me, mode, &body).await?;
     let key = me.id.to_string();
     let limits = &svc.limits;
     ratelimit::check(
@@ -192,18 +216,32 @@ pub async fn post(
         limits.comment_window,
     )
     .await?;
+    if !input.ip.is_empty() {
+        ratelimit::check(
+            &svc.db,
+            Scope::PostIp,
+            &input.ip,
+            limits.post_per_ip,
+            limits.post_window,
+        )
+        .await?;
+    }
     let body_html = super::markdown::render(&body);
     let t = now();
+    let visibility = if hold.is_some() { "held" } else { "visible" };
     let (id, notice): (i64, Option<Notice>) = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO comments (process_id, proposal_id, parent_id, root_id, depth, author_id, stance, body, body_html, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO comments (process_id, proposal_id, parent_id, root_id, depth, author_id, stance, body, body_html, visibility, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(process_id).bind(proposal_id).bind(parent_id).bind(root_id).bind(depth)
-        .bind(me.id).bind(stance.as_str()).bind(&body).bind(&body_html).bind(t)
+        .bind(me.id).bind(stance.as_str()).bind(&body).bind(&body_html).bind(visibility).bind(t)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(cause) = hold {
+            hold_new!(tx, ItemKind::Comment, id, Some(me.id), cause, t).await?;
+        }
         if let Some(proposal) = proposal_id {
             // Counted with the comment; a commented proposal is no longer editable.
             sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1")
@@ -211,7 +249,9 @@ pub async fn post(
                 .execute(&mut *tx)
                 .await?;
         }
-        let notice = reply_notice(process_id, proposal_id, input.parent, id, me.id, t);
+        // Held content tells nobody until a moderator publishes it.
+        let notice = reply_notice(process_id, proposal_id, input.parent, id, me.id, t)
+            .filter(|_| hold.is_none());
         if let Some(n) = &notice {
             notify!(&mut *tx, n).await?;
         }
@@ -219,14 +259,46 @@ pub async fn post(
         Ok::<_, sqlx::Error>((id, notice))
     }.await)?;
     ratelimit::record(&svc.db, Scope::CommentAccount, &key).await?;
+    if !input.ip.is_empty() {
+        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
+    }
     if let Some(n) = notice {
         email_notice(svc, &n).await;
     }
     Ok(id)
 }
 
+/// A comment published only after review tells those it concerns now, as it would have
+/// when posted: the author of what it answers (or of the proposal, for a new thread).
+pub(crate) async fn announce(svc: &Services, id: i64) -> Result<(), Error> {
+    type Posted = (i64, Option<i64>, Option<i64>, Option<i64>);
+    let row: Option<Posted> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT process_id, proposal_id, parent_id, author_id FROM comments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let Some((process_id, proposal_id, parent, author)) = row else {
+        return Ok(());
+    };
+    let Some(n) = reply_notice(
+        process_id,
+        proposal_id,
+        parent,
+        id,
+        author.unwrap_or(0),
+        now(),
+    ) else {
+        return Ok(());
+    };
+    with_db!(&svc.db, p => notify!(p, &n).await.map(|r| r.rows_affected()))?;
+    email_notice(svc, &n).await;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct OwnRow {
+    process_id: i64,
     author_id: Option<i64>,
     visibility: String,
     deleted_at: Option<DateTime<Utc>>,
@@ -235,7 +307,7 @@ struct OwnRow {
 
 async fn own(svc: &Services, me: &Me, id: i64) -> Result<OwnRow, Error> {
     let row: Option<OwnRow> = with_db!(&svc.db, p => {
-        sqlx::query_as("SELECT author_id, visibility, deleted_at, created_at FROM comments WHERE id = $1")
+        sqlx::query_as("SELECT process_id, author_id, visibility, deleted_at, created_at FROM comments WHERE id = $1")
             .bind(id)
             .fetch_optional(p)
             .await
@@ -267,14 +339,24 @@ pub async fn edit(svc: &Services, me: Option<&Me>, id: i64, body: &str) -> Resul
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    // An edit passes the same rules as a new comment: what they hold waits for review again.
+    let mode = moderation::settings::process_mode(svc, row.process_id).await?;
+    let hold = moderation::screen(svc, me, mode, &body)
+        .await?
+        .filter(|_| Visibility::parse(&row.visibility) == Visibility::Visible);
     let body_html = super::markdown::render(&body);
-    with_db!(&svc.db, p => {
+    with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
         sqlx::query("UPDATE comments SET body = $1, body_html = $2, edited_at = $3 WHERE id = $4")
             .bind(&body).bind(&body_html).bind(t).bind(id)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
+            .execute(&mut *tx)
+            .await?;
+        if let Some(cause) = hold {
+            sqlx::query("UPDATE comments SET visibility = 'held' WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            hold_new!(tx, ItemKind::Comment, id, Some(me.id), cause, t).await?;
+        }
+        tx.commit().await
+    }.await)?;
     Ok(())
 }
 
@@ -354,20 +436,32 @@ struct Row {
     helpful_count: i64,
     visibility: String,
     hidden_reason: String,
+    hidden_note: String,
+    locked_at: Option<DateTime<Utc>>,
     deleted_at: Option<DateTime<Utc>>,
     edited_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
 
 const SELECTED: &str = "c.id, c.parent_id, c.root_id, c.depth, c.author_id, u.display_name AS author_name, c.stance, \
-     c.body, c.body_html, c.helpful_count, c.visibility, c.hidden_reason, c.deleted_at, c.edited_at, c.created_at";
+     c.body, c.body_html, c.helpful_count, c.visibility, c.hidden_reason, c.hidden_note, c.locked_at, c.deleted_at, \
+     c.edited_at, c.created_at";
 const FROM: &str = "FROM comments c LEFT JOIN users u ON u.id = c.author_id";
 
 /// Who sees what: the public sees visible comments and tombstones; a held comment only by
 /// its author (`$3`, 0 for nobody).
 const SEEN: &str = "(c.visibility <> 'held' OR c.author_id = $3)";
 
-fn to_comment(r: Row, me: Option<&Me>, votes: &[i64], t: DateTime<Utc>) -> Comment {
+/// What the viewer did about the comments on a page: found them helpful, flagged them,
+/// appealed their hiding.
+#[derive(Default)]
+struct Marks {
+    votes: Vec<i64>,
+    flags: Vec<i64>,
+    appeals: Vec<i64>,
+}
+
+fn to_comment(r: Row, me: Option<&Me>, marks: &Marks, t: DateTime<Utc>) -> Comment {
     let mine = me.is_some_and(|m| r.author_id == Some(m.id));
     let state = if r.deleted_at.is_some() {
         CommentState::Deleted
@@ -375,10 +469,17 @@ fn to_comment(r: Row, me: Option<&Me>, votes: &[i64], t: DateTime<Utc>) -> Comme
         match Visibility::parse(&r.visibility) {
             Visibility::Visible => CommentState::Visible,
             Visibility::Held => CommentState::Held,
-            Visibility::Hidden => CommentState::Hidden(r.hidden_reason),
+            Visibility::Hidden => {
+                CommentState::Hidden(HiddenWhy::from_stored(&r.hidden_reason, &r.hidden_note))
+            }
         }
     };
-    let shown = matches!(state, CommentState::Visible | CommentState::Held);
+    // The author still reads what was hidden (to appeal it); nobody else does.
+    let shown = match state {
+        CommentState::Visible | CommentState::Held => true,
+        CommentState::Hidden(_) => mine,
+        CommentState::Deleted => false,
+    };
     Comment {
         id: r.id,
         parent_id: r.parent_id,
@@ -395,11 +496,17 @@ fn to_comment(r: Row, me: Option<&Me>, votes: &[i64], t: DateTime<Utc>) -> Comme
         can_edit: mine
             && state == CommentState::Visible
             && t - r.created_at <= chrono::Duration::minutes(COMMENT_EDIT_MINUTES),
+        can_appeal: mine
+            && matches!(state, CommentState::Hidden(_))
+            && !marks.appeals.contains(&r.id),
+        appealed: marks.appeals.contains(&r.id),
         state,
         edited_at: r.edited_at,
         created_at: r.created_at,
         mine,
-        voted: votes.contains(&r.id),
+        voted: marks.votes.contains(&r.id),
+        flagged: marks.flags.contains(&r.id),
+        locked: r.locked_at.is_some(),
     }
 }
 
@@ -424,8 +531,8 @@ pub async fn page(
     order: CommentOrder,
     after: Option<&str>,
 ) -> Result<CommentPage, Error> {
-    let (process_id, proposal_id, merged) = resolve(svc, subject).await?;
-    let open = !merged && open_now(svc, process_id).await?;
+    let (process_id, proposal_id, merged, locked) = resolve(svc, subject).await?;
+    let open = !merged && !locked && open_now(svc, process_id).await?;
     let me_id = me.map(|m| m.id).unwrap_or(0);
     let subject_sql = subject_sql(proposal_id);
     let at = cursor(order, after);
@@ -522,17 +629,33 @@ pub async fn page(
         .chain(&strongest)
         .map(|r| r.id)
         .collect();
-    let votes: Vec<i64> = match me {
+    let mut marks = Marks::default();
+    if let Some(m) = me {
+        let own_hidden: Vec<i64> = roots
+            .iter()
+            .chain(&replies)
+            .filter(|r| r.author_id == Some(m.id) && r.visibility == "hidden")
+            .map(|r| r.id)
+            .collect();
+        marks.appeals = moderation::appeals::mine(svc, m, ItemKind::Comment, &own_hidden)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+    }
+    // The viewer's "helpful" marks and flags, in one statement.
+    let mine: Vec<(String, i64)> = match me {
         Some(m) if !shown_ids.is_empty() => {
             let marks: Vec<String> = (0..shown_ids.len())
                 .map(|i| format!("${}", i + 2))
                 .collect();
+            let marks = marks.join(", ");
             let sql = format!(
-                "SELECT comment_id FROM comment_votes WHERE user_id = $1 AND comment_id IN ({})",
-                marks.join(", ")
+                "SELECT 'vote', comment_id FROM comment_votes WHERE user_id = $1 AND comment_id IN ({marks}) \
+                 UNION ALL SELECT 'flag', item_id FROM flags WHERE user_id = $1 AND item_kind = 'comment' AND item_id IN ({marks})"
             );
             with_db!(&svc.db, p => {
-                let mut q = sqlx::query_scalar(&sql).bind(m.id);
+                let mut q = sqlx::query_as(&sql).bind(m.id);
                 for id in &shown_ids {
                     q = q.bind(*id);
                 }
@@ -541,6 +664,13 @@ pub async fn page(
         }
         _ => Vec::new(),
     };
+    for (what, id) in mine {
+        if what == "vote" {
+            marks.votes.push(id);
+        } else {
+            marks.flags.push(id);
+        }
+    }
 
     let t = now();
     let threads = roots
@@ -550,10 +680,10 @@ pub async fn page(
                 .iter()
                 .filter(|r| r.root_id == Some(root.id))
                 .cloned()
-                .map(|r| to_comment(r, me, &votes, t))
+                .map(|r| to_comment(r, me, &marks, t))
                 .collect();
             Thread {
-                root: to_comment(root, me, &votes, t),
+                root: to_comment(root, me, &marks, t),
                 replies,
             }
         })
@@ -571,12 +701,14 @@ pub async fn page(
         count_neutral: count(Stance::Neutral),
         strongest_for: strongest_for
             .into_iter()
-            .map(|r| to_comment(r, me, &votes, t))
+            .map(|r| to_comment(r, me, &marks, t))
             .collect(),
         strongest_against: strongest_against
             .into_iter()
-            .map(|r| to_comment(r, me, &votes, t))
+            .map(|r| to_comment(r, me, &marks, t))
             .collect(),
         open,
+        locked,
+        moderator: moderation::require_moderator(me).is_ok(),
     })
 }

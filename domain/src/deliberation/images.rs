@@ -63,17 +63,22 @@ async fn authorize(svc: &Services, me: Option<&Me>, owner: Owner) -> Result<(), 
             }
         }
         Owner::Proposal(id) => {
-            let row: Option<(Option<i64>, i64, i64, Option<i64>)> = with_db!(&svc.db, p => {
+            type Row = (Option<i64>, i64, i64, Option<i64>, String);
+            let row: Option<Row> = with_db!(&svc.db, p => {
                 sqlx::query_as(
-                    "SELECT author_id, support_count, comment_count, merged_into FROM proposals WHERE id = $1",
+                    "SELECT author_id, support_count, comment_count, merged_into, visibility FROM proposals WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(p)
                 .await
             })?;
-            let (author, supports, comments, merged) = row.ok_or(Error::NotFound)?;
+            let (author, supports, comments, merged, visibility) = row.ok_or(Error::NotFound)?;
             if author != Some(me.id) {
                 return Err(Error::Forbidden);
+            }
+            crate::moderation::ensure_can_post(svc, me).await?;
+            if visibility == "hidden" {
+                return Err(Error::field("image", Problem::EditLocked));
             }
             if merged.is_some() {
                 return Err(Error::field("image", Problem::MergedAway));

@@ -10,7 +10,9 @@ use crate::model::deliberation::{
     Outcome, OutcomeEntry, ProposalDetail, ProposalOrder, ProposalRef, ProposalSummary,
     ProposalViewer, Visibility, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX,
 };
+use crate::model::moderation::{HiddenWhy, ItemKind};
 use crate::model::Me;
+use crate::moderation::{self, hold_new};
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
@@ -23,6 +25,8 @@ pub struct ProposalInput {
     pub lat: String,
     pub lon: String,
     pub address: String,
+    /// The client's address, for the per-address posting limit (empty: not counted).
+    pub ip: String,
 }
 
 /// The longest address kept with a proposal.
@@ -117,6 +121,8 @@ pub async fn create(
         return Err(Error::field("phase", Problem::ProposalsClosed));
     }
     let c = check(&input)?;
+    let mode = moderation::settings::process_mode(svc, process_id).await?;
+    let hold = moderation::screen(svc, me, mode, &format!("{}\n{}", c.title, c.body)).await?;
     let key = me.id.to_string();
     let limits = &svc.limits;
     ratelimit::check(
@@ -127,17 +133,31 @@ pub async fn create(
         limits.proposal_window,
     )
     .await?;
+    if !input.ip.is_empty() {
+        ratelimit::check(
+            &svc.db,
+            Scope::PostIp,
+            &input.ip,
+            limits.post_per_ip,
+            limits.post_window,
+        )
+        .await?;
+    }
+    let visibility = if hold.is_some() { "held" } else { "visible" };
     // The author follows the proposal and its process from the start (and may stop).
     let id: i64 = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO proposals (process_id, author_id, title, body, body_html, lat, lon, address, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            "INSERT INTO proposals (process_id, author_id, title, body, body_html, lat, lon, address, visibility, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
         .bind(process_id).bind(me.id).bind(&c.title).bind(&c.body).bind(&c.body_html)
-        .bind(c.lat).bind(c.lon).bind(&c.address).bind(t)
+        .bind(c.lat).bind(c.lon).bind(&c.address).bind(visibility).bind(t)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(cause) = hold {
+            hold_new!(tx, ItemKind::Proposal, id, Some(me.id), cause, t).await?;
+        }
         sqlx::query("INSERT INTO proposal_follows (proposal_id, user_id, created_at) VALUES ($1, $2, $3)")
             .bind(id).bind(me.id).bind(t)
             .execute(&mut *tx)
@@ -153,6 +173,9 @@ pub async fn create(
         Ok::<_, sqlx::Error>(id)
     }.await)?;
     ratelimit::record(&svc.db, Scope::ProposalAccount, &key).await?;
+    if !input.ip.is_empty() {
+        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
+    }
     tracing::info!(proposal = id, process = process_id, "proposal made");
     Ok(id)
 }
@@ -165,33 +188,47 @@ pub async fn edit(
     input: ProposalInput,
 ) -> Result<(), Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    let row: Option<(Option<i64>, i64, i64)> = with_db!(&svc.db, p => {
-        sqlx::query_as("SELECT author_id, support_count, comment_count FROM proposals WHERE id = $1")
+    let row: Option<(Option<i64>, i64, i64, i64, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT author_id, process_id, support_count, comment_count, visibility FROM proposals WHERE id = $1")
             .bind(id)
             .fetch_optional(p)
             .await
     })?;
-    let (author, supports, comments) = row.ok_or(Error::NotFound)?;
+    let (author, process_id, supports, comments, visibility) = row.ok_or(Error::NotFound)?;
     if author != Some(me.id) {
         return Err(Error::Forbidden);
     }
-    if supports > 0 || comments > 0 {
+    let visibility = Visibility::parse(&visibility);
+    if supports > 0 || comments > 0 || visibility == Visibility::Hidden {
         return Err(Error::field("body", Problem::EditLocked));
     }
     let c = check(&input)?;
+    // An edit passes the same rules as a new proposal: what they hold waits for review again.
+    let mode = moderation::settings::process_mode(svc, process_id).await?;
+    let hold = moderation::screen(svc, me, mode, &format!("{}\n{}", c.title, c.body))
+        .await?
+        .filter(|_| visibility == Visibility::Visible);
     let t = now();
     // Checked again in the write: a support arriving meanwhile wins.
-    let n = with_db!(&svc.db, p => {
-        sqlx::query(
+    let n = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query(
             "UPDATE proposals SET title = $1, body = $2, body_html = $3, lat = $4, lon = $5, address = $6, \
-             edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0 AND merged_into IS NULL",
+             edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0 AND merged_into IS NULL \
+             AND visibility <> 'hidden'",
         )
         .bind(&c.title).bind(&c.body).bind(&c.body_html).bind(c.lat).bind(c.lon).bind(&c.address)
         .bind(t).bind(id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if let (1, Some(cause)) = (n, hold) {
+            sqlx::query("UPDATE proposals SET visibility = 'held' WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            hold_new!(tx, ItemKind::Proposal, id, Some(me.id), cause, t).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(n)
+    }.await)?;
     if n != 1 {
         return Err(Error::field("body", Problem::EditLocked));
     }
@@ -274,6 +311,8 @@ struct DetailRow {
     comment_count: i64,
     visibility: String,
     hidden_reason: String,
+    hidden_note: String,
+    locked_at: Option<DateTime<Utc>>,
     edited_at: Option<DateTime<Utc>>,
     merged_into: Option<i64>,
     merged_title: Option<String>,
@@ -303,7 +342,7 @@ pub async fn get(
         sqlx::query_as(&format!(
             "SELECT x.id, x.process_id, x.author_id, x.title, x.body, x.body_html, x.lat, x.lon, x.address, \
              u.display_name AS author_name, x.support_count, x.comment_count, x.visibility, x.hidden_reason, \
-             x.edited_at, x.merged_into, m.title AS merged_title, x.merged_at, x.created_at, {image} \
+             x.hidden_note, x.locked_at, x.edited_at, x.merged_into, m.title AS merged_title, x.merged_at, x.created_at, {image} \
              FROM proposals x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN proposals m ON m.id = x.merged_into \
              LEFT JOIN photos ph ON ph.proposal_id = x.id WHERE x.id = $1",
             image = super::images::COLUMNS
@@ -315,7 +354,8 @@ pub async fn get(
     let Some(r) = row else { return Ok(None) };
     let visibility = Visibility::parse(&r.visibility);
     let is_author = me.is_some_and(|m| r.author_id == Some(m.id));
-    if visibility == Visibility::Held && !is_author {
+    let moderator = crate::moderation::require_moderator(me).is_ok();
+    if visibility == Visibility::Held && !is_author && !moderator {
         return Ok(None);
     }
     let process = super::processes::brief(svc, r.process_id)
@@ -357,20 +397,27 @@ pub async fn get(
     };
     let following =
         super::follows::following(svc, me, super::follows::Target::Proposal(id)).await?;
-    let supported = match me {
+    // What the viewer did: supported it, flagged it, appealed its hiding.
+    let (supported, flagged, appealed) = match me {
         Some(m) => {
-            with_db!(&svc.db, p => {
-                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
-                    .bind(id)
-                    .bind(m.id)
-                    .fetch_one(p)
-                    .await
-            })? > 0
+            let (s, f, a): (i64, i64, i64) = with_db!(&svc.db, p => {
+                sqlx::query_as(
+                    "SELECT (SELECT count(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2), \
+                     (SELECT count(*) FROM flags WHERE item_kind = 'proposal' AND item_id = $1 AND user_id = $2), \
+                     (SELECT count(*) FROM appeals WHERE item_kind = 'proposal' AND item_id = $1 AND user_id = $2)",
+                )
+                .bind(id)
+                .bind(m.id)
+                .fetch_one(p)
+                .await
+            })?;
+            (s > 0, f > 0, a > 0)
         }
-        None => false,
+        None => (false, false, false),
     };
     let hidden = visibility == Visibility::Hidden;
     let merged = r.merged_into.is_some();
+
     let viewer = ProposalViewer {
         signed_in: me.is_some(),
         supported,
@@ -383,6 +430,10 @@ pub async fn get(
             .collect(),
         can_edit: is_author && !hidden && !merged && r.support_count == 0 && r.comment_count == 0,
         can_support: dates.takes_supports(now()) && visibility == Visibility::Visible && !merged,
+        flagged,
+        can_appeal: is_author && hidden && !appealed,
+        appealed,
+        moderator,
     };
     // A hidden proposal leaves a tombstone: its title and reason, not its text.
     let (body, body_html, image) = if hidden && !is_author {
@@ -406,7 +457,8 @@ pub async fn get(
             support_count: r.support_count,
             comment_count: r.comment_count,
             visibility,
-            hidden_reason: r.hidden_reason,
+            hidden: hidden.then(|| HiddenWhy::from_stored(&r.hidden_reason, &r.hidden_note)),
+            locked: r.locked_at.is_some(),
             edited_at: r.edited_at,
             created_at: r.created_at,
             outcomes: outcomes

@@ -285,7 +285,10 @@ pub struct ProposalDetail {
     pub support_count: i64,
     pub comment_count: i64,
     pub visibility: Visibility,
-    pub hidden_reason: String,
+    /// Why moderators hid it.
+    pub hidden: Option<super::moderation::HiddenWhy>,
+    /// Moderators locked its discussion.
+    pub locked: bool,
     pub edited_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     /// The department's answers, oldest first; the last is the outcome.
@@ -371,6 +374,14 @@ pub struct ProposalViewer {
     pub can_edit: bool,
     /// The process takes supports now.
     pub can_support: bool,
+    /// The viewer flagged it.
+    pub flagged: bool,
+    /// The author may appeal its hiding (once).
+    pub can_appeal: bool,
+    /// The author appealed.
+    pub appealed: bool,
+    /// A moderator (or admin) is looking: moderation controls are offered.
+    pub moderator: bool,
 }
 
 /// The longest comment.
@@ -449,8 +460,8 @@ pub enum CommentState {
     Visible,
     /// Waiting for review: shown to its author only.
     Held,
-    /// Hidden by moderators, with the public reason (its text is not shown).
-    Hidden(String),
+    /// Hidden by moderators, with the public reason (its text is shown to its author only).
+    Hidden(super::moderation::HiddenWhy),
     /// Deleted by its author (its text is gone; replies stay).
     Deleted,
 }
@@ -477,6 +488,14 @@ pub struct Comment {
     pub voted: bool,
     /// The viewer may still edit it (its author, within the edit window).
     pub can_edit: bool,
+    /// The viewer flagged it.
+    pub flagged: bool,
+    /// Moderators locked the thread it starts: no new replies.
+    pub locked: bool,
+    /// Its author may appeal its hiding (once).
+    pub can_appeal: bool,
+    /// Its author appealed.
+    pub appealed: bool,
 }
 
 /// A thread: its first comment and every reply under it, oldest first (each reply names its
@@ -502,6 +521,10 @@ pub struct CommentPage {
     pub strongest_against: Vec<Comment>,
     /// The process takes comments now.
     pub open: bool,
+    /// Moderators locked this discussion.
+    pub locked: bool,
+    /// The viewer moderates: moderation controls are offered beside each comment.
+    pub moderator: bool,
 }
 
 #[cfg(test)]

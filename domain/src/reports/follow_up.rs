@@ -58,6 +58,9 @@ pub async fn follow_up(
         None => false,
     };
     let by_account = actor.is_some_and(|me| reporter == Some(me.id));
+    if let Some(me) = actor {
+        crate::moderation::ensure_can_post(svc, me).await?;
+    }
     if !by_code && !by_account {
         return Err(if actor.is_none() && code.is_none() {
             Error::Unauthenticated

@@ -154,6 +154,75 @@ pub async fn photo_blob(svc: &Services, uid: &str, size: PhotoSize) -> Result<Op
         .map_err(|e| Error::Internal(format!("blob store: {e}")))
 }
 
+/// Blurs a report photo (`on`) for everyone, keeping the sharp version for staff, or
+/// brings the sharp version back. Doing what is already done changes nothing.
+pub(crate) async fn set_blur(svc: &Services, photo_id: i64, on: bool) -> Result<(), Error> {
+    #[derive(sqlx::FromRow)]
+    struct Keys {
+        display_key: String,
+        thumb_key: String,
+        sharp_display_key: Option<String>,
+        sharp_thumb_key: Option<String>,
+    }
+    let keys: Option<Keys> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT display_key, thumb_key, sharp_display_key, sharp_thumb_key FROM photos WHERE id = $1")
+            .bind(photo_id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let k = keys.ok_or(Error::NotFound)?;
+    let blob_err = |e: crate::blobs::BlobError| Error::Internal(format!("blob store: {e}"));
+    match (on, k.sharp_display_key, k.sharp_thumb_key) {
+        (true, None, None) => {
+            let mut blurred = Vec::new();
+            for key in [&k.display_key, &k.thumb_key] {
+                let blob = svc
+                    .blobs
+                    .get(key)
+                    .await
+                    .map_err(blob_err)?
+                    .ok_or(Error::NotFound)?;
+                let out =
+                    tokio::task::spawn_blocking(move || crate::photos::blur_jpeg(&blob.bytes))
+                        .await
+                        .map_err(|e| Error::Internal(format!("blur: {e}")))?
+                        .map_err(|_| Error::field("photo", Problem::PhotoUnreadable))?;
+                let new = new_key("photos", "-blurred.jpg");
+                svc.blobs
+                    .put(&new, out, "image/jpeg")
+                    .await
+                    .map_err(blob_err)?;
+                blurred.push(new);
+            }
+            with_db!(&svc.db, p => {
+                sqlx::query(
+                    "UPDATE photos SET sharp_display_key = display_key, sharp_thumb_key = thumb_key, \
+                     display_key = $1, thumb_key = $2, blurred_at = $3 WHERE id = $4",
+                )
+                .bind(&blurred[0]).bind(&blurred[1]).bind(now()).bind(photo_id)
+                .execute(p).await.map(|r| r.rows_affected())
+            })?;
+        }
+        (false, Some(display), Some(thumb)) => {
+            with_db!(&svc.db, p => {
+                sqlx::query(
+                    "UPDATE photos SET display_key = $1, thumb_key = $2, sharp_display_key = NULL, \
+                     sharp_thumb_key = NULL, blurred_at = NULL WHERE id = $3",
+                )
+                .bind(&display).bind(&thumb).bind(photo_id)
+                .execute(p).await.map(|r| r.rows_affected())
+            })?;
+            for key in [&k.display_key, &k.thumb_key] {
+                if let Err(e) = svc.blobs.delete(key).await {
+                    tracing::warn!(key, error = %e, "blurred copy not removed");
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The photos uploaded with a form and not yet filed, in upload order.
 pub async fn pending_photos(svc: &Services, submit_token: &str) -> Result<Vec<PhotoRef>, Error> {
     let token_hash = crate::accounts::tokens::hash_token(submit_token);

@@ -223,6 +223,9 @@ pub async fn submit(
                 .then(|| tracking_code(&input.submit_token)),
         });
     }
+    if let Some(u) = who.user {
+        crate::moderation::ensure_can_post(svc, u).await?;
+    }
     let Checked {
         category,
         point,

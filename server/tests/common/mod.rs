@@ -271,6 +271,7 @@ impl TestApp {
             reports: Default::default(),
             jobs: Default::default(),
             cases: Default::default(),
+            moderation: Default::default(),
         }
     }
 
