@@ -450,7 +450,8 @@ struct RequestRow {
     notes: Option<String>,
 }
 
-const REQUEST_COLUMNS: &str = "r.id, r.status, c.code, c.name_zh, c.name_en, r.description, \
+const REQUEST_COLUMNS: &str = "r.id, r.status, c.code, c.name_zh, c.name_en, \
+     CASE WHEN r.visibility = 'visible' THEN r.description ELSE '' END AS description, \
      d.name_zh AS dept_zh, d.name_en AS dept_en, r.created_at, r.updated_at, r.due_at, r.address, r.lat, r.lon, \
      (SELECT ph.uid FROM photos ph WHERE ph.report_id = r.id AND ph.event_id IS NULL ORDER BY ph.position LIMIT 1) AS photo, \
      (SELECT e.note FROM report_events e WHERE e.report_id = r.id AND e.public AND e.note <> '' AND e.kind <> 'forwarded' \

@@ -29,6 +29,7 @@ on_both_backends!(
     suspended_users_read_but_cannot_post_by_any_path,
     locks_photo_blur_and_the_posting_limit_per_address,
     the_moderation_pages_work_over_http,
+    a_reports_text_leaves_lists_search_and_the_api_while_held_or_hidden,
 );
 
 static USERS: AtomicU32 = AtomicU32::new(0);
@@ -1357,7 +1358,8 @@ async fn the_moderation_pages_work_over_http(app: &TestApp) {
     let html = app.page(&moderator, "/moderation", "en").await;
     assert!(
         html.contains("Review queue") && html.contains("一段不该出现的文字"),
-        "{html}"
+        "{}",
+        html.chars().take(400).collect::<String>()
     );
     let html = app.page(&flagger, "/moderation", "zh-CN").await;
     assert!(!html.contains("一段不该出现的文字"));
@@ -1382,7 +1384,8 @@ async fn the_moderation_pages_work_over_http(app: &TestApp) {
         .await;
     assert!(
         html.contains("已被版主隐藏。原因：") && html.contains("辱骂、骚扰或威胁。请文明"),
-        "{html}"
+        "{}",
+        html.chars().take(400).collect::<String>()
     );
     assert!(!html.contains("一段不该出现的文字"));
     // The public log, for anyone: the action and the moderator, not the text.
@@ -1393,7 +1396,8 @@ async fn the_moderation_pages_work_over_http(app: &TestApp) {
         html.contains("Public moderation log")
             && html.contains(&moderator_me.display_name)
             && html.contains("Abuse, harassment or threats"),
-        "{html}"
+        "{}",
+        html.chars().take(400).collect::<String>()
     );
     assert!(!html.contains("一段不该出现的文字"));
 
@@ -1432,4 +1436,147 @@ async fn the_moderation_pages_work_over_http(app: &TestApp) {
         body.to_string().contains("Suspended") && body.to_string().contains("ends_at"),
         "{body}"
     );
+}
+
+async fn a_reports_text_leaves_lists_search_and_the_api_while_held_or_hidden(app: &TestApp) {
+    let svc = app.demo().await;
+    let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let reporter = user(&svc, "报告人", Role::Resident).await;
+    let secret = format!("楼下王某某电话13800000000乱贴广告{}", std::process::id());
+    let done = gongzhi_domain::reports::submit(
+        &svc,
+        gongzhi_domain::reports::Reporter {
+            user: Some(&reporter),
+            ip: "203.0.113.11",
+            api_key: None,
+        },
+        gongzhi_domain::reports::NewReport {
+            description: secret.clone(),
+            ..report(Vec::new(), token())
+        },
+    )
+    .await
+    .unwrap();
+    let id = done.id;
+    assert!(found(&svc, id).await, "searchable while public");
+
+    // Three flags hold the text: the report stays (it is a problem in public space) but
+    // its words leave the page, the list, the search and the Open311 API.
+    for i in 0..3 {
+        let f = user(&svc, &format!("邻居{i}"), Role::Resident).await;
+        flag(&svc, Some(&f), ItemKind::Report, id, "personal_data", "")
+            .await
+            .unwrap();
+    }
+    let r = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (r.description.as_str(), r.visibility),
+        ("", Visibility::Held)
+    );
+    assert!(!found(&svc, id).await, "held text is not searchable");
+    let page = gongzhi_domain::reports::list(&svc, &Default::default(), None, 50)
+        .await
+        .unwrap();
+    let s = page
+        .reports
+        .iter()
+        .find(|r| r.id == id)
+        .expect("the report is still listed");
+    assert!(s.text_withheld && s.excerpt.is_empty());
+    let api =
+        gongzhi_domain::open311::request(&svc, &id.to_string(), gongzhi_domain::model::Lang::Zh)
+            .await
+            .unwrap();
+    assert_eq!(api.description, "");
+    assert_eq!(
+        gongzhi_domain::reports::own_text(&svc, id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(secret.as_str())
+    );
+
+    // Hidden for personal data, with a tombstone; the reporter appeals; an admin restores.
+    queue::act(
+        &svc,
+        Some(&moderator),
+        ItemKind::Report,
+        id,
+        decide(Action::Hide, "personal_data", "含他人电话"),
+    )
+    .await
+    .unwrap();
+    let r = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        r.hidden,
+        Some(HiddenWhy {
+            reason: Reason::PersonalData,
+            note: "含他人电话".into()
+        })
+    );
+    assert!(r.description.is_empty());
+    let json = serde_json::to_string(
+        &gongzhi_domain::open311::request(&svc, &id.to_string(), gongzhi_domain::model::Lang::En)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(!json.contains("13800000000"), "{json}");
+    // Its page tells readers why, without the words.
+    let html = app
+        .page(&common::new_client(), &format!("/reports/{id}"), "zh-CN")
+        .await;
+    assert!(
+        html.contains("问题描述已被版主隐藏。原因：") && html.contains("泄露个人信息。含他人电话"),
+        "no tombstone on the report page"
+    );
+    assert!(!html.contains("13800000000"));
+    appeals::appeal(
+        &svc,
+        Some(&reporter),
+        ItemKind::Report,
+        id,
+        "电话是我自己的",
+    )
+    .await
+    .unwrap();
+    queue::act(
+        &svc,
+        Some(&admin),
+        ItemKind::Report,
+        id,
+        decide(Action::Restore, "", ""),
+    )
+    .await
+    .unwrap();
+    let r = gongzhi_domain::reports::get(&svc, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (r.description.as_str(), r.visibility, r.hidden.clone()),
+        (secret.as_str(), Visibility::Visible, None)
+    );
+    assert!(found(&svc, id).await, "searchable again");
+}
+
+/// Whether a search for the phone number in its text finds report `id`.
+async fn found(svc: &Services, id: i64) -> bool {
+    let search = gongzhi_domain::model::report::ReportFilter {
+        q: Some("13800000000".into()),
+        ..Default::default()
+    };
+    gongzhi_domain::reports::list(svc, &search, None, 50)
+        .await
+        .unwrap()
+        .reports
+        .iter()
+        .any(|r| r.id == id)
 }

@@ -185,6 +185,8 @@ pub struct ReportView {
     /// again.
     pub reopenable: bool,
     pub catalog: Catalog,
+    /// Flags, blurs, appeals and moderation controls on this page.
+    pub moderation: gongzhi_domain::model::moderation::ReportMarks,
 }
 
 #[server(prefix = "/api", endpoint = "report")]
@@ -194,7 +196,7 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
             use gongzhi_domain::model::Role;
             let st = state()?;
             let me = current_user().await?;
-            let report = gongzhi_domain::reports::get(&st.svc, id)
+            let mut report = gongzhi_domain::reports::get(&st.svc, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let viewer = gongzhi_domain::reports::viewer(&st.svc, me.as_ref(), id).await?;
@@ -202,6 +204,14 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
                 m.role == Role::Admin
                     || (m.role == Role::Official && m.department_id == Some(report.department_id))
             });
+            // Text moderators hold or hid: its reporter, the department and moderators still
+            // read it.
+            let moderator = gongzhi_domain::moderation::require_moderator(me.as_ref()).is_ok();
+            if report.description.is_empty() && (viewer.is_reporter || can_update || moderator) {
+                report.description = gongzhi_domain::reports::own_text(&st.svc, id)
+                    .await?
+                    .unwrap_or_default();
+            }
             let case_page = matches!(st.svc.cases, gongzhi_domain::cases::CaseSystem::Builtin)
                 && me
                     .as_ref()
@@ -212,8 +222,17 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
                 chrono::Utc::now(),
             )
             .is_none();
+            let moderation = gongzhi_domain::moderation::flags::report_marks(
+                &st.svc,
+                me.as_ref(),
+                id,
+                viewer.is_reporter,
+                report.hidden.is_some(),
+            )
+            .await?;
             Ok(ReportView {
                 reopenable,
+                moderation,
                 report,
                 viewer,
                 can_update,

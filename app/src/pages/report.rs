@@ -11,11 +11,16 @@ use crate::api::reports::{
     get_report, AddReportUpdate, FollowReport, ReportFollowUp, ReportView, SupportReport,
 };
 use crate::components::form::{action_error, FormAlert};
+use crate::components::moderation::{
+    fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
+};
 use crate::components::reports::{StatusBadge, Timeline};
 use crate::error::problem_text;
 use crate::i18n::{msg, t, use_lang};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
+use gongzhi_domain::model::deliberation::Visibility;
+use gongzhi_domain::model::moderation::ItemKind;
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -107,6 +112,7 @@ pub(crate) fn ReportBody(
         })
         .unwrap_or_default();
     let viewer = view.viewer;
+    let marks = view.moderation;
     let id = r.id;
     let reporter_here = viewer.is_reporter || code.is_some();
     let reopenable = view.reopenable;
@@ -120,13 +126,32 @@ pub(crate) fn ReportBody(
             </p>
             {(!r.photos.is_empty()).then(|| view! {
                 <ul class="photos">
-                    {r.photos.iter().map(|p| view! {
+                    {r.photos.iter().zip(marks.photo_ids.iter().copied().chain(std::iter::repeat(0))).map(|(p, pid)| view! {
                         <li><a href=p.display_url()><img src=p.thumb_url() alt=msg::PHOTOS.get(lang) loading="lazy"
-                            width=p.thumb_width.to_string() height=p.thumb_height.to_string()/></a></li>
+                            width=p.thumb_width.to_string() height=p.thumb_height.to_string()/></a>
+                            {(viewer.signed_in && !viewer.is_reporter && pid > 0).then(|| view! {
+                                <FlagForm kind=ItemKind::Photo id=pid flagged=marks.flagged_photos.contains(&pid)/>
+                            })}
+                            {(marks.moderator && pid > 0).then(|| view! {
+                                <ModerateForm kind=ItemKind::Photo id=pid
+                                    actions=fitting_actions(ItemKind::Photo, Visibility::Visible, false, false, marks.blurred.contains(&pid))/>
+                            })}
+                        </li>
                     }).collect_view()}
                 </ul>
             })}
-            <p class="description">{r.description.clone()}</p>
+            {r.hidden.clone().map(|h| view! {
+                <p class="tombstone">{t(msg::REPORT_TEXT_HIDDEN)}{hidden_text(&h, lang)}</p>
+            })}
+            {(r.visibility == Visibility::Held).then(|| view! { <p class="badge">{t(msg::REPORT_TEXT_HELD)}</p> })}
+            {(!r.description.is_empty()).then(|| view! { <p class="description">{r.description.clone()}</p> })}
+            <AppealForm kind=ItemKind::Report id=r.id can_appeal=marks.can_appeal appealed=marks.appealed/>
+            {(viewer.signed_in && !viewer.is_reporter && r.visibility == Visibility::Visible).then(|| view! {
+                <FlagForm kind=ItemKind::Report id=r.id flagged=marks.flagged/>
+            })}
+            {marks.moderator.then(|| view! {
+                <ModerateForm kind=ItemKind::Report id=r.id actions=fitting_actions(ItemKind::Report, r.visibility, false, marks.appealed, false)/>
+            })}
             <dl class="facts">
                 <dt>{t(msg::LOCATION)}</dt>
                 <dd>{r.address.clone()}{(!r.address.is_empty()).then_some(" ")}

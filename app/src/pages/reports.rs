@@ -265,7 +265,11 @@ fn ReportItem(report: ReportSummary, catalog: Catalog) -> impl IntoView {
                     <StatusBadge status=report.status/>
                     " "<span class="muted">{report.address.clone()}</span>
                 </p>
-                <p class="excerpt">{report.excerpt.clone()}</p>
+                {if report.text_withheld {
+                    view! { <p class="excerpt tombstone">{t(msg::REPORT_TEXT_WITHHELD)}</p> }.into_any()
+                } else {
+                    view! { <p class="excerpt">{report.excerpt.clone()}</p> }.into_any()
+                }}
                 <p class="report-meta muted">
                     <time datetime=report.created_at.to_rfc3339()>{crate::util::local_datetime(report.created_at)}</time>
                     {(report.support_count > 0).then(|| view! { " · "{report.support_count}" "{t(msg::SUPPORTS)} })}

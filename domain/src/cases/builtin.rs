@@ -376,9 +376,15 @@ pub async fn detail(svc: &Services, me: Option<&Me>, report_id: i64) -> Result<C
     {
         return Err(Error::Forbidden);
     }
-    let report = crate::reports::get(svc, report_id)
+    let mut report = crate::reports::get(svc, report_id)
         .await?
         .ok_or(Error::NotFound)?;
+    // Staff work the case on the reporter's words, even while moderators hold or hid them.
+    if report.visibility != crate::model::deliberation::Visibility::Visible {
+        report.description = crate::reports::own_text(svc, report_id)
+            .await?
+            .unwrap_or_default();
+    }
     let rows: Vec<EntryRow> = with_db!(&svc.db, p => {
         sqlx::query_as(
             "SELECT e.id, e.kind, e.step, e.status, e.public, e.actor_role, e.actor_department_id, \

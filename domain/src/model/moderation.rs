@@ -19,9 +19,13 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    /// What residents can flag now. (A report's text joins when every public read of
-    /// reports honours its visibility; its photos can already be flagged and blurred.)
-    pub const FLAGGABLE: [ItemKind; 3] = [ItemKind::Comment, ItemKind::Proposal, ItemKind::Photo];
+    /// What residents can flag.
+    pub const FLAGGABLE: [ItemKind; 4] = [
+        ItemKind::Comment,
+        ItemKind::Proposal,
+        ItemKind::Report,
+        ItemKind::Photo,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -323,4 +327,21 @@ impl Mode {
             Mode::Post
         }
     }
+}
+
+/// What moderation means for one report's page, as `me` sees it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportMarks {
+    /// The report's photos' ids, in page order (what flags and blurs name).
+    pub photo_ids: Vec<i64>,
+    /// Which of them are blurred.
+    pub blurred: Vec<i64>,
+    /// `me` flagged the text / these photos.
+    pub flagged: bool,
+    pub flagged_photos: Vec<i64>,
+    /// The reporter may appeal the hiding of the text, or did.
+    pub can_appeal: bool,
+    pub appealed: bool,
+    /// `me` moderates.
+    pub moderator: bool,
 }

@@ -127,6 +127,9 @@ pub struct ReportSummary {
     pub support_count: i64,
     pub thumb: Option<PhotoRef>,
     pub created_at: DateTime<Utc>,
+    /// Moderators hold or hid its text (the excerpt is empty).
+    #[serde(default)]
+    pub text_withheld: bool,
 }
 
 /// Who acted on a timeline entry, as the public sees it: a role and a department, never a
@@ -193,7 +196,12 @@ pub struct ReportDetail {
     pub id: i64,
     pub category_id: i64,
     pub status: ReportStatus,
+    /// Empty for the public while moderators hold or hid it.
     pub description: String,
+    /// Whether the text is public, held for review, or hidden by moderators.
+    pub visibility: super::deliberation::Visibility,
+    /// Why moderators hid the text.
+    pub hidden: Option<super::moderation::HiddenWhy>,
     pub address: String,
     pub lat: f64,
     pub lon: f64,

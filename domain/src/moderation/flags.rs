@@ -4,7 +4,7 @@
 
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::Visibility;
-use crate::model::moderation::{ItemKind, Reason};
+use crate::model::moderation::{ItemKind, Reason, ReportMarks};
 use crate::model::Me;
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
@@ -140,4 +140,43 @@ pub async fn mine(svc: &Services, me: &Me, kind: ItemKind, ids: &[i64]) -> Resul
         }
         q.fetch_all(p).await
     })?)
+}
+
+/// [`ReportMarks`] of report `id` for `me`.
+pub async fn report_marks(
+    svc: &Services,
+    me: Option<&Me>,
+    id: i64,
+    reporter: bool,
+    hidden: bool,
+) -> Result<ReportMarks, Error> {
+    let photos: Vec<(i64, bool)> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT id, blurred_at IS NOT NULL FROM photos WHERE report_id = $1 AND event_id IS NULL ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(p)
+        .await
+    })?;
+    let mut marks = ReportMarks {
+        photo_ids: photos.iter().map(|(id, _)| *id).collect(),
+        blurred: photos
+            .iter()
+            .filter(|(_, b)| *b)
+            .map(|(id, _)| *id)
+            .collect(),
+        moderator: super::require_moderator(me).is_ok(),
+        ..Default::default()
+    };
+    if let Some(m) = me {
+        marks.flagged = !mine(svc, m, ItemKind::Report, &[id]).await?.is_empty();
+        marks.flagged_photos = mine(svc, m, ItemKind::Photo, &marks.photo_ids).await?;
+        if reporter && hidden {
+            marks.appealed = !super::appeals::mine(svc, m, ItemKind::Report, &[id])
+                .await?
+                .is_empty();
+            marks.can_appeal = !marks.appealed;
+        }
+    }
+    Ok(marks)
 }

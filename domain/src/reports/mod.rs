@@ -16,7 +16,7 @@ pub use engage::{
 pub use follow_up::{follow_up, record_follow_up, FollowUp, Voice};
 pub use photos::{pending_photos, photo_blob, sweep_pending, upload_photo, PhotoSize};
 pub(crate) use query::like_pattern;
-pub use query::{get, list, nearby, points, track, MapPoint, LIST_MAX, MAP_MAX};
+pub use query::{get, list, nearby, own_text, points, track, MapPoint, LIST_MAX, MAP_MAX};
 pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};
 
 /// The city's choices about reporting, from config.

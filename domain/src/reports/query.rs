@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use crate::db::Db;
 use crate::error::Error;
 use crate::geo::{distance_m, BBox, Point};
+use crate::model::deliberation::Visibility;
+use crate::model::moderation::HiddenWhy;
 use crate::model::report::{
     Actor, Forwarding, Nearby, PhotoRef, Relay, ReportDetail, ReportFilter, ReportPage,
     ReportStatus, ReportSummary, TimelineEntry,
@@ -27,7 +29,9 @@ struct SummaryRow {
     id: i64,
     category_id: i64,
     status: String,
+    /// Empty when moderators hold or hid the text.
     description: String,
+    visibility: String,
     address: String,
     lat: f64,
     lon: f64,
@@ -42,7 +46,8 @@ struct SummaryRow {
     thumb_height: Option<i64>,
 }
 
-const SUMMARY_SELECT: &str = "SELECT r.id, r.category_id, r.status, r.description, r.address, r.lat, r.lon, r.grid_id, \
+const SUMMARY_SELECT: &str = "SELECT r.id, r.category_id, r.status, \
+     CASE WHEN r.visibility = 'visible' THEN r.description ELSE '' END AS description, r.visibility, r.address, r.lat, r.lon, r.grid_id, \
      r.department_id, r.support_count, r.created_at, ph.uid AS photo_uid, ph.display_width, ph.display_height, \
      ph.thumb_width, ph.thumb_height FROM reports r \
      LEFT JOIN photos ph ON ph.report_id = r.id AND ph.position = 0 AND ph.event_id IS NULL";
@@ -77,6 +82,7 @@ impl SummaryRow {
             _ => None,
         };
         ReportSummary {
+            text_withheld: self.visibility != "visible",
             id: self.id,
             category_id: self.category_id,
             status: status(&self.status),
@@ -202,7 +208,7 @@ fn conditions(svc: &Services, filter: &ReportFilter) -> Conditions {
         // Dialect spot (future): full-text search. LIKE works on both backends and for Chinese.
         let pat = like_pattern(q);
         c.push(
-            "(lower(r.description) LIKE ? ESCAPE '\\' OR lower(r.address) LIKE ? ESCAPE '\\')",
+            "((r.visibility = 'visible' AND lower(r.description) LIKE ? ESCAPE '\\') OR lower(r.address) LIKE ? ESCAPE '\\')",
             vec![Bind::Text(pat.clone()), Bind::Text(pat)],
         );
     }
@@ -325,6 +331,9 @@ struct DetailRow {
     category_id: i64,
     status: String,
     description: String,
+    visibility: String,
+    hidden_reason: String,
+    hidden_note: String,
     address: String,
     lat: f64,
     lon: f64,
@@ -361,7 +370,8 @@ struct EventRow {
 pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error> {
     let (row, events, photos): (Option<DetailRow>, Vec<EventRow>, Vec<PhotoRef>) = with_db!(&svc.db, p => {
         let row = sqlx::query_as(
-            "SELECT r.id, r.category_id, r.status, r.description, r.address, r.lat, r.lon, r.grid_id, r.department_id, \
+            "SELECT r.id, r.category_id, r.status, r.description, r.visibility, r.hidden_reason, r.hidden_note, \
+             r.address, r.lat, r.lon, r.grid_id, r.department_id, \
              r.attributes, r.hide_name, u.display_name AS reporter_name, r.support_count, r.due_at, r.closed_at, \
              r.created_at, r.updated_at, r.forward_state, r.forward_error, r.sent_at \
              FROM reports r LEFT JOIN users u ON u.id = r.reporter_id WHERE r.id = $1",
@@ -396,6 +406,16 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         Ok::<_, sqlx::Error>((row, events, photos))
     })?;
     let Some(r) = row else { return Ok(None) };
+    // Text moderators hold or hid is not public: the reporter and staff get it through
+    // [`own_text`].
+    let visibility = Visibility::parse(&r.visibility);
+    let hidden = (visibility == Visibility::Hidden)
+        .then(|| HiddenWhy::from_stored(&r.hidden_reason, &r.hidden_note));
+    let description = if visibility == Visibility::Visible {
+        r.description
+    } else {
+        String::new()
+    };
     let event_photos = crate::cases::builtin::event_photos(svc, id).await?;
     let timeline = events
         .into_iter()
@@ -423,7 +443,9 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
         id: r.id,
         category_id: r.category_id,
         status: status(&r.status),
-        description: r.description,
+        description,
+        visibility,
+        hidden,
         address: r.address,
         lat: r.lat,
         lon: r.lon,
@@ -448,6 +470,16 @@ pub async fn get(svc: &Services, id: i64) -> Result<Option<ReportDetail>, Error>
             }
         },
     }))
+}
+
+/// A report's text as typed, for its reporter and staff even when moderators hold or hid it.
+pub async fn own_text(svc: &Services, id: i64) -> Result<Option<String>, Error> {
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT description FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?)
 }
 
 /// The report an anonymous reporter's tracking code belongs to.
