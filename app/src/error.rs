@@ -67,9 +67,9 @@ impl AppError {
             AppError::RateLimited { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 match lang {
-                    Lang::Zh => format!("尝试次数过多，请在 {minutes} 分钟后再试。"),
+                    Lang::Zh => format!("操作过于频繁，请在 {minutes} 分钟后再试。"),
                     Lang::En => {
-                        format!("Too many attempts. Please try again in {minutes} minute(s).")
+                        format!("You are doing that too often. Please try again in {minutes} minute(s).")
                     }
                 }
             }

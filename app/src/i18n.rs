@@ -660,6 +660,9 @@ pub mod msg {
         MODE_QA = "问政提问的审核方式" / "Moderation of questions to departments";
         MODE_PROCESSES = "各议事的审核方式" / "Moderation of each process";
         MODE_SET = "设置" / "Set";
+        NOTIF_MOD_HIDDEN = "版主隐藏了您发布的内容（点开查看原因，可申诉一次）" / "Moderators hid something you posted (open it to see why; you can appeal once)";
+        NOTIF_MOD_RESTORED = "您的内容已恢复显示" / "Your content is shown again";
+        NOTIF_MOD_UPHELD = "您的申诉未通过，内容仍保持隐藏" / "Your appeal was refused: the content stays hidden";
         REPORT_TEXT_HIDDEN = "问题描述已被版主隐藏。原因：" / "The description was hidden by moderators. Reason: ";
         REPORT_TEXT_WITHHELD = "描述暂不公开（审核中或已被版主隐藏）。" / "Description not shown (under review or hidden by moderators).";
         REPORT_TEXT_HELD = "问题描述正在等待审核，暂不公开。" / "The description awaits review and is not public for now.";

@@ -155,6 +155,10 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "您关注的问题有新进展",
             "There is news on a report you follow",
         ),
+        NotificationKind::Moderation => (
+            "版主处理了您发布的内容",
+            "Moderators acted on something you posted",
+        ),
     };
     for address in to.unwrap_or_default() {
         let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
@@ -176,8 +180,9 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
 
 /// Notifications about content moderators hid or hold (`cm` the comment, `x` the
 /// proposal) are not shown; they come back if it is restored.
-const VISIBLE: &str =
-    "(cm.id IS NULL OR cm.visibility = 'visible') AND (x.id IS NULL OR x.visibility = 'visible')";
+/// (Except notices about moderation itself: they tell the author what became of it.)
+const VISIBLE: &str = "(n.kind = 'moderation' OR ((cm.id IS NULL OR cm.visibility = 'visible') \
+     AND (x.id IS NULL OR x.visibility = 'visible')))";
 
 /// The user's newest notifications.
 pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notification>, Error> {

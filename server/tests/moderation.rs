@@ -401,6 +401,18 @@ async fn flags_hold_hide_appeal_and_restore_with_a_public_log(app: &TestApp) {
         .iter()
         .all(|e| e.item_id != rude || e.kind != ItemKind::Comment));
 
+    // The author is told (the notice survives the hiding it tells of).
+    let told = gongzhi_domain::notifications::list(&svc, &author, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            told[0].kind.as_str(),
+            told[0].detail.as_str(),
+            told[0].comment_id
+        ),
+        ("moderation", "hide", Some(rude))
+    );
     // The tombstone: the reason for all, the text for its author alone.
     let why = HiddenWhy {
         reason: Reason::Abuse,
@@ -525,6 +537,13 @@ async fn flags_hold_hide_appeal_and_restore_with_a_public_log(app: &TestApp) {
     assert_eq!(
         l.entries[0].moderator.as_deref(),
         Some(admin.display_name.as_str())
+    );
+    let told = gongzhi_domain::notifications::list(&svc, &author, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (told[0].kind.as_str(), told[0].detail.as_str()),
+        ("moderation", "restore")
     );
     let decided: (String, Option<i64>) = with_db!(&svc.db, p => sqlx::query_as(
         "SELECT outcome, decided_by FROM appeals WHERE item_kind = 'comment' AND item_id = $1")

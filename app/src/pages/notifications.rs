@@ -72,6 +72,9 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 None => format!("#comment-{c}"),
             };
             let href = match (n.proposal_id, n.process_id, n.comment_id) {
+                _ if n.report_id.is_some() => {
+                    format!("/reports/{}", n.report_id.unwrap_or_default())
+                }
                 (Some(x), _, Some(c)) => format!("/proposals/{x}{}", at_comment(c)),
                 (Some(x), _, None) => format!("/proposals/{x}"),
                 (None, Some(p), Some(c)) => format!("/deliberation/{p}{}", at_comment(c)),
@@ -79,6 +82,11 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 _ => "/deliberation".to_string(),
             };
             let label = match kind {
+                NotificationKind::Moderation => match n.detail.as_str() {
+                    "hide" => msg::NOTIF_MOD_HIDDEN,
+                    "uphold" => msg::NOTIF_MOD_UPHELD,
+                    _ => msg::NOTIF_MOD_RESTORED,
+                },
                 NotificationKind::Reply => msg::NOTIF_REPLY,
                 NotificationKind::Outcome => msg::NOTIF_OUTCOME,
                 NotificationKind::Merged => msg::NOTIF_MERGED,

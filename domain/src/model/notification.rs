@@ -21,6 +21,9 @@ pub enum NotificationKind {
     ClosingReport,
     /// A followed process entered a new phase.
     Phase,
+    /// Moderators hid one's content, restored it, or refused one's appeal (the detail is
+    /// the action).
+    Moderation,
 }
 
 impl NotificationKind {
@@ -32,6 +35,7 @@ impl NotificationKind {
             NotificationKind::Merged => "merged",
             NotificationKind::ClosingReport => "closing_report",
             NotificationKind::Phase => "phase",
+            NotificationKind::Moderation => "moderation",
         }
     }
 
@@ -43,6 +47,7 @@ impl NotificationKind {
             NotificationKind::Merged,
             NotificationKind::ClosingReport,
             NotificationKind::Phase,
+            NotificationKind::Moderation,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

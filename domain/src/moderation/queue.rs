@@ -213,6 +213,35 @@ pub async fn claim(svc: &Services, me: Option<&Me>, kind: ItemKind, id: i64) -> 
     }
 }
 
+/// Where an item lives, as a notification names it.
+#[derive(sqlx::FromRow)]
+struct Place {
+    report_id: Option<i64>,
+    process_id: Option<i64>,
+    proposal_id: Option<i64>,
+    comment_id: Option<i64>,
+}
+
+async fn place(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<Place>, Error> {
+    let sql = match kind {
+        ItemKind::Comment => {
+            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, proposal_id, id AS comment_id FROM comments WHERE id = $1"
+        }
+        ItemKind::Proposal => {
+            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, id AS proposal_id, CAST(NULL AS BIGINT) AS comment_id \
+             FROM proposals WHERE id = $1"
+        }
+        ItemKind::Report => {
+            "SELECT id AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
+             CAST(NULL AS BIGINT) AS comment_id FROM reports WHERE id = $1"
+        }
+        ItemKind::Photo | ItemKind::Account => return Ok(None),
+    };
+    Ok(with_db!(&svc.db, p => {
+        sqlx::query_as(sql).bind(id).fetch_optional(p).await
+    })?)
+}
+
 /// A moderator's decision on an item.
 #[derive(Clone, Debug, Default)]
 pub struct Decision {
@@ -329,6 +358,17 @@ pub async fn act(
     if matches!(action, Action::Blur | Action::Unblur) {
         crate::reports::photos::set_blur(svc, id, action == Action::Blur).await?;
     }
+    // Where the author is sent to read about it, for actions they are told of.
+    let tells = match action {
+        Action::Hide | Action::Uphold => true,
+        Action::Restore => visibility == Visibility::Hidden,
+        _ => false,
+    };
+    let tell = if tells {
+        place(svc, kind, id).await?
+    } else {
+        None
+    };
     let t = now();
     let was_held = visibility == Visibility::Held;
     let reason_code = reason.map(|r| r.as_str()).unwrap_or_default();
@@ -390,6 +430,16 @@ pub async fn act(
         .bind(kind.as_str()).bind(id).bind(action.as_str()).bind(reason_code).bind(&note)
         .bind(me.id).bind(&me.display_name).bind(author).bind(t)
         .execute(&mut *tx).await?;
+        // The author is told what became of their content (the page says why).
+        if let (Some(a), Some(place)) = (author.filter(|a| *a != me.id), tell.as_ref()) {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, kind, report_id, process_id, proposal_id, comment_id, detail, created_at) \
+                 VALUES ($1, 'moderation', $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(a).bind(place.report_id).bind(place.process_id).bind(place.proposal_id).bind(place.comment_id)
+            .bind(action.as_str()).bind(t)
+            .execute(&mut *tx).await?;
+        }
         tx.commit().await
     }.await)?;
     // Content published only now tells those it concerns, as it would have when posted.
