@@ -666,6 +666,8 @@ pub mod msg {
         REPORT_TEXT_HIDDEN = "问题描述已被版主隐藏。原因：" / "The description was hidden by moderators. Reason: ";
         REPORT_TEXT_WITHHELD = "描述暂不公开（审核中或已被版主隐藏）。" / "Description not shown (under review or hidden by moderators).";
         REPORT_TEXT_HELD = "问题描述正在等待审核，暂不公开。" / "The description awaits review and is not public for now.";
+        SUSPENDED_USERS = "正在暂停发言的用户" / "Users suspended from posting";
+        SUSPENDED_NONE = "目前没有被暂停发言的用户。" / "Nobody is suspended right now.";
         SUSPENDED_TITLE = "您已被暂停发言" / "You are suspended from posting";
         SUSPENDED_UNTIL = "截止时间：" / "Until: ";
         SUSPENDED_BANNED = "永久禁言" / "Banned";

@@ -91,7 +91,7 @@ test("an official opens a process, residents propose, support and argue, the off
   const first = official.locator(".comment").first();
   await first.locator("summary", { hasText: "回复" }).click();
   await first.locator("input[value=against]").check();
-  await first.locator("textarea").fill("要先和学校签安全协议");
+  await first.locator("textarea[id$=\"-reply\"]").fill("要先和学校签安全协议");
   await first.getByRole("button", { name: "发表回复" }).click();
   await expect(official.locator(".comment.depth-2")).toContainText("要先和学校签安全协议");
   await expect(official.locator(".balance")).toContainText("反对 1");

@@ -988,6 +988,21 @@ async fn suspended_users_read_but_cannot_post_by_any_path(app: &TestApp) {
     );
     assert_eq!((s.reason, s.note.as_str()), (Reason::Abuse, "多次辱骂他人"));
 
+    // Moderators see who is suspended, why, until when and by whom; residents do not.
+    let listed = suspensions::list(&svc, Some(&moderator)).await.unwrap();
+    let l = listed
+        .iter()
+        .find(|s| s.user_id == resident.id)
+        .expect("listed");
+    assert_eq!(
+        (l.suspension.ends_at, l.by.as_deref()),
+        (Some(until), Some(moderator.display_name.as_str()))
+    );
+    assert!(matches!(
+        suspensions::list(&svc, Some(&resident)).await,
+        Err(Error::Forbidden)
+    ));
+
     // Every path refuses, telling why and until when; reading still works.
     let refused = |r: Result<i64, Error>| matches!(r, Err(Error::Suspended(ref x)) if x.ends_at == Some(until));
     assert!(refused(

@@ -64,6 +64,8 @@ pub async fn appeal_item(
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
     pub entries: Vec<QueueEntry>,
+    /// Who is suspended from posting now.
+    pub suspended: Vec<gongzhi_domain::model::moderation::SuspendedUser>,
     /// The viewer is an admin (may ban, and decide appeals on their own hidings' peers).
     pub admin: bool,
     pub me: i64,
@@ -76,9 +78,12 @@ pub async fn moderation_queue() -> Result<Queue, AppError> {
             let st = state()?;
             let me = current_user().await?;
             let entries = gongzhi_domain::moderation::queue::list(&st.svc, me.as_ref()).await?;
+            let suspended =
+                gongzhi_domain::moderation::suspensions::list(&st.svc, me.as_ref()).await?;
             let me = me.ok_or(AppError::Unauthenticated)?;
             Ok(Queue {
                 entries,
+                suspended,
                 admin: me.role == gongzhi_domain::model::Role::Admin,
                 me: me.id,
             })

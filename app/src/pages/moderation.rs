@@ -60,6 +60,7 @@ pub fn ModerationQueuePage() -> impl IntoView {
                             </ol>
                         }.into_any()
                     }}
+                    <Suspended list=q.suspended admin=q.admin/>
                 }.into_any(),
             })}
         </Transition>
@@ -135,6 +136,52 @@ fn QueueItem(e: QueueEntry, admin: bool) -> impl IntoView {
             <ModerateForm kind=e.kind id=e.item_id actions open=e.claimed_by_me/>
             {e.author_id.map(|uid| view! { <SuspendForm user_id=uid suspended=e.author_suspended admin/> })}
         </li>
+    }
+    .into_any()
+}
+
+/// Who is suspended now, why, until when, and by whom, with a way to lift it.
+#[component]
+fn Suspended(
+    list: Vec<gongzhi_domain::model::moderation::SuspendedUser>,
+    admin: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section aria-labelledby="suspended-h">
+            <h2 id="suspended-h">{t(msg::SUSPENDED_USERS)}</h2>
+            {if list.is_empty() {
+                view! { <p>{t(msg::SUSPENDED_NONE)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="suspended">
+                        {list.into_iter().map(|s| {
+                            let lift = ServerAction::<LiftSuspension>::new();
+                            let until = match s.suspension.ends_at {
+                                Some(t) => format!("{}{}", msg::SUSPENDED_UNTIL.get(lang), local_datetime(t)),
+                                None => msg::SUSPENDED_BANNED.get(lang).to_string(),
+                            };
+                            let liftable = admin || s.suspension.ends_at.is_some();
+                            view! {
+                                <li class="card">
+                                    <p><strong>{s.name.clone()}</strong>" · "{until}</p>
+                                    <p class="muted">{reason_name(s.suspension.reason).get(lang)}
+                                        {(!s.suspension.note.is_empty()).then(|| format!(" · {}", s.suspension.note))}
+                                        {s.by.clone().map(|b| format!(" · {b}"))}" · "{local_datetime(s.since)}</p>
+                                    {liftable.then(|| view! {
+                                        <ActionForm action=lift attr:class="inline-form">
+                                            <input type="hidden" name="user_id" value=s.user_id.to_string()/>
+                                            <button type="submit" class="btn btn-small"
+                                                aria-label=format!("{} {}", msg::LIFT_SUSPENSION.get(lang), s.name)>{t(msg::LIFT_SUSPENSION)}</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
     .into_any()
 }

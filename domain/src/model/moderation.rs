@@ -301,6 +301,17 @@ pub struct Suspension {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
+/// A user suspended now, as the moderators' page lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuspendedUser {
+    pub user_id: i64,
+    pub name: String,
+    pub suspension: Suspension,
+    /// Who suspended them (their public name).
+    pub by: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
 /// The moderator's choice on a process or on Q&A.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use crate::error::{Error, FieldError};
-use crate::model::moderation::{Action, ItemKind, Reason, Suspension};
+use crate::model::moderation::{Action, ItemKind, Reason, SuspendedUser, Suspension};
 use crate::model::{Me, Role};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
@@ -32,6 +32,45 @@ pub async fn current(svc: &Services, user_id: i64) -> Result<Option<Suspension>,
         note,
         ends_at,
     }))
+}
+
+/// Everyone suspended or banned now, newest first (for moderators).
+pub async fn list(svc: &Services, me: Option<&Me>) -> Result<Vec<SuspendedUser>, Error> {
+    super::require_moderator(me)?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        user_id: i64,
+        name: String,
+        reason: String,
+        note: String,
+        ends_at: Option<chrono::DateTime<chrono::Utc>>,
+        by_name: Option<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    }
+    let rows: Vec<Row> = with_db!(&svc.db, p => {
+        sqlx::query_as(
+            "SELECT s.user_id, u.display_name AS name, s.reason, s.note, s.ends_at, b.display_name AS by_name, s.created_at \
+             FROM suspensions s JOIN users u ON u.id = s.user_id LEFT JOIN users b ON b.id = s.created_by \
+             WHERE s.lifted_at IS NULL AND (s.ends_at IS NULL OR s.ends_at > $1) ORDER BY s.id DESC LIMIT 200",
+        )
+        .bind(now())
+        .fetch_all(p)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SuspendedUser {
+            user_id: r.user_id,
+            name: r.name,
+            suspension: Suspension {
+                reason: Reason::parse(&r.reason).unwrap_or_default(),
+                note: r.note,
+                ends_at: r.ends_at,
+            },
+            by: r.by_name,
+            since: r.created_at,
+        })
+        .collect())
 }
 
 /// A suspension as typed: `days` empty means a ban (admins only).

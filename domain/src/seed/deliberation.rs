@@ -22,6 +22,113 @@ async fn me(svc: &Services, email: &str) -> Result<Option<Me>, Error> {
     Ok(find_by_email(&svc.db, email).await?.map(|u| u.into_me()))
 }
 
+/// A short discussion on the wide-aisle proposal, with what moderators meet on a live
+/// site: an advert flagged by two people and hidden (its tombstone and the public log show
+/// it), and an insult one resident flagged, waiting in the review queue.
+async fn discussion(svc: &Services, wide: i64, resident: &Me, official: &Me) -> Result<(), Error> {
+    use crate::deliberation::comments::{self, NewComment, Subject};
+    use crate::model::moderation::{Action, ItemKind};
+    use crate::moderation::{flags, queue};
+    let Some(moderator) = me(svc, "moderator@demo.gongzhi.org").await? else {
+        return Ok(());
+    };
+    let on = Subject::Proposal(wide);
+    let say = |stance: &str, body: &str, parent: Option<i64>| NewComment {
+        stance: stance.into(),
+        body: body.into(),
+        parent,
+        ..Default::default()
+    };
+    let first = comments::post(
+        svc,
+        Some(resident),
+        on,
+        say("for", "支持！早上推婴儿车经常被堵在东门台阶前。", None),
+    )
+    .await?;
+    comments::post(
+        svc,
+        Some(official),
+        on,
+        say(
+            "neutral",
+            "东门坡道已纳入改造方案，具体宽度还在测算，欢迎继续提意见。",
+            Some(first),
+        ),
+    )
+    .await?;
+    // An account nobody can sign in to (its password is random and never kept).
+    let hash = crate::accounts::password::hash(&crate::accounts::tokens::new_token()).await?;
+    crate::accounts::admin::insert_user(
+        svc,
+        "leaflets@demo.gongzhi.org",
+        "低价代办",
+        &hash,
+        crate::model::Role::Resident,
+        None,
+    )
+    .await?;
+    let Some(poster) = me(svc, "leaflets@demo.gongzhi.org").await? else {
+        return Ok(());
+    };
+    let advert = comments::post(
+        svc,
+        Some(&poster),
+        on,
+        say(
+            "neutral",
+            "加微信 dbz2026，低价代办营业执照、居住证，当天出证。",
+            None,
+        ),
+    )
+    .await?;
+    for who in [resident, official] {
+        flags::flag(svc, Some(who), ItemKind::Comment, advert, "spam", "").await?;
+    }
+    queue::act(
+        svc,
+        Some(&moderator),
+        ItemKind::Comment,
+        advert,
+        queue::Decision {
+            action: Action::Hide.as_str().into(),
+            reason: "spam".into(),
+            note: "商业广告".into(),
+        },
+    )
+    .await?;
+    let rant = comments::post(
+        svc,
+        Some(&poster),
+        on,
+        say(
+            "against",
+            "改来改去都是浪费钱，管菜市场的都是一群蠢货。",
+            None,
+        ),
+    )
+    .await?;
+    flags::flag(
+        svc,
+        Some(resident),
+        ItemKind::Comment,
+        rant,
+        "abuse",
+        "骂人",
+    )
+    .await?;
+    // Made-up history: it told nobody, and counts against nobody's posting limits.
+    with_db!(&svc.db, p => {
+        sqlx::query("DELETE FROM notifications WHERE comment_id IS NOT NULL").execute(p).await.map(|r| r.rows_affected())
+    })?;
+    use crate::ratelimit::{clear, Scope};
+    for who in [resident, official, &poster] {
+        clear(&svc.db, Scope::CommentAccount, &who.id.to_string()).await?;
+        clear(&svc.db, Scope::FlagAccount, &who.id.to_string()).await?;
+    }
+    Ok(())
+}
+
 pub async fn seed_deliberation(svc: &Services) -> Result<(), Error> {
     let n: i64 = with_db!(&svc.db, p => sqlx::query_scalar("SELECT count(*) FROM processes").fetch_one(p).await)?;
     if n > 0 {
@@ -162,6 +269,7 @@ pub async fn seed_deliberation(svc: &Services) -> Result<(), Error> {
         ),
     )
     .await?;
+    discussion(svc, wide, &resident, &official).await?;
     // The demo's made-up history is no news to anyone: each process's phase is recorded,
     // untold, the first time the server looks (NULL).
     with_db!(&svc.db, p => {
