@@ -108,6 +108,49 @@ macro_rules! notify {
 }
 pub(crate) use notify;
 
+/// Emails a moderation notice (`action`: hide, restore, uphold) about the page at `path`
+/// to user `user_id`, if they opted in to email. Mail that cannot be queued is logged.
+pub(crate) async fn email_moderation(svc: &Services, user_id: i64, path: &str, action: &str) {
+    if matches!(svc.mailer, crate::mail::Mailer::OutboxOnly) {
+        return;
+    }
+    let to: Result<Option<String>, sqlx::Error> = with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND email_notifications")
+            .bind(user_id)
+            .fetch_optional(p)
+            .await
+    });
+    let Ok(Some(address)) = to else {
+        return;
+    };
+    let (zh, en) = match action {
+        "hide" => (
+            "版主隐藏了您发布的内容，原因见页面，您可以申诉一次",
+            "Moderators hid something you posted; the page says why, and you can appeal once",
+        ),
+        "uphold" => (
+            "您的申诉未通过，内容仍保持隐藏",
+            "Your appeal was refused: the content stays hidden",
+        ),
+        _ => ("您的内容已恢复显示", "Your content is shown again"),
+    };
+    let link = format!("{}{path}", svc.public_url.trim_end_matches('/'));
+    let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
+    if let Err(e) = svc
+        .mailer
+        .send(
+            &svc.db,
+            &svc.jobs,
+            &address,
+            &format!("共治 Gongzhi: {zh} / {en}"),
+            &body,
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "moderation email failed");
+    }
+}
+
 /// After the notice's transaction committed: email it to those who got it and opted in.
 /// Mail that cannot be queued is logged; the in-app notification stands.
 pub(crate) async fn email_notice(svc: &Services, n: &Notice) {

@@ -26,12 +26,15 @@ fn visibility_name(v: gongzhi_domain::model::deliberation::Visibility) -> crate:
     }
 }
 
-fn moderation_nav(lang: Lang, admin: bool) -> impl IntoView {
+fn moderation_nav(lang: Lang, admin: bool, here: &'static str) -> impl IntoView {
+    let current = move |path: &str| (path == here).then_some("page");
     view! {
         <nav class="tabs" aria-label=msg::NAV_MODERATION.get(lang)>
-            <a href="/moderation">{msg::MOD_QUEUE_TITLE.get(lang)}</a>
+            <a href="/moderation" aria-current=current("/moderation")>{msg::MOD_QUEUE_TITLE.get(lang)}</a>
             <a href="/moderation/log">{msg::MOD_LOG_TITLE.get(lang)}</a>
-            {admin.then(|| view! { <a href="/moderation/settings">{msg::MOD_SETTINGS_TITLE.get(lang)}</a> })}
+            {admin.then(|| view! {
+                <a href="/moderation/settings" aria-current=current("/moderation/settings")>{msg::MOD_SETTINGS_TITLE.get(lang)}</a>
+            })}
         </nav>
     }
 }
@@ -48,7 +51,7 @@ pub fn ModerationQueuePage() -> impl IntoView {
             {move || queue.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
                 Ok(q) => view! {
-                    {moderation_nav(lang, q.admin)}
+                    {moderation_nav(lang, q.admin, "/moderation")}
                     <p class="hint">{t(msg::MOD_QUEUE_INTRO)}</p>
                     {if q.entries.is_empty() {
                         view! { <p>{t(msg::MOD_QUEUE_EMPTY)}</p> }.into_any()
@@ -336,7 +339,7 @@ pub fn ModerationSettingsPage() -> impl IntoView {
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
                 Ok(s) => view! {
-                    {moderation_nav(lang, true)}
+                    {moderation_nav(lang, true, "/moderation/settings")}
                     <section aria-labelledby="rules-h" class="card">
                         <h2 id="rules-h">{t(msg::MOD_RULES)}</h2>
                         <dl class="facts">

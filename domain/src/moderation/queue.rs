@@ -442,6 +442,16 @@ pub async fn act(
         }
         tx.commit().await
     }.await)?;
+    // The author hears of it by email too, if they asked for email.
+    if let (Some(a), Some(p)) = (author.filter(|a| *a != me.id), tell.as_ref()) {
+        let path = match (p.report_id, p.proposal_id, p.process_id) {
+            (Some(r), ..) => format!("/reports/{r}"),
+            (None, Some(x), _) => format!("/proposals/{x}"),
+            (None, None, Some(pr)) => format!("/deliberation/{pr}"),
+            _ => String::new(),
+        };
+        crate::notifications::email_moderation(svc, a, &path, action.as_str()).await;
+    }
     // Content published only now tells those it concerns, as it would have when posted.
     let published =
         was_held && matches!(action, Action::Approve | Action::Restore | Action::Dismiss);
