@@ -89,23 +89,53 @@ pub async fn list(svc: &Services, me: Option<&Me>) -> Result<Vec<QueueEntry>, Er
         .fetch_all(p)
         .await
     })?;
+    // What the page needs besides each item's own text, for every open item at once (four
+    // statements, however long the queue): open flags, pending appeals, the authors'
+    // earlier hidings and who of them is suspended now.
     let t = now();
+    type Keyed = (String, i64, String, String);
+    type Context = (
+        Vec<Keyed>,
+        Vec<(String, i64, String)>,
+        Vec<(i64, i64)>,
+        Vec<i64>,
+    );
+    let (flags, appeals, hidden, suspended): Context = with_db!(&svc.db, p => async {
+            let flags = sqlx::query_as(
+                "SELECT f.item_kind, f.item_id, f.reason, f.note FROM flags f JOIN moderation_queue q \
+                 ON q.item_kind = f.item_kind AND q.item_id = f.item_id WHERE q.open AND f.resolved_at IS NULL ORDER BY f.id",
+            )
+            .fetch_all(p).await?;
+            let appeals = sqlx::query_as(
+                "SELECT a.item_kind, a.item_id, a.body FROM appeals a JOIN moderation_queue q \
+                 ON q.item_kind = a.item_kind AND q.item_id = a.item_id WHERE q.open AND a.decided_at IS NULL",
+            )
+            .fetch_all(p).await?;
+            let hidden = sqlx::query_as(
+                "SELECT author_id, count(*) FROM moderation_log WHERE action = 'hide' AND item_kind <> 'account' \
+                 AND author_id IN (SELECT author_id FROM moderation_queue WHERE open) GROUP BY author_id",
+            )
+            .fetch_all(p).await?;
+            let suspended = sqlx::query_scalar(
+                "SELECT DISTINCT user_id FROM suspensions WHERE lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $1) \
+                 AND user_id IN (SELECT author_id FROM moderation_queue WHERE open)",
+            )
+            .bind(t)
+            .fetch_all(p).await?;
+            Ok::<_, sqlx::Error>((flags, appeals, hidden, suspended))
+        }.await)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(kind) = ItemKind::parse(&r.item_kind) else {
             continue;
         };
         let it = item(svc, kind, r.item_id).await?.unwrap_or_default();
-        let flags: Vec<(String, String)> = with_db!(&svc.db, p => {
-            sqlx::query_as(
-                "SELECT reason, note FROM flags WHERE item_kind = $1 AND item_id = $2 AND resolved_at IS NULL ORDER BY id",
-            )
-            .bind(kind.as_str()).bind(r.item_id)
-            .fetch_all(p).await
-        })?;
         let mut counts: Vec<FlagCount> = Vec::new();
-        for (reason, note) in flags {
-            let reason = Reason::parse(&reason).unwrap_or_default();
+        for (_, _, reason, note) in flags
+            .iter()
+            .filter(|f| f.0 == r.item_kind && f.1 == r.item_id)
+        {
+            let reason = Reason::parse(reason).unwrap_or_default();
             let i = match counts.iter().position(|c| c.reason == reason) {
                 Some(i) => i,
                 None => {
@@ -119,29 +149,20 @@ pub async fn list(svc: &Services, me: Option<&Me>) -> Result<Vec<QueueEntry>, Er
             };
             counts[i].count += 1;
             if !note.is_empty() {
-                counts[i].notes.push(note);
+                counts[i].notes.push(note.clone());
             }
         }
         counts.sort_by_key(|c| std::cmp::Reverse(c.count));
-        let (author_hidden, appeal) = with_db!(&svc.db, p => async {
-            let hidden: i64 = match r.author_id {
-                Some(a) => sqlx::query_scalar(
-                    "SELECT count(*) FROM moderation_log WHERE author_id = $1 AND action = 'hide' AND item_kind <> 'account'",
-                )
-                .bind(a).fetch_one(p).await?,
-                None => 0,
-            };
-            let appeal: Option<String> = sqlx::query_scalar(
-                "SELECT body FROM appeals WHERE item_kind = $1 AND item_id = $2 AND decided_at IS NULL",
-            )
-            .bind(kind.as_str()).bind(r.item_id)
-            .fetch_optional(p).await?;
-            Ok::<_, sqlx::Error>((hidden, appeal))
-        }.await)?;
-        let author_suspended = match r.author_id {
-            Some(a) => super::suspensions::current(svc, a).await?.is_some(),
-            None => false,
-        };
+        let appeal = appeals
+            .iter()
+            .find(|a| a.0 == r.item_kind && a.1 == r.item_id)
+            .map(|a| a.2.clone());
+        let author_hidden = r
+            .author_id
+            .and_then(|a| hidden.iter().find(|h| h.0 == a))
+            .map(|h| h.1)
+            .unwrap_or(0);
+        let author_suspended = r.author_id.is_some_and(|a| suspended.contains(&a));
         let claimed = r.claimed_by.is_some() && r.claimed_until.is_some_and(|u| u > t);
         out.push(QueueEntry {
             kind,
