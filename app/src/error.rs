@@ -179,6 +179,16 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::AlreadyAppealed, _) => fixed(msg::P_ALREADY_APPEALED),
         (Problem::ThreadLocked, _) => fixed(msg::P_THREAD_LOCKED),
         (Problem::DiscussionLocked, _) => fixed(msg::P_DISCUSSION_LOCKED),
+        (Problem::AlreadyAnswered, _) => fixed(msg::P_ALREADY_ANSWERED),
+        (Problem::SameDepartment, _) => fixed(msg::P_SAME_DEPARTMENT),
+        (Problem::AlreadyWanted, _) => fixed(msg::P_ALREADY_WANTED),
+        (Problem::NotAnswered, _) => fixed(msg::P_NOT_ANSWERED),
+        (Problem::FollowUpUsed, _) => fixed(msg::P_FOLLOW_UP_USED),
+        (Problem::RatingLocked { days }, Lang::Zh) => format!("评价提交 {days} 天后就不能再修改了。"),
+        (Problem::RatingLocked { days }, Lang::En) => {
+            format!("A rating can be changed for {days} days after it was given.")
+        }
+        (Problem::DateInPast, _) => fixed(msg::P_DATE_IN_PAST),
     }
 }
 

@@ -549,6 +549,149 @@ pub mod msg {
         P_ALREADY_APPEALED = "每条内容只能申诉一次，您已经申诉过了。" / "Each item can be appealed once, and you already did.";
         P_THREAD_LOCKED = "版主已锁定这个讨论串，不能再回复。" / "Moderators locked this thread: no new replies.";
         P_DISCUSSION_LOCKED = "版主已锁定这里的讨论，不能再发表评论。" / "Moderators locked this discussion: no new comments.";
+        P_ALREADY_ANSWERED = "这个提问已经答复过了；如需更正，请修改答复。" / "This question was answered already; to correct it, edit the answer.";
+        P_SAME_DEPARTMENT = "提问已经在这个部门，请选择另一个部门。" / "The question is with this department already; choose another.";
+        P_ALREADY_WANTED = "您已经表示过想知道答案了。" / "You already said you want to know too.";
+        P_NOT_ANSWERED = "部门答复之后才能追问。" / "You can follow up once the department has answered.";
+        P_FOLLOW_UP_USED = "每个提问只能追问一次，您已经追问过了。" / "A question can be followed up once, and you already did.";
+        P_DATE_IN_PAST = "请选择今天或以后的日期。" / "Choose today or a later date.";
+        KIND_QUESTION = "提问" / "Question";
+        NOTIF_QUESTION = "您关注的提问有新进展" / "News on a question you follow";
+        Q_TITLE = "网络问政" / "Ask the government";
+        Q_INTRO = "向政府部门公开提问，部门公开答复；每个部门的答复期限、答复率和用时都公开可查。" / "Ask a department in public and it answers in public; every department's deadline, answer rate and speed are open for all to see.";
+        Q_ASK = "我要提问" / "Ask a question";
+        Q_NONE = "还没有符合条件的提问。" / "No questions match.";
+        Q_SHOW_ALL = "全部" / "All";
+        Q_SHOW_ANSWERED = "已答复" / "Answered";
+        Q_SHOW_UNANSWERED = "待答复" / "Unanswered";
+        Q_SHOW_OVERDUE = "已超期" / "Overdue";
+        Q_SHOW_ROUTING = "待分派" / "Waiting for routing";
+        Q_SORT = "排序" / "Order";
+        Q_SORT_WANTED = "最多人想知道" / "Most wanted";
+        Q_SORT_NEWEST = "最新" / "Newest";
+        Q_SORT_OLDEST = "等待最久的未答复" / "Oldest unanswered";
+        Q_ALL_DEPARTMENTS = "全部部门" / "All departments";
+        Q_FILTER = "筛选" / "Filter";
+        Q_MY_DEPARTMENT = "本部门的提问" / "My department's questions";
+        Q_COMPARE = "各部门答复情况" / "How departments answer";
+        Q_TOTAL = "条提问" / "questions";
+        Q_STATUS_ROUTING = "待分派部门" / "Waiting for a department";
+        Q_STATUS_OPEN = "待答复" / "Waiting for an answer";
+        Q_STATUS_LOOKING = "研究办理中" / "Being looked into";
+        Q_STATUS_ANSWERED = "已答复" / "Answered";
+        Q_OVERDUE = "已超期" / "Overdue";
+        Q_WANTS = "人想知道" / "want to know";
+        Q_ASKED_BY = "提问人" / "Asked by";
+        Q_DUE = "答复期限" / "Answer due by";
+        Q_EXPECTED = "预计答复日期" / "Answer expected by";
+        Q_HELD = "您的提问正在等待审核，审核通过后公开，部门从公开之日起计算答复期限。" / "Your question waits for review. It is published once approved, and the department's deadline starts then.";
+        Q_HIDDEN = "这个提问未通过审核或已被隐藏。" / "This question was not published or was hidden.";
+        Q_FORM_TITLE = "向部门提问" / "Ask a department";
+        Q_F_TITLE = "问题标题" / "Your question, in one line";
+        Q_F_TITLE_HINT = "一句话说清想问什么，例如“朝阳路夜间施工噪音何时整改？”" / "Say what you want to know in one line, e.g. \"When will the night-time building noise on Chaoyang Road stop?\"";
+        Q_F_BODY = "详细情况" / "Details";
+        Q_F_BODY_HINT = "时间、地点、经过和您的诉求。请不要写他人的姓名、电话等个人信息。" / "When, where, what happened and what you ask for. Please leave out other people's names, phone numbers and other personal details.";
+        Q_F_DEPARTMENT = "提问部门" / "Department";
+        Q_F_UNSURE = "不确定是哪个部门（由管理员分派）" / "Not sure which department (an admin will route it)";
+        Q_REVIEWED = "提问经审核后公开。" / "Questions are published after review.";
+        Q_SIGN_IN = "登录后才能提问。" / "Sign in to ask a question.";
+        Q_SIMILAR_CHECK = "先看看有没有类似提问" / "Look for similar questions first";
+        Q_SIMILAR = "已有的类似提问" / "Similar questions already asked";
+        Q_SIMILAR_HINT = "如果已经有人问过，点“我也想知道”比重复提问更有用。" / "If someone asked already, adding \"I want to know too\" there helps more than asking again.";
+        Q_SIMILAR_NONE = "没有找到类似的提问。" / "No similar questions found.";
+        Q_SUBMIT = "提交提问" / "Send the question";
+        Q_WANT = "我也想知道" / "I want to know too";
+        Q_WANTED = "已表示想知道" / "You want to know too";
+        Q_WANT_UNDO = "撤回" / "Take back";
+        Q_FOLLOWING_NOTE = "有答复、转办等进展时会通知您。" / "You will be told when it is answered, handed over or updated.";
+        Q_ANSWERS = "部门答复" / "The department's answer";
+        Q_NO_ANSWER = "部门尚未答复。" / "The department has not answered yet.";
+        Q_ON_TIME = "按期答复" / "Answered on time";
+        Q_LATE = "超期答复" / "Answered late";
+        Q_EDITED = "已修改" / "edited";
+        Q_HISTORY = "修改记录" / "Earlier wordings";
+        Q_WRITTEN = "原文发布于" / "Published";
+        Q_REPLACED = "修改于" / "replaced";
+        Q_FOLLOW_UP = "提问人追问" / "The asker's follow-up";
+        Q_TIMELINE = "办理过程" / "What happened";
+        Q_EV_ASKED = "提问" / "Asked";
+        Q_EV_PUBLISHED = "审核通过，公开" / "Published after review";
+        Q_EV_ROUTED = "分派至" / "Routed to";
+        Q_EV_HANDED_OVER = "转交" / "Handed over to";
+        Q_EV_LOOKING = "研究办理中，预计答复日期" / "Being looked into; answer expected by";
+        Q_EV_ANSWERED = "答复" / "Answered";
+        Q_EV_EDITED = "修改答复" / "Answer edited";
+        Q_EV_FOLLOW_UP = "提问人追问，重新计算答复期限" / "The asker followed up; a new deadline runs";
+        Q_FROM = "原部门" / "from";
+        Q_ANSWER_FORM = "答复这个提问" / "Answer this question";
+        Q_F_ANSWER = "答复内容" / "The answer";
+        Q_ANSWER_HINT = "公开发布，所有人可见。可以使用 Markdown。" / "Published for everyone to read. Markdown works.";
+        Q_ANSWER_SUBMIT = "发布答复" / "Publish the answer";
+        Q_EDIT_ANSWER = "修改答复" / "Edit the answer";
+        Q_EDIT_HINT = "原来的文字会保留在修改记录里。" / "The earlier wording stays readable in the history.";
+        Q_EDIT_SUBMIT = "保存修改" / "Save the edit";
+        Q_HANDOVER = "转交其他部门" / "Hand over to another department";
+        Q_HANDOVER_HINT = "说明为什么由对方部门答复；这段说明会公开。对方部门重新计算答复期限。" / "Say why the other department should answer; the note is public. Their deadline starts now.";
+        Q_F_HANDOVER_TO = "转交给" / "Hand over to";
+        Q_F_NOTE = "公开说明" / "Public note";
+        Q_HANDOVER_SUBMIT = "转交" / "Hand over";
+        Q_LOOKING = "标记为研究办理中" / "Mark as being looked into";
+        Q_LOOKING_HINT = "告诉提问人预计什么时候答复。原答复期限不变。" / "Tell the asker when to expect the answer. The deadline stays as it is.";
+        Q_F_EXPECTED = "预计答复日期" / "Answer expected by";
+        Q_LOOKING_SUBMIT = "保存" / "Save";
+        Q_ROUTE = "分派部门" / "Route to a department";
+        Q_ROUTE_HINT = "选择应当答复的部门，部门从现在起计算答复期限。" / "Choose the department that should answer; its deadline starts now.";
+        Q_ROUTE_SUBMIT = "分派" / "Route";
+        Q_FOLLOW_UP_FORM = "追问" / "Follow up";
+        Q_FOLLOW_UP_HINT = "对答复不清楚或不满意，可以追问一次，部门须再次答复。" / "If the answer is unclear or falls short, you may follow up once; the department must answer again.";
+        Q_FOLLOW_UP_SUBMIT = "提交追问" / "Send the follow-up";
+        Q_RATE = "评价这个答复" / "Rate this answer";
+        Q_RATE_CHANGE = "修改评价" / "Change your rating";
+        Q_RATE_HINT = "评价提交后 7 天内可以修改。" / "You can change your rating for 7 days.";
+        Q_F_LEVEL = "总体评价" / "Overall";
+        Q_F_SPEED = "答复速度（可选）" / "Speed (optional)";
+        Q_F_RESULT = "答复内容（可选）" / "Content (optional)";
+        Q_F_ATTITUDE = "答复态度（可选）" / "Attitude (optional)";
+        Q_F_RATING_COMMENT = "评价意见（可选）" / "Comment (optional)";
+        Q_RATE_SUBMIT = "提交评价" / "Send the rating";
+        Q_RATED = "提问人评价" / "The asker's rating";
+        Q_NOT_RATED_DIM = "不评" / "No rating";
+        LEVEL_VERY_SATISFIED = "非常满意" / "Very satisfied";
+        LEVEL_SATISFIED = "满意" / "Satisfied";
+        LEVEL_BASIC = "基本满意" / "Fairly satisfied";
+        LEVEL_DISSATISFIED = "不满意" / "Dissatisfied";
+        LEVEL_VERY_DISSATISFIED = "非常不满意" / "Very dissatisfied";
+        DEPTS_TITLE = "各部门答复情况" / "How departments answer";
+        DEPTS_Q_INTRO = "每个部门收到的公开提问、答复率、按期答复、答复用时中位数、当前超期数和提问人的平均评价。" / "For each department: public questions received, answer rate, answers on time, median time to answer, overdue now, and the askers' average rating.";
+        DEPT_COL_NAME = "部门" / "Department";
+        DEPT_COL_RECEIVED = "收到" / "Received";
+        DEPT_COL_ANSWERED = "已答复" / "Answered";
+        DEPT_COL_RATE = "答复率" / "Answer rate";
+        DEPT_COL_ON_TIME = "按期答复" / "On time";
+        DEPT_COL_MEDIAN = "答复用时中位数" / "Median time to answer";
+        DEPT_COL_OVERDUE = "超期未答" / "Overdue now";
+        DEPT_COL_RATING = "平均评价（5 分制）" / "Average rating (of 5)";
+        DEPT_COL_DAYS = "答复期限" / "Deadline";
+        DEPT_WORKING_DAYS = "个工作日" / "working days";
+        DEPT_RATINGS = "条评价" / "ratings";
+        DEPT_UNANSWERED = "等待答复的提问" / "Questions waiting for an answer";
+        DEPT_ANSWERED = "最近答复的提问" / "Recently answered";
+        DEPT_ALL = "全部部门" / "All departments";
+        DAYS_SHORT = "天" / "d";
+        HOURS_SHORT = "小时" / "h";
+        MINUTES_SHORT = "分钟" / "min";
+        ADMIN_DEADLINES = "答复期限与节假日" / "Deadlines and holidays";
+        ADMIN_DEADLINES_INTRO = "每个部门答复提问的工作日数（默认 5 个），以及计算期限时跳过的节假日和调休上班的周末。" / "How many working days each department has to answer a question (5 unless set), and the holidays skipped and weekend days worked when counting.";
+        F_ANSWER_DAYS = "工作日" / "Working days";
+        CAL_DAYS = "节假日与调休" / "Holidays and worked weekends";
+        CAL_NONE = "还没有设置节假日。" / "No holidays set yet.";
+        CAL_ADD = "添加日期" / "Add a date";
+        F_DAY = "日期" / "Date";
+        F_DAY_KIND = "类型" / "Kind";
+        F_DAY_NAME = "名称（可选）" / "Name (optional)";
+        CAL_HOLIDAY = "节假日（不上班）" / "Holiday (no work)";
+        CAL_WORKDAY = "调休上班" / "Worked weekend day";
+        REMOVE = "删除" / "Remove";
         REASON_SPAM = "垃圾广告" / "Spam";
         REASON_ABUSE = "辱骂、骚扰或威胁" / "Abuse, harassment or threats";
         REASON_PERSONAL_DATA = "泄露个人信息" / "Personal data";
@@ -757,6 +900,45 @@ pub fn kind_name(k: gongzhi_domain::model::moderation::ItemKind) -> Msg {
         K::Report => msg::KIND_REPORT,
         K::Photo => msg::KIND_PHOTO,
         K::Account => msg::KIND_ACCOUNT,
+        K::Question => msg::KIND_QUESTION,
+    }
+}
+
+/// A question's status.
+pub fn question_status_name(s: gongzhi_domain::model::question::Status) -> Msg {
+    use gongzhi_domain::model::question::Status as S;
+    match s {
+        S::Routing => msg::Q_STATUS_ROUTING,
+        S::Open => msg::Q_STATUS_OPEN,
+        S::LookingInto => msg::Q_STATUS_LOOKING,
+        S::Answered => msg::Q_STATUS_ANSWERED,
+    }
+}
+
+/// What happened to a question, as its timeline says it.
+pub fn question_event_name(e: gongzhi_domain::model::question::EventKind) -> Msg {
+    use gongzhi_domain::model::question::EventKind as E;
+    match e {
+        E::Asked => msg::Q_EV_ASKED,
+        E::Published => msg::Q_EV_PUBLISHED,
+        E::Routed => msg::Q_EV_ROUTED,
+        E::HandedOver => msg::Q_EV_HANDED_OVER,
+        E::LookingInto => msg::Q_EV_LOOKING,
+        E::Answered => msg::Q_EV_ANSWERED,
+        E::AnswerEdited => msg::Q_EV_EDITED,
+        E::FollowUp => msg::Q_EV_FOLLOW_UP,
+    }
+}
+
+/// A satisfaction level.
+pub fn level_name(l: gongzhi_domain::model::rating::Level) -> Msg {
+    use gongzhi_domain::model::rating::Level as L;
+    match l {
+        L::VerySatisfied => msg::LEVEL_VERY_SATISFIED,
+        L::Satisfied => msg::LEVEL_SATISFIED,
+        L::Basic => msg::LEVEL_BASIC,
+        L::Dissatisfied => msg::LEVEL_DISSATISFIED,
+        L::VeryDissatisfied => msg::LEVEL_VERY_DISSATISFIED,
     }
 }
 

@@ -46,8 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Areas served as plain HTML plus a small script, without the wasm bundle: the public
-/// report pages and the report form, the paths residents use most, and deliberation and
-/// the case back office, so they are fast on cheap phones and slow networks (their forms
+/// report pages and the report form, the paths residents use most, deliberation, questions
+/// to departments and the case back office, so they are fast on cheap phones and slow networks (their forms
 /// are plain forms that need no wasm). Links
 /// to them from hydrated pages are `rel="external"` so the client-side router does a full
 /// page load.
@@ -58,6 +58,10 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/deliberation",
     "/proposals",
     "/moderation",
+    "/ask",
+    "/questions",
+    "/departments",
+    "/admin/deadlines",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -203,7 +207,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/moderation") view=ModerationQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/moderation/log") view=ModerationLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/moderation/settings") view=ModerationSettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/ask") view=|| view! { <ComingSoon title=msg::NAV_ASK/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/ask") view=QuestionListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ask/new") view=AskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/questions/:id") view=QuestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/departments") view=DepartmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/departments/:code") view=DepartmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/deadlines") view=AdminDeadlinesPage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

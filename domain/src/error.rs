@@ -101,6 +101,20 @@ pub enum Problem {
     ThreadLocked,
     /// The discussion was locked by moderators: no new comments.
     DiscussionLocked,
+    /// The question was answered already: edit the answer instead.
+    AlreadyAnswered,
+    /// Handing or routing a question to the department it is with.
+    SameDepartment,
+    /// "I want to know too" given already.
+    AlreadyWanted,
+    /// A follow-up needs an answer to follow up on.
+    NotAnswered,
+    /// The asker's one follow-up was used.
+    FollowUpUsed,
+    /// A rating can be changed only for some days after it was given.
+    RatingLocked { days: i64 },
+    /// A date that must be today or later.
+    DateInPast,
 }
 
 impl Problem {
@@ -183,6 +197,17 @@ impl Problem {
             Problem::DiscussionLocked => {
                 "is not possible: moderators locked this discussion".into()
             }
+            Problem::AlreadyAnswered => {
+                "is not possible: the question was answered; edit the answer instead".into()
+            }
+            Problem::SameDepartment => "is the department the question is with already".into(),
+            Problem::AlreadyWanted => "was already added by you".into(),
+            Problem::NotAnswered => "is possible only after the department answered".into(),
+            Problem::FollowUpUsed => "was already used: the asker may follow up once".into(),
+            Problem::RatingLocked { days } => {
+                format!("can no longer be changed: ratings can be changed for {days} days")
+            }
+            Problem::DateInPast => "must be today or a later date".into(),
         }
     }
 }

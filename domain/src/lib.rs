@@ -16,6 +16,8 @@ pub mod apikeys;
 #[cfg(feature = "server")]
 pub mod blobs;
 #[cfg(feature = "server")]
+pub mod calendar;
+#[cfg(feature = "server")]
 pub mod cases;
 #[cfg(feature = "server")]
 pub mod categories;
@@ -43,6 +45,8 @@ pub mod open311;
 pub mod photos;
 #[cfg(feature = "server")]
 pub mod places;
+#[cfg(feature = "server")]
+pub mod questions;
 #[cfg(feature = "server")]
 pub mod ratelimit;
 #[cfg(feature = "server")]

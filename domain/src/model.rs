@@ -8,6 +8,8 @@ pub mod deliberation;
 pub mod job;
 pub mod moderation;
 pub mod notification;
+pub mod question;
+pub mod rating;
 pub mod report;
 
 /// What a user may do. Officials belong to exactly one department.

@@ -198,6 +198,10 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "您关注的问题有新进展",
             "There is news on a report you follow",
         ),
+        NotificationKind::Question => (
+            "您关注的提问有新进展",
+            "There is news on a question you follow",
+        ),
         NotificationKind::Moderation => (
             "版主处理了您发布的内容",
             "Moderators acted on something you posted",
@@ -225,17 +229,18 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
 /// proposal) are not shown; they come back if it is restored.
 /// (Except notices about moderation itself: they tell the author what became of it.)
 const VISIBLE: &str = "(n.kind = 'moderation' OR ((cm.id IS NULL OR cm.visibility = 'visible') \
-     AND (x.id IS NULL OR x.visibility = 'visible')))";
+     AND (x.id IS NULL OR x.visibility = 'visible') AND (qu.id IS NULL OR qu.visibility = 'visible')))";
 
 /// The user's newest notifications.
 pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notification>, Error> {
     Ok(with_db!(&svc.db, p => {
         sqlx::query_as(&format!(
-            "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, \
+            "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, n.question_id, \
              COALESCE(cm.root_id, cm.id) AS thread_id, \
-             COALESCE(x.title, pr.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
+             COALESCE(x.title, pr.title, qu.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
              LEFT JOIN report_events e ON e.id = n.event_id LEFT JOIN comments cm ON cm.id = n.comment_id \
              LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN processes pr ON pr.id = n.process_id \
+             LEFT JOIN questions qu ON qu.id = n.question_id \
              WHERE n.user_id = $1 AND {VISIBLE} ORDER BY n.id DESC LIMIT $2",
         ))
         .bind(me.id)
@@ -249,7 +254,8 @@ pub async fn unread_count(svc: &Services, me: &Me) -> Result<i64, Error> {
     Ok(with_db!(&svc.db, p => {
         sqlx::query_scalar(&format!(
             "SELECT count(*) FROM notifications n LEFT JOIN comments cm ON cm.id = n.comment_id \
-             LEFT JOIN proposals x ON x.id = n.proposal_id WHERE n.user_id = $1 AND n.read_at IS NULL AND {VISIBLE}"
+             LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN questions qu ON qu.id = n.question_id \
+             WHERE n.user_id = $1 AND n.read_at IS NULL AND {VISIBLE}"
         ))
             .bind(me.id)
             .fetch_one(p)

@@ -41,6 +41,9 @@ pub struct Limits {
     /// Comments and proposals per client IP per window (many residents may share one).
     pub post_per_ip: u32,
     pub post_window: Duration,
+    /// Questions to departments per account per window.
+    pub question_per_account: u32,
+    pub question_window: Duration,
     /// Flags per account per window.
     pub flag_per_account: u32,
     pub flag_window: Duration,
@@ -68,6 +71,8 @@ impl Default for Limits {
             comment_window: Duration::hours(1),
             post_per_ip: 120,
             post_window: Duration::hours(1),
+            question_per_account: 10,
+            question_window: Duration::hours(1),
             flag_per_account: 30,
             flag_window: Duration::hours(1),
         }
@@ -89,6 +94,7 @@ pub enum Scope {
     CommentAccount,
     PostIp,
     FlagAccount,
+    QuestionAccount,
 }
 
 impl Scope {
@@ -106,6 +112,7 @@ impl Scope {
             Scope::CommentAccount => "comment_account",
             Scope::PostIp => "post_ip",
             Scope::FlagAccount => "flag_account",
+            Scope::QuestionAccount => "question_account",
         }
     }
 }

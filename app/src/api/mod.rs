@@ -5,4 +5,5 @@ pub mod auth;
 pub mod cases;
 pub mod deliberation;
 pub mod moderation;
+pub mod questions;
 pub mod reports;

@@ -17,6 +17,9 @@ use crate::pages::LoadError;
 /// The administration's sections.
 #[component]
 pub(crate) fn AdminTabs() -> impl IntoView {
+    // The deadlines page is plain HTML (no wasm): a full page load, marked by hand.
+    let location = leptos_router::hooks::use_location();
+    let on_deadlines = move || (location.pathname.get() == "/admin/deadlines").then_some("page");
     view! {
         <nav class="tabs" aria-label=t(msg::NAV_ADMIN)>
             <A href="/admin/users">{t(msg::ADMIN_USERS_TITLE)}</A>
@@ -26,6 +29,7 @@ pub(crate) fn AdminTabs() -> impl IntoView {
             <A href="/admin/outbox">{t(msg::ADMIN_OUTBOX_TITLE)}</A>
             <A href="/admin/jobs">{t(msg::ADMIN_JOBS_TITLE)}</A>
             <A href="/admin/api-keys">{t(msg::ADMIN_KEYS_TITLE)}</A>
+            <a href="/admin/deadlines" rel="external" aria-current=on_deadlines>{t(msg::ADMIN_DEADLINES)}</a>
         </nav>
     }
     .into_any()

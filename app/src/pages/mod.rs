@@ -21,6 +21,8 @@ mod notifications;
 #[cfg(feature = "ssr")]
 mod outcomes;
 #[cfg(feature = "ssr")]
+mod questions;
+#[cfg(feature = "ssr")]
 pub(crate) mod report;
 mod report_new;
 mod reports;
@@ -47,6 +49,10 @@ pub use login::LoginPage;
 pub use moderation::{ModerationLogPage, ModerationQueuePage, ModerationSettingsPage};
 pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
+#[cfg(feature = "ssr")]
+pub use questions::{
+    AdminDeadlinesPage, AskPage, DepartmentPage, DepartmentsPage, QuestionListPage, QuestionPage,
+};
 #[cfg(feature = "ssr")]
 pub use report::ReportPage;
 pub use report_new::NewReportPage;
@@ -79,6 +85,18 @@ pub use FullPageLoad as ModerationQueuePage;
 pub use FullPageLoad as ModerationLogPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as ModerationSettingsPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as QuestionListPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as AskPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as QuestionPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as DepartmentsPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as DepartmentPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as AdminDeadlinesPage;
 
 use leptos::prelude::*;
 

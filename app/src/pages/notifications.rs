@@ -72,6 +72,9 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 None => format!("#comment-{c}"),
             };
             let href = match (n.proposal_id, n.process_id, n.comment_id) {
+                _ if n.question_id.is_some() => {
+                    format!("/questions/{}", n.question_id.unwrap_or_default())
+                }
                 _ if n.report_id.is_some() => {
                     format!("/reports/{}", n.report_id.unwrap_or_default())
                 }
@@ -91,6 +94,7 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 NotificationKind::Outcome => msg::NOTIF_OUTCOME,
                 NotificationKind::Merged => msg::NOTIF_MERGED,
                 NotificationKind::ClosingReport => msg::NOTIF_CLOSING_REPORT,
+                NotificationKind::Question => msg::NOTIF_QUESTION,
                 _ => msg::NOTIF_PHASE,
             };
             let detail = match kind {
@@ -98,6 +102,10 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                     Outcome::parse(&n.detail).map(|o| outcome_name(o).get(lang))
                 }
                 NotificationKind::Phase => Phase::parse(&n.detail).map(|p| phase_name(p).get(lang)),
+                NotificationKind::Question => {
+                    gongzhi_domain::model::question::EventKind::parse(&n.detail)
+                        .map(|e| crate::i18n::question_event_name(e).get(lang))
+                }
                 _ => None,
             };
             let merged_to = (kind == NotificationKind::Merged)

@@ -16,15 +16,18 @@ pub enum ItemKind {
     Photo,
     /// An account (suspensions).
     Account,
+    /// A public question to a department.
+    Question,
 }
 
 impl ItemKind {
     /// What residents can flag.
-    pub const FLAGGABLE: [ItemKind; 4] = [
+    pub const FLAGGABLE: [ItemKind; 5] = [
         ItemKind::Comment,
         ItemKind::Proposal,
         ItemKind::Report,
         ItemKind::Photo,
+        ItemKind::Question,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +37,7 @@ impl ItemKind {
             ItemKind::Report => "report",
             ItemKind::Photo => "photo",
             ItemKind::Account => "account",
+            ItemKind::Question => "question",
         }
     }
 
@@ -44,6 +48,7 @@ impl ItemKind {
             ItemKind::Report,
             ItemKind::Photo,
             ItemKind::Account,
+            ItemKind::Question,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -24,6 +24,8 @@ pub enum NotificationKind {
     /// Moderators hid one's content, restored it, or refused one's appeal (the detail is
     /// the action).
     Moderation,
+    /// News on a followed question (the detail is the event: answered, handed_over, ...).
+    Question,
 }
 
 impl NotificationKind {
@@ -36,6 +38,7 @@ impl NotificationKind {
             NotificationKind::ClosingReport => "closing_report",
             NotificationKind::Phase => "phase",
             NotificationKind::Moderation => "moderation",
+            NotificationKind::Question => "question",
         }
     }
 
@@ -48,6 +51,7 @@ impl NotificationKind {
             NotificationKind::ClosingReport,
             NotificationKind::Phase,
             NotificationKind::Moderation,
+            NotificationKind::Question,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -67,9 +71,12 @@ pub struct Notification {
     pub process_id: Option<i64>,
     pub proposal_id: Option<i64>,
     pub comment_id: Option<i64>,
+    #[cfg_attr(feature = "server", sqlx(default))]
+    #[serde(default)]
+    pub question_id: Option<i64>,
     /// The thread the comment is in (its first comment's id), to open the discussion there.
     pub thread_id: Option<i64>,
-    /// The proposal's title, else the process's.
+    /// The proposal's title, else the process's, else the question's.
     pub title: Option<String>,
     /// The outcome or the phase, for kinds that have one.
     pub detail: String,

@@ -67,6 +67,7 @@ pub async fn page(svc: &Services, before: Option<i64>) -> Result<LogPage, Error>
                 }
                 ItemKind::Proposal => Some(format!("/proposals/{}", r.item_id)),
                 ItemKind::Report => Some(format!("/reports/{}", r.item_id)),
+                ItemKind::Question => Some(format!("/questions/{}", r.item_id)),
                 ItemKind::Photo => r.ph_report.map(|id| format!("/reports/{id}")),
                 ItemKind::Account => None,
             };

@@ -62,6 +62,10 @@ async fn item(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<ItemRow>
              '/reports/' || CAST(r.id AS TEXT) AS link, FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
              FROM reports r JOIN categories c ON c.id = r.category_id WHERE r.id = $1"
         }
+        ItemKind::Question => {
+            "SELECT visibility, title, '' AS body_html, body AS body_text, '/questions/' || CAST(id AS TEXT) AS link, \
+             FALSE AS locked, NULL AS photo_uid, FALSE AS blurred FROM questions WHERE id = $1"
+        }
         ItemKind::Photo => {
             "SELECT r.visibility, '' AS title, '' AS body_html, '' AS body_text, \
              '/reports/' || CAST(r.id AS TEXT) AS link, FALSE AS locked, ph.uid AS photo_uid, \
@@ -241,20 +245,26 @@ struct Place {
     process_id: Option<i64>,
     proposal_id: Option<i64>,
     comment_id: Option<i64>,
+    question_id: Option<i64>,
 }
 
 async fn place(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<Place>, Error> {
     let sql = match kind {
         ItemKind::Comment => {
-            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, proposal_id, id AS comment_id FROM comments WHERE id = $1"
+            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, proposal_id, id AS comment_id, \
+             CAST(NULL AS BIGINT) AS question_id FROM comments WHERE id = $1"
         }
         ItemKind::Proposal => {
-            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, id AS proposal_id, CAST(NULL AS BIGINT) AS comment_id \
-             FROM proposals WHERE id = $1"
+            "SELECT CAST(NULL AS BIGINT) AS report_id, process_id, id AS proposal_id, CAST(NULL AS BIGINT) AS comment_id, \
+             CAST(NULL AS BIGINT) AS question_id FROM proposals WHERE id = $1"
         }
         ItemKind::Report => {
             "SELECT id AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
-             CAST(NULL AS BIGINT) AS comment_id FROM reports WHERE id = $1"
+             CAST(NULL AS BIGINT) AS comment_id, CAST(NULL AS BIGINT) AS question_id FROM reports WHERE id = $1"
+        }
+        ItemKind::Question => {
+            "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
+             CAST(NULL AS BIGINT) AS comment_id, id AS question_id FROM questions WHERE id = $1"
         }
         ItemKind::Photo | ItemKind::Account => return Ok(None),
     };
@@ -454,10 +464,11 @@ pub async fn act(
         // The author is told what became of their content (the page says why).
         if let (Some(a), Some(place)) = (author.filter(|a| *a != me.id), tell.as_ref()) {
             sqlx::query(
-                "INSERT INTO notifications (user_id, kind, report_id, process_id, proposal_id, comment_id, detail, created_at) \
-                 VALUES ($1, 'moderation', $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO notifications (user_id, kind, report_id, process_id, proposal_id, comment_id, question_id, detail, created_at) \
+                 VALUES ($1, 'moderation', $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(a).bind(place.report_id).bind(place.process_id).bind(place.proposal_id).bind(place.comment_id)
+            .bind(place.question_id)
             .bind(action.as_str()).bind(t)
             .execute(&mut *tx).await?;
         }
@@ -466,6 +477,7 @@ pub async fn act(
     // The author hears of it by email too, if they asked for email.
     if let (Some(a), Some(p)) = (author.filter(|a| *a != me.id), tell.as_ref()) {
         let path = match (p.report_id, p.proposal_id, p.process_id) {
+            _ if p.question_id.is_some() => format!("/questions/{}", p.question_id.unwrap_or(0)),
             (Some(r), ..) => format!("/reports/{r}"),
             (None, Some(x), _) => format!("/proposals/{x}"),
             (None, None, Some(pr)) => format!("/deliberation/{pr}"),
@@ -478,6 +490,9 @@ pub async fn act(
         was_held && matches!(action, Action::Approve | Action::Restore | Action::Dismiss);
     if published && kind == ItemKind::Comment {
         crate::deliberation::comments::announce(svc, id).await?;
+    }
+    if published && kind == ItemKind::Question {
+        crate::questions::published(svc, id).await?;
     }
     tracing::info!(
         kind = kind.as_str(),

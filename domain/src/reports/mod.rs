@@ -5,7 +5,7 @@
 mod engage;
 mod follow_up;
 pub(crate) mod photos;
-mod query;
+pub(crate) mod query;
 mod submit;
 
 pub(crate) use engage::email_followers;

@@ -18,7 +18,7 @@ fn day(svc: &Services, days: i64) -> String {
     .to_string()
 }
 
-async fn me(svc: &Services, email: &str) -> Result<Option<Me>, Error> {
+pub(super) async fn me(svc: &Services, email: &str) -> Result<Option<Me>, Error> {
     Ok(find_by_email(&svc.db, email).await?.map(|u| u.into_me()))
 }
 

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod deliberation;
 pub mod load;
+mod questions;
 
 use crate::accounts::{admin::insert_user, find_by_email, password};
 use crate::error::Error;
@@ -140,6 +141,7 @@ pub async fn seed_demo(svc: &Services) -> Result<(), Error> {
     seed_catalog(svc).await?;
     seed_reports(svc).await?;
     deliberation::seed_deliberation(svc).await?;
+    questions::seed_questions(svc).await?;
     Ok(())
 }
 

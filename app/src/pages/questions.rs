@@ -1,0 +1,931 @@
+//! Ask the government, served as plain HTML (no wasm): the public questions (`/ask`), the
+//! ask form (`/ask/new`), one question with its answers and timeline (`/questions/:id`), the
+//! departments' accountability figures (`/departments`, `/departments/:code`), and the
+//! admin's deadlines and holiday calendar (`/admin/deadlines`).
+
+use gongzhi_domain::model::deliberation::Visibility;
+use gongzhi_domain::model::moderation::ItemKind;
+use gongzhi_domain::model::question::{
+    Answer, DepartmentFigures, Event, EventKind, QuestionDetail, QuestionSummary, Show, Sort,
+    Status, Viewer, ANSWER_MAX, BODY_MAX, NOTE_MAX, TITLE_MAX,
+};
+use gongzhi_domain::model::rating::{Level, COMMENT_MAX};
+use gongzhi_domain::model::Department;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::questions::{
+    ask_form, department_page, departments_figures, get_question, list_questions, AnswerQuestion,
+    AskQuestion, EditAnswer, FollowQuestion, FollowUpQuestion, HandOverQuestion,
+    LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion, SetAnswerDays,
+    SetCalendarDay, WantQuestion,
+};
+use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
+use crate::components::moderation::{
+    fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
+};
+use crate::error::problem_text;
+use crate::i18n::{
+    level_name, msg, question_event_name, question_status_name, t, use_lang, Lang, Msg,
+};
+use crate::pages::LoadError;
+use crate::util::{local_date, local_datetime, query_escape};
+
+fn show_name(s: Show) -> Msg {
+    match s {
+        Show::All => msg::Q_SHOW_ALL,
+        Show::Answered => msg::Q_SHOW_ANSWERED,
+        Show::Unanswered => msg::Q_SHOW_UNANSWERED,
+        Show::Overdue => msg::Q_SHOW_OVERDUE,
+        Show::Routing => msg::Q_SHOW_ROUTING,
+    }
+}
+
+fn sort_name(s: Sort) -> Msg {
+    match s {
+        Sort::Wanted => msg::Q_SORT_WANTED,
+        Sort::Newest => msg::Q_SORT_NEWEST,
+        Sort::OldestUnanswered => msg::Q_SORT_OLDEST,
+    }
+}
+
+fn department_name(departments: &[Department], id: Option<i64>, lang: Lang) -> String {
+    id.and_then(|id| departments.iter().find(|d| d.id == id))
+        .map(|d| d.name(lang).to_string())
+        .unwrap_or_default()
+}
+
+/// A duration as people say it: "2 天 3 小时", "40 min".
+pub fn duration_text(secs: i64, lang: Lang) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    let sep = if lang == Lang::Zh { "" } else { " " };
+    let part = |n: i64, unit: Msg| format!("{n}{sep}{}", unit.get(lang));
+    match (d, h) {
+        (0, 0) => part(m, msg::MINUTES_SHORT),
+        (0, h) => part(h, msg::HOURS_SHORT),
+        (d, 0) => part(d, msg::DAYS_SHORT),
+        (d, h) => format!("{} {}", part(d, msg::DAYS_SHORT), part(h, msg::HOURS_SHORT)),
+    }
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map(|x| format!("{:.0}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The status badge of a question, and "overdue" beside it.
+#[component]
+fn StatusBadges(status: Status, overdue: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class=format!("badge badge-q-{}", status.as_str())>{question_status_name(status).get(lang)}</span>
+        {overdue.then(|| view! { " "<span class="badge badge-overdue">{msg::Q_OVERDUE.get(lang)}</span> })}
+    }
+}
+
+/// Questions as a list.
+#[component]
+fn QuestionItems(items: Vec<QuestionSummary>, departments: Vec<Department>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ul class="question-list">
+            {items.into_iter().map(|q| {
+                let dept = department_name(&departments, q.department_id, lang);
+                view! {
+                    <li class="card question-row" class:hidden-own=q.visibility == Visibility::Held>
+                        <h3><a href=format!("/questions/{}", q.id)>{q.title.clone()}</a></h3>
+                        <p class="report-meta">
+                            <StatusBadges status=q.status overdue=q.overdue/>
+                            " "<span class="muted">
+                                {(!dept.is_empty()).then(|| format!("{dept} · "))}
+                                <time datetime=q.created_at.to_rfc3339()>{local_date(q.created_at)}</time>
+                                " · "{q.want_count}" "{msg::Q_WANTS.get(lang)}
+                            </span>
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/ask`: the public questions with their filters and orders.
+#[component]
+pub fn QuestionListPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let data = Resource::new(
+        move || {
+            (
+                get("department"),
+                get("show"),
+                get("sort"),
+                get("q"),
+                get("page"),
+            )
+        },
+        |(d, s, o, q, p)| list_questions(d, s, o, q, p),
+    );
+    view! {
+        <Title text=t(msg::Q_TITLE)/>
+        <h1>{t(msg::Q_TITLE)}</h1>
+        <p>{t(msg::Q_INTRO)}</p>
+        <p class="filter-actions">
+            <a class="btn btn-primary" href="/ask/new">{t(msg::Q_ASK)}</a>
+            " "<a class="btn" href="/departments">{t(msg::Q_COMPARE)}</a>
+        </p>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(list) => {
+                    let show = Show::parse(&get("show"));
+                    let sort = Sort::parse(&get("sort"));
+                    let department = get("department");
+                    let q = get("q");
+                    let base = format!(
+                        "department={}&sort={}&q={}",
+                        query_escape(&department), sort.as_str(), query_escape(&q)
+                    );
+                    let page = list.page.page;
+                    let shows: Vec<Show> = Show::ALL
+                        .into_iter()
+                        .filter(|s| *s != Show::Routing || list.is_admin)
+                        .collect();
+                    let departments = list.departments.clone();
+                    view! {
+                        {list.own_department.map(|d| view! {
+                            <p><a href=format!("/ask?department={d}&show=unanswered&sort=oldest_unanswered")>{t(msg::Q_MY_DEPARTMENT)}</a></p>
+                        })}
+                        <nav class="tabs" aria-label=msg::Q_TITLE.get(lang)>
+                            {shows.into_iter().map(|s| view! {
+                                <a href=format!("/ask?show={}&{base}", s.as_str())
+                                    aria-current=(s == show).then_some("page")>{show_name(s).get(lang)}</a>
+                            }).collect_view()}
+                        </nav>
+                        <form method="get" action="/ask" class="filters filter-form" role="search">
+                            <input type="hidden" name="show" value=show.as_str()/>
+                            <div class="field">
+                                <label for="q-department">{t(msg::Q_F_DEPARTMENT)}</label>
+                                <select id="q-department" name="department">
+                                    <option value="">{t(msg::Q_ALL_DEPARTMENTS)}</option>
+                                    {list.departments.iter().map(|d| view! {
+                                        <option value=d.id.to_string() selected=department == d.id.to_string()>{d.name(lang).to_string()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="q-sort">{t(msg::Q_SORT)}</label>
+                                <select id="q-sort" name="sort">
+                                    {Sort::ALL.into_iter().map(|o| view! {
+                                        <option value=o.as_str() selected=o == sort>{sort_name(o).get(lang)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="q-q">{t(msg::SEARCH_TEXT)}</label>
+                                <input id="q-q" name="q" type="search" value=q.clone() maxlength="100"/>
+                            </div>
+                            <div class="filter-actions">
+                                <button type="submit" class="btn">{t(msg::Q_FILTER)}</button>
+                            </div>
+                        </form>
+                        <p class="muted" role="status">{list.page.total}" "{msg::Q_TOTAL.get(lang)}</p>
+                        {if list.page.items.is_empty() {
+                            view! { <p>{t(msg::Q_NONE)}</p> }.into_any()
+                        } else {
+                            view! { <QuestionItems items=list.page.items.clone() departments/> }.into_any()
+                        }}
+                        <nav class="pager" aria-label=msg::Q_TITLE.get(lang)>
+                            {(page > 0).then(|| view! {
+                                <a href=format!("/ask?show={}&{base}&page={}", show.as_str(), page - 1)>{t(msg::PREVIOUS_PAGE)}</a>
+                            })}
+                            {list.page.has_more.then(|| view! {
+                                <a href=format!("/ask?show={}&{base}&page={}", show.as_str(), page + 1)>{t(msg::NEXT_PAGE)}</a>
+                            })}
+                        </nav>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/ask/new`: the ask form. "Look for similar questions" reloads the form (a GET) with what
+/// was typed and the questions that share its words.
+#[component]
+pub fn AskPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let typed = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let title = typed("title");
+    let data = Resource::new(move || title.clone(), ask_form);
+    let action = ServerAction::<AskQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <Title text=t(msg::Q_FORM_TITLE)/>
+        <div class="narrow-wide">
+        <h1>{t(msg::Q_FORM_TITLE)}</h1>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(form) if !form.signed_in => view! {
+                    <p class="notice">{t(msg::Q_SIGN_IN)}" "<a href="/login?next=/ask/new">{t(msg::LOG_IN)}</a></p>
+                }.into_any(),
+                Ok(form) => {
+                    let department = {
+                        #[cfg(feature = "ssr")]
+                        { crate::state::typed_value("department").unwrap_or_else(|| typed("department")) }
+                        #[cfg(not(feature = "ssr"))]
+                        { typed("department") }
+                    };
+                    let looked = !typed("title").is_empty();
+                    let problem = move || error.get().and_then(|e| e.field("department").cloned()).map(|p| problem_text(&p, lang));
+                    view! {
+                        {form.reviewed.then(|| view! { <p class="notice">{t(msg::Q_REVIEWED)}</p> })}
+                        {looked.then(|| {
+                            let similar = form.similar.clone();
+                            view! {
+                                <section class="card similar" aria-labelledby="similar-title">
+                                    <h2 id="similar-title">{t(msg::Q_SIMILAR)}</h2>
+                                    {if similar.is_empty() {
+                                        view! { <p>{t(msg::Q_SIMILAR_NONE)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <p class="hint">{t(msg::Q_SIMILAR_HINT)}</p>
+                                            <ul>
+                                                {similar.into_iter().map(|s| view! {
+                                                    <li>
+                                                        <a href=format!("/questions/{}", s.id)>{s.title}</a>
+                                                        " "<span class="muted">{question_status_name(s.status).get(lang)}" · "{s.want_count}" "{msg::Q_WANTS.get(lang)}</span>
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </section>
+                            }
+                        })}
+                        <ActionForm action attr:class="stack" attr:id="ask-form">
+                            <FormAlert error/>
+                            <Field name="title" label=msg::Q_F_TITLE hint=msg::Q_F_TITLE_HINT required=true maxlength=TITLE_MAX value=typed("title") error/>
+                            <TextArea name="body" label=msg::Q_F_BODY hint=msg::Q_F_BODY_HINT required=true maxlength=BODY_MAX rows=6 value=typed("body") error/>
+                            <div class="field" class:field-invalid=move || problem().is_some()>
+                                <label for="f-department">{t(msg::Q_F_DEPARTMENT)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
+                                <select id="f-department" name="department" required=true aria-describedby="f-department-error">
+                                    <option value="">{msg::CHOOSE.get(lang)}</option>
+                                    <option value="unsure" selected=department == "unsure">{t(msg::Q_F_UNSURE)}</option>
+                                    {form.departments.iter().map(|d| view! {
+                                        <option value=d.id.to_string() selected=department == d.id.to_string()>{d.name(lang).to_string()}</option>
+                                    }).collect_view()}
+                                </select>
+                                <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
+                            </div>
+                            <div class="filter-actions">
+                                <button type="submit" class="btn" formmethod="get" formaction="/ask/new" formnovalidate=true>{t(msg::Q_SIMILAR_CHECK)}</button>
+                                <button type="submit" class="btn btn-primary">{t(msg::Q_SUBMIT)}</button>
+                            </div>
+                        </ActionForm>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+        </div>
+    }
+}
+
+fn id_param() -> impl Fn() -> i64 + Copy {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// `/questions/:id`: the question, the department's answers, what the viewer may do, and the
+/// timeline.
+#[component]
+pub fn QuestionPage() -> impl IntoView {
+    let id = id_param();
+    let data = Resource::new(id, get_question);
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(page) => view! { <QuestionView question=page.question viewer=page.viewer departments=page.departments/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QuestionView(
+    question: QuestionDetail,
+    viewer: Viewer,
+    departments: Vec<Department>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let q = question;
+    let v = viewer;
+    let dept = department_name(&departments, q.department_id, lang);
+    let hidden = q.hidden.clone();
+    let qid = q.id;
+    let answers = q.answers.clone();
+    let events = q.events.clone();
+    view! {
+        <Title text=q.title.clone()/>
+        <article class="question" aria-labelledby="question-title">
+            <p><a href="/ask">{t(msg::Q_TITLE)}</a></p>
+            <h1 id="question-title">{q.title.clone()}</h1>
+            <p class="report-meta">
+                <StatusBadges status=q.status overdue=q.overdue/>
+                " "<span class="muted">
+                    {(!dept.is_empty()).then(|| format!("{dept} · "))}
+                    {msg::Q_ASKED_BY.get(lang)}" "{q.asker_name.clone().unwrap_or_default()}" · "
+                    <time datetime=q.created_at.to_rfc3339()>{local_datetime(q.created_at)}</time>
+                </span>
+            </p>
+            {(q.visibility == Visibility::Held).then(|| view! { <p class="notice">{t(msg::Q_HELD)}</p> })}
+            {hidden.map(|why| view! {
+                <p class="alert alert-error tombstone">{t(msg::Q_HIDDEN)}" "{hidden_text(&why, lang)}</p>
+            })}
+            {(!q.body.is_empty()).then(|| view! { <p class="question-body">{q.body.clone()}</p> })}
+            <dl class="facts">
+                {q.due_at.filter(|_| q.status != Status::Answered).map(|d| view! {
+                    <dt>{t(msg::Q_DUE)}</dt>
+                    <dd><time datetime=d.to_rfc3339()>{local_datetime(d)}</time></dd>
+                })}
+                {q.expected_on.filter(|_| q.status == Status::LookingInto).map(|d| view! {
+                    <dt>{t(msg::Q_EXPECTED)}</dt>
+                    <dd>{d.format("%Y-%m-%d").to_string()}</dd>
+                })}
+                <dt>{t(msg::Q_WANT)}</dt>
+                <dd>{q.want_count}" "{msg::Q_WANTS.get(lang)}</dd>
+            </dl>
+            <div class="engage">
+                {(v.signed_in && !v.is_asker && q.visibility == Visibility::Visible).then(|| view! { <WantButton id=qid wanted=v.wanted/> })}
+                {(v.signed_in && q.visibility != Visibility::Hidden).then(|| view! { <FollowQuestionButton id=qid following=v.following/> })}
+            </div>
+            <AppealForm kind=ItemKind::Question id=qid can_appeal=v.can_appeal appealed=v.appealed/>
+            {(v.signed_in && !v.is_asker && q.visibility == Visibility::Visible).then(|| view! {
+                <FlagForm kind=ItemKind::Question id=qid flagged=v.flagged/>
+            })}
+            {v.moderator.then(|| view! {
+                <ModerateForm kind=ItemKind::Question id=qid
+                    actions=fitting_actions(ItemKind::Question, q.visibility, false, v.appealed, false)/>
+            })}
+        </article>
+        <section class="card answers" aria-labelledby="answers-title">
+            <h2 id="answers-title">{t(msg::Q_ANSWERS)}</h2>
+            {answers.is_empty().then(|| view! { <p class="muted">{t(msg::Q_NO_ANSWER)}</p> })}
+            {answers.into_iter().enumerate().map(|(i, a)| {
+                let name = department_name(&departments, Some(a.department_id), lang);
+                let follow_up = (i == 0).then(|| q.follow_up.clone().zip(q.follow_up_at)).flatten();
+                let rate = (v.can_rate == Some(a.id)).then_some(a.id);
+                let editable = !a.body.is_empty();
+                view! {
+                    <AnswerView answer=a.clone() department=name/>
+                    {editable.then(|| view! { <EditAnswerForm id=a.id body=a.body.clone()/> })}
+                    {rate.map(|id| view! { <RatingForm id rating=a.rating.clone()/> })}
+                    {follow_up.map(|(text, at)| view! {
+                        <div class="follow-up">
+                            <h3>{t(msg::Q_FOLLOW_UP)}</h3>
+                            <p class="muted"><time datetime=at.to_rfc3339()>{local_datetime(at)}</time></p>
+                            <p class="question-body">{text}</p>
+                        </div>
+                    })}
+                }
+            }).collect_view()}
+            {v.can_follow_up.then(|| view! { <FollowUpForm id=qid/> })}
+        </section>
+        {v.can_answer.then(|| view! {
+            <AnswerQuestionForm id=qid/>
+            <LookingIntoForm id=qid/>
+            <HandOverForm id=qid departments=departments.clone() current=q.department_id/>
+        })}
+        {v.can_route.then(|| view! { <RouteForm id=qid departments=departments.clone() current=q.department_id/> })}
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t(msg::Q_TIMELINE)}</h2>
+            <ol class="timeline">
+                {events.into_iter().map(|e| view! { <EventView event=e departments=departments.clone()/> }).collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventView(event: Event, departments: Vec<Department>) -> impl IntoView {
+    let lang = use_lang();
+    let to = department_name(&departments, event.department_id, lang);
+    let from = department_name(&departments, event.from_department_id, lang);
+    let what = match event.kind {
+        EventKind::Routed | EventKind::HandedOver => format!(
+            "{} {to}{}",
+            question_event_name(event.kind).get(lang),
+            if from.is_empty() {
+                String::new()
+            } else {
+                format!("（{} {from}）", msg::Q_FROM.get(lang))
+            }
+        ),
+        EventKind::LookingInto => format!(
+            "{} {}",
+            question_event_name(event.kind).get(lang),
+            event
+                .expected_on
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        ),
+        EventKind::Answered | EventKind::AnswerEdited => {
+            format!("{} · {to}", question_event_name(event.kind).get(lang))
+        }
+        k => question_event_name(k).get(lang).to_string(),
+    };
+    view! {
+        <li class="timeline-entry">
+            <p class="timeline-head"><strong>{what}</strong>" "
+                <time class="muted" datetime=event.at.to_rfc3339()>{local_datetime(event.at)}</time></p>
+            {(!event.note.is_empty()).then(|| view! { <p class="timeline-note">{event.note.clone()}</p> })}
+        </li>
+    }
+}
+
+#[component]
+fn AnswerView(answer: Answer, department: String) -> impl IntoView {
+    let lang = use_lang();
+    let a = answer;
+    let revisions = a.revisions.clone();
+    view! {
+        <div class="answer outcome" id=format!("answer-{}", a.id)>
+            <p class="report-meta">
+                <strong>{department}</strong>" "
+                <span class=if a.on_time { "badge badge-resolved" } else { "badge badge-overdue" }>
+                    {if a.on_time { msg::Q_ON_TIME.get(lang) } else { msg::Q_LATE.get(lang) }}
+                </span>
+                " "<span class="muted"><time datetime=a.created_at.to_rfc3339()>{local_datetime(a.created_at)}</time>
+                {a.edited_at.map(|e| view! { " · "{msg::Q_EDITED.get(lang)}" "<time datetime=e.to_rfc3339()>{local_datetime(e)}</time> })}
+                </span>
+            </p>
+            <div class="markdown" inner_html=a.body_html.clone()></div>
+            {a.rating.clone().map(|r| view! {
+                <p class="rating-line">{msg::Q_RATED.get(lang)}": "<strong>{level_name(r.level).get(lang)}</strong>
+                    {(!r.comment.is_empty()).then(|| view! { <span class="muted">" — "{r.comment.clone()}</span> })}
+                </p>
+            })}
+            {(!revisions.is_empty()).then(|| view! {
+                <details class="answer-history">
+                    <summary>{msg::Q_HISTORY.get(lang)}" ("{revisions.len()}")"</summary>
+                    <ol class="outcome-history">
+                        {revisions.into_iter().map(|r| view! {
+                            <li>
+                                <p class="muted">{msg::Q_WRITTEN.get(lang)}" "<time datetime=r.written_at.to_rfc3339()>{local_datetime(r.written_at)}</time>
+                                    " · "{msg::Q_REPLACED.get(lang)}" "<time datetime=r.replaced_at.to_rfc3339()>{local_datetime(r.replaced_at)}</time></p>
+                                <div class="markdown" inner_html=r.body_html></div>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn WantButton(id: i64, wanted: bool) -> impl IntoView {
+    let action = ServerAction::<WantQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <FormAlert error/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="on" value=(!wanted).to_string()/>
+            <button type="submit" class="btn" class:btn-on=wanted aria-pressed=wanted.to_string()>
+                {if wanted { t(msg::Q_WANTED) } else { t(msg::Q_WANT) }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn FollowQuestionButton(id: i64, following: bool) -> impl IntoView {
+    let action = ServerAction::<FollowQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="inline-form follow-form">
+            <FormAlert error/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="on" value=(!following).to_string()/>
+            <button type="submit" class="btn" class:btn-on=following aria-pressed=following.to_string()>
+                {if following { t(msg::UNFOLLOW) } else { t(msg::FOLLOW_DELIB) }}
+            </button>
+            {following.then(|| view! { <p class="hint">{t(msg::Q_FOLLOWING_NOTE)}</p> })}
+        </ActionForm>
+    }
+}
+
+/// The select of departments to hand a question to (all but the current one).
+#[component]
+fn DepartmentSelect(
+    id: &'static str,
+    departments: Vec<Department>,
+    current: Option<i64>,
+    error: ErrorSignal,
+) -> impl IntoView {
+    let lang = use_lang();
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.field("department").cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    let err_id = format!("{id}-error");
+    view! {
+        <select id=id name="department" required=true aria-describedby=err_id.clone()>
+            <option value="">{msg::CHOOSE.get(lang)}</option>
+            {departments.into_iter().filter(|d| Some(d.id) != current).map(|d| view! {
+                <option value=d.id.to_string()>{d.name(lang).to_string()}</option>
+            }).collect_view()}
+        </select>
+        <p class="field-error" id=err_id hidden=move || problem().is_none()>{problem}</p>
+    }
+}
+
+#[component]
+fn AnswerQuestionForm(id: i64) -> impl IntoView {
+    let action = ServerAction::<AnswerQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card" aria-labelledby="answer-form-title">
+            <h2 id="answer-form-title">{t(msg::Q_ANSWER_FORM)}</h2>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <TextArea name="answer" label=msg::Q_F_ANSWER hint=msg::Q_ANSWER_HINT required=true maxlength=ANSWER_MAX rows=8 error/>
+                <button type="submit" class="btn btn-primary">{t(msg::Q_ANSWER_SUBMIT)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EditAnswerForm(id: i64, body: String) -> impl IntoView {
+    let action = ServerAction::<EditAnswer>::new();
+    let error = action_error(action);
+    view! {
+        <details class="edit-answer" open=error.get_untracked().is_some()>
+            <summary>{t(msg::Q_EDIT_ANSWER)}</summary>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <TextArea name="answer_text" label=msg::Q_F_ANSWER hint=msg::Q_EDIT_HINT required=true maxlength=ANSWER_MAX rows=8 value=body error/>
+                <button type="submit" class="btn">{t(msg::Q_EDIT_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn LookingIntoForm(id: i64) -> impl IntoView {
+    let action = ServerAction::<LookingIntoQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <details class="card" open=error.get_untracked().is_some()>
+            <summary>{t(msg::Q_LOOKING)}</summary>
+            <p class="hint">{t(msg::Q_LOOKING_HINT)}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <Field name="expected_on" label=msg::Q_F_EXPECTED input_type="date" required=true error/>
+                <TextArea name="looking_note" label=msg::Q_F_NOTE maxlength=NOTE_MAX rows=2 error/>
+                <button type="submit" class="btn">{t(msg::Q_LOOKING_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn HandOverForm(id: i64, departments: Vec<Department>, current: Option<i64>) -> impl IntoView {
+    let action = ServerAction::<HandOverQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <details class="card" open=error.get_untracked().is_some()>
+            <summary>{t(msg::Q_HANDOVER)}</summary>
+            <p class="hint">{t(msg::Q_HANDOVER_HINT)}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="field">
+                    <label for="handover-department">{t(msg::Q_F_HANDOVER_TO)}</label>
+                    <DepartmentSelect id="handover-department" departments current error/>
+                </div>
+                <TextArea name="handover_note" label=msg::Q_F_NOTE required=true maxlength=NOTE_MAX rows=3 error/>
+                <button type="submit" class="btn">{t(msg::Q_HANDOVER_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn RouteForm(id: i64, departments: Vec<Department>, current: Option<i64>) -> impl IntoView {
+    let action = ServerAction::<RouteQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card" aria-labelledby="route-title">
+            <h2 id="route-title">{t(msg::Q_ROUTE)}</h2>
+            <p class="hint">{t(msg::Q_ROUTE_HINT)}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="field">
+                    <label for="route-department">{t(msg::Q_F_DEPARTMENT)}</label>
+                    <DepartmentSelect id="route-department" departments current error/>
+                </div>
+                <button type="submit" class="btn btn-primary">{t(msg::Q_ROUTE_SUBMIT)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn FollowUpForm(id: i64) -> impl IntoView {
+    let action = ServerAction::<FollowUpQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <details class="follow-up-form" open=error.get_untracked().is_some()>
+            <summary>{t(msg::Q_FOLLOW_UP_FORM)}</summary>
+            <p class="hint">{t(msg::Q_FOLLOW_UP_HINT)}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <TextArea name="follow_up" label=msg::Q_FOLLOW_UP required=true maxlength=BODY_MAX rows=4 error/>
+                <button type="submit" class="btn">{t(msg::Q_FOLLOW_UP_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The five levels as radio buttons (`optional`: with "no rating" first).
+#[component]
+fn LevelChoice(
+    name: &'static str,
+    legend: Msg,
+    optional: bool,
+    chosen: Option<Level>,
+    error: ErrorSignal,
+) -> impl IntoView {
+    let lang = use_lang();
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.field(name).cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    let err_id = format!("rate-{name}-error");
+    view! {
+        <fieldset class="stance-choice level-choice" aria-describedby=err_id.clone()>
+            <legend>{legend.get(lang)}{(!optional).then(|| view! { <span class="req">{msg::REQUIRED_MARK.get(lang)}</span> })}</legend>
+            {optional.then(|| {
+                let rid = format!("rate-{name}-none");
+                view! {
+                    <label class="check" for=rid.clone()>
+                        <input type="radio" id=rid.clone() name=name value="" checked=chosen.is_none()/>" "{msg::Q_NOT_RATED_DIM.get(lang)}
+                    </label>
+                }
+            })}
+            {Level::ALL.into_iter().map(|l| {
+                let rid = format!("rate-{name}-{}", l.as_str());
+                view! {
+                    <label class="check" for=rid.clone()>
+                        <input type="radio" id=rid.clone() name=name value=l.as_str() required=!optional
+                            checked=chosen == Some(l)/>" "{level_name(l).get(lang)}
+                    </label>
+                }
+            }).collect_view()}
+            <p class="field-error" id=err_id.clone() hidden=move || problem().is_none()>{problem}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn RatingForm(id: i64, rating: Option<gongzhi_domain::model::rating::Rating>) -> impl IntoView {
+    let action = ServerAction::<RateAnswer>::new();
+    let error = action_error(action);
+    let changing = rating.is_some();
+    let r = rating;
+    view! {
+        <details class="rating-form" open=!changing || error.get_untracked().is_some()>
+            <summary>{if changing { t(msg::Q_RATE_CHANGE) } else { t(msg::Q_RATE) }}</summary>
+            <p class="hint">{t(msg::Q_RATE_HINT)}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <LevelChoice name="level" legend=msg::Q_F_LEVEL optional=false chosen=r.as_ref().map(|r| r.level) error/>
+                <LevelChoice name="speed" legend=msg::Q_F_SPEED optional=true chosen=r.as_ref().and_then(|r| r.speed) error/>
+                <LevelChoice name="result" legend=msg::Q_F_RESULT optional=true chosen=r.as_ref().and_then(|r| r.result) error/>
+                <LevelChoice name="attitude" legend=msg::Q_F_ATTITUDE optional=true chosen=r.as_ref().and_then(|r| r.attitude) error/>
+                <TextArea name="rating_comment" label=msg::Q_F_RATING_COMMENT maxlength=COMMENT_MAX rows=2
+                    value=r.as_ref().map(|r| r.comment.clone()).unwrap_or_default() error/>
+                <button type="submit" class="btn btn-primary">{t(msg::Q_RATE_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The figures of one department as table cells.
+#[component]
+fn FigureCells(f: DepartmentFigures) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <td>{f.received}</td>
+        <td>{f.answered}</td>
+        <td>{percent(f.answer_rate())}</td>
+        <td>{f.answered_on_time}</td>
+        <td>{f.median_answer_secs.map(|s| duration_text(s, lang)).unwrap_or_else(|| "—".into())}</td>
+        <td>{f.overdue}</td>
+        <td>{f.average_rating.map(|a| format!("{a:.1} ({} {})", f.ratings, msg::DEPT_RATINGS.get(lang))).unwrap_or_else(|| "—".into())}</td>
+    }
+}
+
+#[component]
+fn FigureHeads() -> impl IntoView {
+    view! {
+        <th scope="col">{t(msg::DEPT_COL_RECEIVED)}</th>
+        <th scope="col">{t(msg::DEPT_COL_ANSWERED)}</th>
+        <th scope="col">{t(msg::DEPT_COL_RATE)}</th>
+        <th scope="col">{t(msg::DEPT_COL_ON_TIME)}</th>
+        <th scope="col">{t(msg::DEPT_COL_MEDIAN)}</th>
+        <th scope="col">{t(msg::DEPT_COL_OVERDUE)}</th>
+        <th scope="col">{t(msg::DEPT_COL_RATING)}</th>
+    }
+}
+
+/// `/departments`: every department's question figures side by side.
+#[component]
+pub fn DepartmentsPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| departments_figures());
+    view! {
+        <Title text=t(msg::DEPTS_TITLE)/>
+        <h1>{t(msg::DEPTS_TITLE)}</h1>
+        <p>{t(msg::DEPTS_Q_INTRO)}</p>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(d) => view! {
+                    <div class="table-wrap">
+                        <table class="figures">
+                            <caption class="visually-hidden">{t(msg::DEPTS_TITLE)}</caption>
+                            <thead><tr>
+                                <th scope="col">{t(msg::DEPT_COL_NAME)}</th>
+                                <th scope="col">{t(msg::DEPT_COL_DAYS)}</th>
+                                <FigureHeads/>
+                            </tr></thead>
+                            <tbody>
+                                {d.rows.into_iter().map(|(dept, f, days)| view! {
+                                    <tr>
+                                        <th scope="row"><a href=format!("/departments/{}", query_escape(&dept.code))>{dept.name(lang).to_string()}</a></th>
+                                        <td>{days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</td>
+                                        <FigureCells f/>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// `/departments/:code`: one department's figures and questions.
+#[component]
+pub fn DepartmentPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let data = Resource::new(code, department_page);
+    view! {
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(d) => {
+                    let name = d.department.name(lang).to_string();
+                    let departments = vec![d.department.clone()];
+                    view! {
+                        <Title text=name.clone()/>
+                        <p><a href="/departments">{t(msg::DEPT_ALL)}</a></p>
+                        <h1>{name.clone()}</h1>
+                        <p class="muted">{t(msg::DEPT_COL_DAYS)}": "{d.answer_days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</p>
+                        <div class="table-wrap">
+                            <table class="figures">
+                                <caption class="visually-hidden">{name}</caption>
+                                <thead><tr><FigureHeads/></tr></thead>
+                                <tbody><tr><FigureCells f=d.figures/></tr></tbody>
+                            </table>
+                        </div>
+                        <h2>{t(msg::DEPT_UNANSWERED)}</h2>
+                        {if d.unanswered.items.is_empty() {
+                            view! { <p>{t(msg::Q_NONE)}</p> }.into_any()
+                        } else {
+                            view! { <QuestionItems items=d.unanswered.items departments=departments.clone()/> }.into_any()
+                        }}
+                        <h2>{t(msg::DEPT_ANSWERED)}</h2>
+                        {if d.answered.items.is_empty() {
+                            view! { <p>{t(msg::Q_NONE)}</p> }.into_any()
+                        } else {
+                            view! { <QuestionItems items=d.answered.items departments/> }.into_any()
+                        }}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/admin/deadlines`: each department's answer deadline and the holiday calendar.
+#[component]
+pub fn AdminDeadlinesPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| crate::api::questions::deadlines());
+    let add = ServerAction::<SetCalendarDay>::new();
+    let add_error = action_error(add);
+    view! {
+        <Title text=t(msg::ADMIN_DEADLINES)/>
+        <crate::pages::admin_catalog::AdminTabs/>
+        <h1>{t(msg::ADMIN_DEADLINES)}</h1>
+        <p>{t(msg::ADMIN_DEADLINES_INTRO)}</p>
+        <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <LoadError error=e/> }.into_any(),
+                Ok(d) => view! {
+                    <ul class="admin-list">
+                        {d.departments.into_iter().map(|(dept, days)| view! { <DaysRow dept days/> }).collect_view()}
+                    </ul>
+                    <h2>{t(msg::CAL_DAYS)}</h2>
+                    {d.days.is_empty().then(|| view! { <p>{t(msg::CAL_NONE)}</p> })}
+                    <ul class="admin-list">
+                        {d.days.into_iter().map(|day| {
+                            let kind = match day.kind {
+                                gongzhi_domain::model::question::DayKind::Holiday => msg::CAL_HOLIDAY,
+                                gongzhi_domain::model::question::DayKind::Workday => msg::CAL_WORKDAY,
+                            };
+                            view! {
+                                <li class="admin-row">
+                                    <strong>{day.day.format("%Y-%m-%d").to_string()}</strong>" "{kind.get(lang)}" "{day.name.clone()}
+                                    <RemoveDay day=day.day.format("%Y-%m-%d").to_string()/>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Transition>
+        <h2>{t(msg::CAL_ADD)}</h2>
+        <ActionForm action=add attr:class="stack narrow">
+            <FormAlert error=add_error/>
+            <Field name="day" label=msg::F_DAY input_type="date" required=true error=add_error/>
+            <fieldset class="stance-choice">
+                <legend>{t(msg::F_DAY_KIND)}</legend>
+                <label class="check" for="kind-holiday"><input type="radio" id="kind-holiday" name="kind" value="holiday" checked=true/>" "{t(msg::CAL_HOLIDAY)}</label>
+                <label class="check" for="kind-workday"><input type="radio" id="kind-workday" name="kind" value="workday"/>" "{t(msg::CAL_WORKDAY)}</label>
+            </fieldset>
+            <Field name="name" label=msg::F_DAY_NAME maxlength=50 error=add_error/>
+            <button type="submit" class="btn btn-primary">{t(msg::CAL_ADD)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DaysRow(dept: Department, days: i64) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<SetAnswerDays>::new();
+    let error = action_error(action);
+    let input_id = format!("days-{}", dept.id);
+    view! {
+        <li class="admin-row">
+            <ActionForm action attr:class="inline-form">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=dept.id.to_string()/>
+                <label for=input_id.clone()>{dept.name(lang).to_string()}" · "{t(msg::F_ANSWER_DAYS)}</label>" "
+                <input id=input_id.clone() name="answer_days" type="number" min="1" max="60" required=true value=days.to_string()/>" "
+                <button type="submit" class="btn btn-small">{t(msg::SAVE)}</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+#[component]
+fn RemoveDay(day: String) -> impl IntoView {
+    let action = ServerAction::<RemoveCalendarDay>::new();
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="day" value=day/>
+            <button type="submit" class="btn btn-small">{t(msg::REMOVE)}</button>
+        </ActionForm>
+    }
+}

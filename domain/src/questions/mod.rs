@@ -1,0 +1,272 @@
+//! Ask the government (网络问政): a signed-in resident asks a department a public question
+//! (or, not sure which, leaves it to an admin to route); the city reviews questions before
+//! they are published unless it turned that off; the department answers in public within its
+//! deadline of working days, may hand the question to another department or say it is
+//! looking into it; the asker may follow up once, which reopens it, and rates the answer.
+//! Everyone sees who answers and how fast.
+
+pub mod answers;
+pub mod deadlines;
+pub mod engage;
+pub mod figures;
+pub mod read;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, FieldError};
+use crate::model::moderation::ItemKind;
+use crate::model::question::{EventKind, BODY_MAX, TITLE_MAX};
+use crate::model::{Me, Role};
+use crate::moderation::{self, hold_new};
+use crate::ratelimit::{self, Scope};
+use crate::time::now;
+use crate::{with_db, Problem, Services};
+
+/// A question as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct QuestionInput {
+    pub title: String,
+    pub body: String,
+    /// A department's id, or `unsure` for "not sure which department".
+    pub department: String,
+    /// The client's address, for the per-address posting limit (empty: not counted).
+    pub ip: String,
+}
+
+/// Appends a public timeline entry; bind question, kind, department, from-department, note,
+/// expected date, actor and time.
+pub(crate) const EVENT_SQL: &str = "INSERT INTO question_events \
+     (question_id, kind, department_id, from_department_id, note, expected_on, actor_id, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Tells the question's followers (except the actor) of an event; bind question, event kind,
+/// time and actor.
+pub(crate) const NOTIFY_SQL: &str = "INSERT INTO notifications (user_id, kind, question_id, detail, created_at) \
+     SELECT user_id, 'question', $1, $2, $3 FROM question_follows WHERE question_id = $1 AND user_id <> $4";
+
+/// Checks a question's text; returns the title, the details and the department (None: not
+/// sure which).
+async fn check(
+    svc: &Services,
+    input: &QuestionInput,
+) -> Result<(String, String, Option<i64>), Error> {
+    let mut problems = Vec::new();
+    let title = input.title.trim().to_string();
+    if title.is_empty() {
+        problems.push(FieldError::new("title", Problem::Required));
+    } else if title.chars().count() > TITLE_MAX {
+        problems.push(FieldError::new(
+            "title",
+            Problem::TooLong { max: TITLE_MAX },
+        ));
+    }
+    let body = input.body.trim().to_string();
+    if body.is_empty() {
+        problems.push(FieldError::new("body", Problem::Required));
+    } else if body.chars().count() > BODY_MAX {
+        problems.push(FieldError::new("body", Problem::TooLong { max: BODY_MAX }));
+    }
+    let department = match input.department.trim() {
+        "" => {
+            problems.push(FieldError::new("department", Problem::Required));
+            None
+        }
+        "unsure" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) if crate::departments::get(&svc.db, id).await?.is_some() => Some(id),
+            _ => {
+                problems.push(FieldError::new("department", Problem::UnknownDepartment));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    Ok((title, body, department))
+}
+
+/// A resident's new question. Returns its id. It is held for review when the city reviews
+/// questions (the default) or the moderation rules hold it; the department's clock starts
+/// when it is public and with a department.
+pub async fn ask(svc: &Services, me: Option<&Me>, input: QuestionInput) -> Result<i64, Error> {
+    let me = me.ok_or(Error::Unauthenticated)?;
+    let (title, body, department) = check(svc, &input).await?;
+    let mode = moderation::settings::qa_mode(svc).await?;
+    let hold = moderation::screen(svc, me, mode, &format!("{title}\n{body}")).await?;
+    let key = me.id.to_string();
+    let limits = &svc.limits;
+    ratelimit::check(
+        &svc.db,
+        Scope::QuestionAccount,
+        &key,
+        limits.question_per_account,
+        limits.question_window,
+    )
+    .await?;
+    if !input.ip.is_empty() {
+        ratelimit::check(
+            &svc.db,
+            Scope::PostIp,
+            &input.ip,
+            limits.post_per_ip,
+            limits.post_window,
+        )
+        .await?;
+    }
+    let t = now();
+    let status = if department.is_some() {
+        "open"
+    } else {
+        "routing"
+    };
+    // The clock runs only for a published question with a department.
+    let due_at = match (department, hold) {
+        (Some(d), None) => Some(deadlines::due(svc, d, t).await?),
+        _ => None,
+    };
+    let received_at = due_at.map(|_| t);
+    let visibility = if hold.is_some() { "held" } else { "visible" };
+    let id: i64 = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO questions (asker_id, department_id, title, body, status, received_at, due_at, visibility, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(me.id).bind(department).bind(&title).bind(&body).bind(status)
+        .bind(received_at).bind(due_at).bind(visibility).bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(EVENT_SQL)
+            .bind(id).bind(EventKind::Asked.as_str()).bind(department).bind(None::<i64>)
+            .bind("").bind(None::<chrono::NaiveDate>).bind(me.id).bind(t)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(cause) = hold {
+            hold_new!(tx, ItemKind::Question, id, Some(me.id), cause, t).await?;
+        }
+        // The asker follows their question from the start (and may stop).
+        sqlx::query("INSERT INTO question_follows (question_id, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(id).bind(me.id).bind(t)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(id)
+    }.await)?;
+    ratelimit::record(&svc.db, Scope::QuestionAccount, &key).await?;
+    if !input.ip.is_empty() {
+        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
+    }
+    tracing::info!(question = id, department = ?department, held = hold.is_some(), "question asked");
+    Ok(id)
+}
+
+/// Called when moderators publish a held question: the public timeline says so, and the
+/// department's clock starts now (the department never saw it before).
+pub(crate) async fn published(svc: &Services, id: i64) -> Result<(), Error> {
+    let row: Option<(Option<i64>, Option<DateTime<Utc>>)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT department_id, received_at FROM questions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let Some((department, received)) = row else {
+        return Ok(());
+    };
+    let t = now();
+    let due_at = match (department, received) {
+        (Some(d), None) => Some(deadlines::due(svc, d, t).await?),
+        _ => None,
+    };
+    with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        if let Some(due) = due_at {
+            sqlx::query("UPDATE questions SET received_at = $1, due_at = $2, updated_at = $1 WHERE id = $3 AND received_at IS NULL")
+                .bind(t).bind(due).bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(EVENT_SQL)
+            .bind(id).bind(EventKind::Published.as_str()).bind(department).bind(None::<i64>)
+            .bind("").bind(None::<chrono::NaiveDate>).bind(None::<i64>).bind(t)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }.await)?;
+    Ok(())
+}
+
+/// An admin routes a question whose asker was not sure of the department (or re-routes one
+/// no department has answered yet). The department's clock starts now.
+pub async fn route(
+    svc: &Services,
+    me: Option<&Me>,
+    id: i64,
+    department: &str,
+) -> Result<(), Error> {
+    let me = match me {
+        None => return Err(Error::Unauthenticated),
+        Some(m) if m.role == Role::Admin => m,
+        Some(_) => return Err(Error::Forbidden),
+    };
+    let department_id: i64 = match department.trim().parse() {
+        Ok(d) if crate::departments::get(&svc.db, d).await?.is_some() => d,
+        _ if department.trim().is_empty() => {
+            return Err(Error::field("department", Problem::Required))
+        }
+        _ => return Err(Error::field("department", Problem::UnknownDepartment)),
+    };
+    let row: Option<(String, String, Option<i64>)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT status, visibility, department_id FROM questions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let (status, visibility, current) = row.ok_or(Error::NotFound)?;
+    if status == "answered" || visibility == "hidden" {
+        return Err(Error::field("department", Problem::AlreadyAnswered));
+    }
+    if current == Some(department_id) {
+        return Err(Error::field("department", Problem::SameDepartment));
+    }
+    let t = now();
+    let published = visibility == "visible";
+    let due_at = if published {
+        Some(deadlines::due(svc, department_id, t).await?)
+    } else {
+        None
+    };
+    let n = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query(
+            "UPDATE questions SET department_id = $1, status = 'open', received_at = $2, due_at = $3, expected_on = NULL, \
+             updated_at = $4 WHERE id = $5 AND status <> 'answered'",
+        )
+        .bind(department_id).bind(due_at.map(|_| t)).bind(due_at).bind(t).bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            sqlx::query(EVENT_SQL)
+                .bind(id).bind(EventKind::Routed.as_str()).bind(department_id).bind(current)
+                .bind("").bind(None::<chrono::NaiveDate>).bind(me.id).bind(t)
+                .execute(&mut *tx)
+                .await?;
+            if published {
+                sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::Routed.as_str()).bind(t).bind(me.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(n)
+    }.await)?;
+    if n != 1 {
+        return Err(Error::field("department", Problem::AlreadyAnswered));
+    }
+    if published {
+        engage::email_followers(svc, id, EventKind::Routed, t).await;
+    }
+    tracing::info!(question = id, department = department_id, "question routed");
+    Ok(())
+}
