@@ -189,6 +189,9 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
             format!("A rating can be changed for {days} days after it was given.")
         }
         (Problem::DateInPast, _) => fixed(msg::P_DATE_IN_PAST),
+        (Problem::NotADateTime, _) => fixed(msg::P_NOT_A_DATE_TIME),
+        (Problem::NotStarted, _) => fixed(msg::P_NOT_STARTED),
+        (Problem::SessionOver, _) => fixed(msg::P_SESSION_OVER),
     }
 }
 

@@ -62,6 +62,7 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/questions",
     "/departments",
     "/admin/deadlines",
+    "/live",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -213,6 +214,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/departments") view=DepartmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/departments/:code") view=DepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/deadlines") view=AdminDeadlinesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/live") view=LiveListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/live/:id") view=LivePage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

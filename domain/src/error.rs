@@ -115,6 +115,12 @@ pub enum Problem {
     RatingLocked { days: i64 },
     /// A date that must be today or later.
     DateInPast,
+    /// Not a date and time (YYYY-MM-DDTHH:MM).
+    NotADateTime,
+    /// A live session that has not started.
+    NotStarted,
+    /// A live session that has ended.
+    SessionOver,
 }
 
 impl Problem {
@@ -208,6 +214,9 @@ impl Problem {
                 format!("can no longer be changed: ratings can be changed for {days} days")
             }
             Problem::DateInPast => "must be today or a later date".into(),
+            Problem::NotADateTime => "must be a date and time (YYYY-MM-DDTHH:MM)".into(),
+            Problem::NotStarted => "is not open: the session has not started".into(),
+            Problem::SessionOver => "is not open: the session has ended".into(),
         }
     }
 }

@@ -34,6 +34,8 @@ pub mod grids;
 #[cfg(feature = "server")]
 pub mod jobs;
 #[cfg(feature = "server")]
+pub mod live;
+#[cfg(feature = "server")]
 pub mod mail;
 #[cfg(feature = "server")]
 pub mod moderation;
@@ -79,4 +81,6 @@ pub struct Services {
     pub cases: cases::CaseSystem,
     /// The city's moderation rules.
     pub moderation: moderation::ModerationSettings,
+    /// Live Q&A events for the browsers connected to this instance.
+    pub live: live::Hub,
 }

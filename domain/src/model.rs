@@ -6,6 +6,7 @@ pub mod case;
 pub mod catalog;
 pub mod deliberation;
 pub mod job;
+pub mod live;
 pub mod moderation;
 pub mod notification;
 pub mod question;

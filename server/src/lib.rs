@@ -34,6 +34,9 @@ pub async fn serve(
     let runner = config
         .job_runner
         .then(|| runner::spawn(state.svc.clone(), stop_rx));
+    // On PostgreSQL, live events from every instance reach this one's browsers.
+    let listener_task = gongzhi_domain::live::listen(state.svc.clone());
+    let hub = state.svc.live.clone();
     tracing::info!(%addr, database = state.svc.db.backend(), "serving");
     let served = axum::serve(
         listener,
@@ -42,10 +45,15 @@ pub async fn serve(
     .with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
+        // Live event streams never end by themselves: end them so the server can stop.
+        hub.close();
     })
     .await;
     if let Some(r) = runner {
         let _ = r.await;
+    }
+    if let Some(l) = listener_task {
+        let _ = l.await;
     }
     served.map_err(StartError::Io)?;
     state.svc.db.close().await;

@@ -105,6 +105,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang", post(routes::lang::set_lang))
+        .route("/live/{id}/events", get(routes::live::events))
         .with_state(state.clone());
 
     // Open311: other software, authenticated by api_key (no cookies), so cross-site posts

@@ -123,6 +123,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         jobs,
         cases,
         moderation,
+        live: gongzhi_domain::live::Hub::new(),
     };
     if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {
         // One poller for the city: enqueuing it again (another instance, a restart) is a no-op.

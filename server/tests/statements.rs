@@ -72,6 +72,7 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         jobs: Default::default(),
         cases: Default::default(),
         moderation: Default::default(),
+        live: Default::default(),
     }
 }
 

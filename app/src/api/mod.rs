@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod deliberation;
+pub mod live;
 pub mod moderation;
 pub mod questions;
 pub mod reports;

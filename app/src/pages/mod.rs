@@ -13,6 +13,8 @@ mod coming_soon;
 #[cfg(feature = "ssr")]
 mod deliberation;
 mod home;
+#[cfg(feature = "ssr")]
+mod live;
 mod login;
 #[cfg(feature = "ssr")]
 mod moderation;
@@ -44,6 +46,8 @@ pub use coming_soon::ComingSoon;
 #[cfg(feature = "ssr")]
 pub use deliberation::{ProcessFormPage, ProcessListPage, ProcessPage, ProposalPage};
 pub use home::HomePage;
+#[cfg(feature = "ssr")]
+pub use live::{LiveListPage, LivePage};
 pub use login::LoginPage;
 #[cfg(feature = "ssr")]
 pub use moderation::{ModerationLogPage, ModerationQueuePage, ModerationSettingsPage};
@@ -97,6 +101,10 @@ pub use FullPageLoad as DepartmentsPage;
 pub use FullPageLoad as DepartmentPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as AdminDeadlinesPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as LiveListPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as LivePage;
 
 use leptos::prelude::*;
 

@@ -6,6 +6,7 @@ mod form;
 pub mod health;
 pub mod hooks;
 pub mod lang;
+pub mod live;
 pub mod open311;
 pub mod open311_cache;
 pub mod open311_spec;

@@ -272,6 +272,7 @@ impl TestApp {
             jobs: Default::default(),
             cases: Default::default(),
             moderation: Default::default(),
+            live: Default::default(),
         }
     }
 
