@@ -22,7 +22,7 @@ E2E_PORT ?= 3100
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 
-.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 bench-forwarding bench-deliberation clean-test-dbs help
+.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 bench-forwarding bench-deliberation bench-live clean-test-dbs help
 
 help:
 	@echo "make run   - build (first time: installs tools), migrate, seed demo data, serve on http://127.0.0.1:3000"
@@ -109,6 +109,9 @@ end2end/node_modules/.bin/playwright: end2end/package.json
 
 ## ---- benchmarks ------------------------------------------------------------------------------
 
+# Every benchmark below, one after another (issue 9 gathers them into one table).
+bench: bench-reports bench-open311 bench-deliberation bench-forwarding bench-live
+
 # Report pages from a 100,000-report database, on SQLite and PostgreSQL (issue 3's targets).
 bench-reports: build /usr/bin/wrk
 	GONGZHI_BIN=$(BIN) bash bench/reports.sh
@@ -120,6 +123,11 @@ bench-open311: build /usr/bin/wrk
 # A proposal page with a 2,000-comment discussion, first and later pages (issue 5's target).
 bench-deliberation: build /usr/bin/wrk
 	GONGZHI_BIN=$(BIN) bash bench/deliberation.sh
+
+# A live Q&A session with 500 connected browsers: upvote delivery latency and server memory
+# (issue 7's target).
+bench-live: build
+	GONGZHI_BIN=$(BIN) bash bench/live.sh
 
 # Submit-to-arrival latency of forwarding between two chained instances (issue 4's target).
 bench-forwarding: build /usr/bin/sqlite3

@@ -556,6 +556,15 @@ pub mod msg {
         P_FOLLOW_UP_USED = "每个提问只能追问一次，您已经追问过了。" / "A question can be followed up once, and you already did.";
         P_DATE_IN_PAST = "请选择今天或以后的日期。" / "Choose today or a later date.";
         KIND_QUESTION = "提问" / "Question";
+        KIND_QUESTION_COMMENT = "提问下的评论" / "Comment on a question";
+        QC_TITLE = "评论" / "Comments";
+        QC_NONE = "还没有评论。" / "No comments yet.";
+        QC_F_BODY = "发表评论" / "Add a comment";
+        QC_HINT = "文明发言，不要写他人的个人信息。" / "Be civil, and leave out other people's personal details.";
+        QC_SUBMIT = "发表" / "Post";
+        QC_HELD = "您的评论正在等待审核。" / "Your comment waits for review.";
+        QC_HIDDEN = "这条评论已被版主隐藏。原因：" / "Moderators hid this comment. Reason: ";
+        QC_SIGN_IN = "登录后可以发表评论。" / "Sign in to comment.";
         NOTIF_QUESTION = "您关注的提问有新进展" / "News on a question you follow";
         Q_TITLE = "网络问政" / "Ask the government";
         Q_INTRO = "向政府部门公开提问，部门公开答复；每个部门的答复期限、答复率和用时都公开可查。" / "Ask a department in public and it answers in public; every department's deadline, answer rate and speed are open for all to see.";
@@ -936,6 +945,7 @@ pub fn kind_name(k: gongzhi_domain::model::moderation::ItemKind) -> Msg {
         K::Photo => msg::KIND_PHOTO,
         K::Account => msg::KIND_ACCOUNT,
         K::Question => msg::KIND_QUESTION,
+        K::QuestionComment => msg::KIND_QUESTION_COMMENT,
     }
 }
 

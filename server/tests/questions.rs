@@ -28,6 +28,7 @@ on_both_backends!(
     a_follow_up_reopens_the_question_and_the_asker_rates,
     deadlines_count_working_days_from_the_calendar,
     the_question_pages_work_over_http,
+    comments_are_screened_counted_and_moderated,
 );
 
 static USERS: AtomicU32 = AtomicU32::new(0);
@@ -1026,4 +1027,138 @@ async fn the_question_pages_work_over_http(app: &TestApp) {
         "{}",
         html.chars().take(400).collect::<String>()
     );
+}
+
+async fn comments_are_screened_counted_and_moderated(app: &TestApp) {
+    use gongzhi_domain::questions::comments;
+    let svc = app.demo().await;
+    post_moderated(&svc).await;
+    let cgj = department(&svc, "cgj").await;
+    let asker = user(&svc, "评论区提问人", Role::Resident, None).await;
+    let neighbour = user(&svc, "评论的邻居", Role::Resident, None).await;
+    let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let id = questions::ask(&svc, Some(&asker), question("菜市场周边占道经营", cgj))
+        .await
+        .unwrap();
+    // Bad input names the field; nobody comments anonymously.
+    let e = comments::post(&svc, Some(&neighbour), id, "  ", "")
+        .await
+        .unwrap_err();
+    assert_eq!(problems(e), vec![("comment".into(), Problem::Required)]);
+    let e = comments::post(&svc, Some(&neighbour), id, &"长".repeat(1001), "")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("comment".into(), Problem::TooLong { max: 1000 })]
+    );
+    assert!(matches!(
+        comments::post(&svc, None, id, "匿名", "").await,
+        Err(Error::Unauthenticated)
+    ));
+    let c = comments::post(
+        &svc,
+        Some(&neighbour),
+        id,
+        "早上七点最堵，希望尽快处理。",
+        "",
+    )
+    .await
+    .unwrap();
+    let (q, _) = read::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(q.comment_count, 1);
+    // The asker follows the question: they hear of the comment; the commenter does not.
+    let told: Vec<String> = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT detail FROM notifications WHERE user_id = $1 AND question_id = $2")
+        .bind(asker.id).bind(id).fetch_all(p).await)
+    .unwrap();
+    assert_eq!(told, vec!["comment"]);
+
+    // A word on the admins' list holds a comment for review: only its author sees it.
+    gongzhi_domain::moderation::settings::add_word(&svc, Some(&admin), "代开发票")
+        .await
+        .unwrap();
+    let held = comments::post(&svc, Some(&neighbour), id, "代开发票，联系我", "")
+        .await
+        .unwrap();
+    let public = comments::list(&svc, None, id).await.unwrap();
+    assert_eq!(public.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c]);
+    let own = comments::list(&svc, Some(&neighbour), id).await.unwrap();
+    assert_eq!(own.len(), 2);
+    let (q, _) = read::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(q.comment_count, 1, "held comments are not counted");
+
+    // Hidden with a reason: a tombstone for others, the count drops, the author may appeal.
+    queue::act(
+        &svc,
+        Some(&moderator),
+        ItemKind::QuestionComment,
+        held,
+        Decision {
+            action: "hide".into(),
+            reason: "spam".into(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    queue::act(
+        &svc,
+        Some(&moderator),
+        ItemKind::QuestionComment,
+        c,
+        Decision {
+            action: "hide".into(),
+            reason: "off_topic".into(),
+            note: "与提问无关".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let public = comments::list(&svc, None, id).await.unwrap();
+    assert!(public
+        .iter()
+        .all(|x| x.body.is_empty() && x.hidden.is_some()));
+    let own = comments::list(&svc, Some(&neighbour), id).await.unwrap();
+    assert!(own.iter().all(|x| x.can_appeal && !x.body.is_empty()));
+    let (q, _) = read::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(q.comment_count, 0);
+    // Restored: counted again; the public log links to it on the question's page.
+    queue::act(
+        &svc,
+        Some(&admin),
+        ItemKind::QuestionComment,
+        c,
+        Decision {
+            action: "restore".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (q, _) = read::get(&svc, None, id).await.unwrap().unwrap();
+    assert_eq!(q.comment_count, 1);
+    let log = gongzhi_domain::moderation::log::page(&svc, None)
+        .await
+        .unwrap();
+    let link = format!("/questions/{id}#qc-{c}");
+    assert!(log
+        .entries
+        .iter()
+        .any(|e| e.link.as_deref() == Some(link.as_str())));
+    // Residents flag comments like anything else.
+    let flagger = user(&svc, "举报人", Role::Resident, None).await;
+    gongzhi_domain::moderation::flags::flag(
+        &svc,
+        Some(&flagger),
+        ItemKind::QuestionComment,
+        c,
+        "abuse",
+        "",
+    )
+    .await
+    .unwrap();
+    let mine = comments::list(&svc, Some(&flagger), id).await.unwrap();
+    assert!(mine.iter().find(|x| x.id == c).is_some_and(|x| x.flagged));
 }

@@ -6,7 +6,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use gongzhi_domain::model::question::{
-    CalendarDay, DepartmentFigures, QuestionDetail, QuestionPage, Similar, Viewer,
+    CalendarDay, DepartmentFigures, QuestionComment, QuestionDetail, QuestionPage, Similar, Viewer,
 };
 use gongzhi_domain::model::Department;
 use leptos::prelude::*;
@@ -143,6 +143,7 @@ pub struct QuestionPageData {
     pub question: QuestionDetail,
     pub viewer: Viewer,
     pub departments: Vec<Department>,
+    pub comments: Vec<QuestionComment>,
 }
 
 #[server(prefix = "/api", endpoint = "question")]
@@ -155,10 +156,33 @@ pub async fn get_question(id: i64) -> Result<QuestionPageData, AppError> {
                 .await?
                 .ok_or(AppError::NotFound)?;
             Ok(QuestionPageData {
+                comments: gongzhi_domain::questions::comments::list(&st.svc, me.as_ref(), id)
+                    .await?,
                 question,
                 viewer,
                 departments: gongzhi_domain::departments::list(&st.svc.db).await?,
             })
+        }
+        .await,
+    )
+}
+
+/// A resident comments on a question.
+#[server(prefix = "/api", endpoint = "comment_question")]
+pub async fn comment_question(id: i64, comment: String) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("comment", &comment)]);
+            let me = current_user().await?;
+            Ok(gongzhi_domain::questions::comments::post(
+                &st.svc,
+                me.as_ref(),
+                id,
+                &comment,
+                &client_ip(),
+            )
+            .await?)
         }
         .await,
     )

@@ -6,10 +6,10 @@
 use gongzhi_domain::model::deliberation::Visibility;
 use gongzhi_domain::model::moderation::ItemKind;
 use gongzhi_domain::model::question::{
-    Answer, DepartmentFigures, Event, EventKind, QuestionDetail, QuestionSummary, Show, Sort,
-    Status, Viewer, ANSWER_MAX, BODY_MAX, NOTE_MAX, TITLE_MAX,
+    Answer, DepartmentFigures, Event, EventKind, QuestionComment, QuestionDetail, QuestionSummary,
+    Show, Sort, Status, Viewer, ANSWER_MAX, BODY_MAX, COMMENT_MAX, NOTE_MAX, TITLE_MAX,
 };
-use gongzhi_domain::model::rating::{Level, COMMENT_MAX};
+use gongzhi_domain::model::rating::{Level, COMMENT_MAX as RATING_COMMENT_MAX};
 use gongzhi_domain::model::Department;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::questions::{
     ask_form, department_page, departments_figures, get_question, list_questions, AnswerQuestion,
-    AskQuestion, EditAnswer, FollowQuestion, FollowUpQuestion, HandOverQuestion,
+    AskQuestion, CommentQuestion, EditAnswer, FollowQuestion, FollowUpQuestion, HandOverQuestion,
     LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion, SetAnswerDays,
     SetCalendarDay, WantQuestion,
 };
@@ -135,6 +135,7 @@ pub fn QuestionListPage() -> impl IntoView {
         <p class="filter-actions">
             <a class="btn btn-primary" href="/ask/new">{t(msg::Q_ASK)}</a>
             " "<a class="btn" href="/departments">{t(msg::Q_COMPARE)}</a>
+            " "<a class="btn" href="/live">{t(msg::LIVE_TITLE)}</a>
         </p>
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
@@ -316,7 +317,15 @@ pub fn QuestionPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
-                Ok(page) => view! { <QuestionView question=page.question viewer=page.viewer departments=page.departments/> }.into_any(),
+                Ok(page) => {
+                    let signed_in = page.viewer.signed_in;
+                    let public = page.question.visibility == Visibility::Visible;
+                    let qid = page.question.id;
+                    view! {
+                        <QuestionView question=page.question viewer=page.viewer departments=page.departments/>
+                        <Comments comments=page.comments id=qid signed_in public/>
+                    }.into_any()
+                }
             })}
         </Transition>
     }
@@ -418,6 +427,56 @@ fn QuestionView(
     .into_any()
 }
 
+/// The residents' comments on a question, and the form (for the signed-in, on public
+/// questions).
+#[component]
+fn Comments(
+    comments: Vec<QuestionComment>,
+    id: i64,
+    signed_in: bool,
+    public: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<CommentQuestion>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card question-comments" aria-labelledby="comments-title">
+            <h2 id="comments-title">{t(msg::QC_TITLE)}" ("{comments.iter().filter(|c| c.visibility == Visibility::Visible).count()}")"</h2>
+            {comments.is_empty().then(|| view! { <p class="muted">{t(msg::QC_NONE)}</p> })}
+            <ol class="thread-comments">
+                {comments.into_iter().map(|c| {
+                    let cid = c.id;
+                    view! {
+                        <li class="comment" id=format!("qc-{cid}") class:hidden-own=c.visibility == Visibility::Held>
+                            <p class="comment-head"><strong>{c.author_name.clone().unwrap_or_default()}</strong>" "
+                                <time class="muted" datetime=c.created_at.to_rfc3339()>{local_datetime(c.created_at)}</time></p>
+                            {(c.visibility == Visibility::Held).then(|| view! { <p class="notice">{t(msg::QC_HELD)}</p> })}
+                            {c.hidden.clone().map(|why| view! { <p class="tombstone">{t(msg::QC_HIDDEN)}{hidden_text(&why, lang)}</p> })}
+                            {(!c.body.is_empty()).then(|| view! { <p class="question-body">{c.body.clone()}</p> })}
+                            <AppealForm kind=ItemKind::QuestionComment id=cid can_appeal=c.can_appeal appealed=c.appealed/>
+                            {(signed_in && !c.mine && c.visibility == Visibility::Visible).then(|| view! {
+                                <FlagForm kind=ItemKind::QuestionComment id=cid flagged=c.flagged/>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {match (signed_in, public) {
+                (true, true) => view! {
+                    <ActionForm action attr:class="stack">
+                        <FormAlert error/>
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <TextArea name="comment" label=msg::QC_F_BODY hint=msg::QC_HINT required=true maxlength=COMMENT_MAX rows=3 error/>
+                        <button type="submit" class="btn">{t(msg::QC_SUBMIT)}</button>
+                    </ActionForm>
+                }.into_any(),
+                (false, true) => view! { <p class="muted">{t(msg::QC_SIGN_IN)}" "<a href=format!("/login?next=/questions/{id}")>{t(msg::LOG_IN)}</a></p> }.into_any(),
+                _ => ().into_any(),
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn EventView(event: Event, departments: Vec<Department>) -> impl IntoView {
     let lang = use_lang();
@@ -473,7 +532,7 @@ fn AnswerView(answer: Answer, department: String) -> impl IntoView {
             </p>
             <div class="markdown" inner_html=a.body_html.clone()></div>
             {a.rating.clone().map(|r| view! {
-                <p class="rating-line">{msg::Q_RATED.get(lang)}": "<strong>{level_name(r.level).get(lang)}</strong>
+                <p class="rating-line">{msg::Q_RATED.get(lang)}{if lang == Lang::Zh { "：" } else { ": " }}<strong>{level_name(r.level).get(lang)}</strong>
                     {(!r.comment.is_empty()).then(|| view! { <span class="muted">" — "{r.comment.clone()}</span> })}
                 </p>
             })}
@@ -728,7 +787,7 @@ fn RatingForm(id: i64, rating: Option<gongzhi_domain::model::rating::Rating>) ->
                 <LevelChoice name="speed" legend=msg::Q_F_SPEED optional=true chosen=r.as_ref().and_then(|r| r.speed) error/>
                 <LevelChoice name="result" legend=msg::Q_F_RESULT optional=true chosen=r.as_ref().and_then(|r| r.result) error/>
                 <LevelChoice name="attitude" legend=msg::Q_F_ATTITUDE optional=true chosen=r.as_ref().and_then(|r| r.attitude) error/>
-                <TextArea name="rating_comment" label=msg::Q_F_RATING_COMMENT maxlength=COMMENT_MAX rows=2
+                <TextArea name="rating_comment" label=msg::Q_F_RATING_COMMENT maxlength=RATING_COMMENT_MAX rows=2
                     value=r.as_ref().map(|r| r.comment.clone()).unwrap_or_default() error/>
                 <button type="submit" class="btn btn-primary">{t(msg::Q_RATE_SUBMIT)}</button>
             </ActionForm>

@@ -18,16 +18,19 @@ pub enum ItemKind {
     Account,
     /// A public question to a department.
     Question,
+    /// A comment on a public question.
+    QuestionComment,
 }
 
 impl ItemKind {
     /// What residents can flag.
-    pub const FLAGGABLE: [ItemKind; 5] = [
+    pub const FLAGGABLE: [ItemKind; 6] = [
         ItemKind::Comment,
         ItemKind::Proposal,
         ItemKind::Report,
         ItemKind::Photo,
         ItemKind::Question,
+        ItemKind::QuestionComment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl ItemKind {
             ItemKind::Photo => "photo",
             ItemKind::Account => "account",
             ItemKind::Question => "question",
+            ItemKind::QuestionComment => "question_comment",
         }
     }
 
@@ -49,6 +53,7 @@ impl ItemKind {
             ItemKind::Photo,
             ItemKind::Account,
             ItemKind::Question,
+            ItemKind::QuestionComment,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -364,3 +364,27 @@ pub struct CalendarDay {
     pub kind: DayKind,
     pub name: String,
 }
+
+/// The longest comment on a question.
+pub const COMMENT_MAX: usize = 1000;
+/// Most comments a question page shows.
+pub const COMMENTS_MAX: i64 = 500;
+
+/// A resident's comment on a question, as the viewer may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionComment {
+    pub id: i64,
+    pub author_name: Option<String>,
+    /// Empty for a hidden comment (its tombstone says why), except to its author.
+    pub body: String,
+    pub visibility: Visibility,
+    pub hidden: Option<HiddenWhy>,
+    /// The viewer wrote it.
+    pub mine: bool,
+    /// The viewer flagged it.
+    pub flagged: bool,
+    /// The viewer may appeal its hiding (its author, once).
+    pub can_appeal: bool,
+    pub appealed: bool,
+    pub created_at: DateTime<Utc>,
+}

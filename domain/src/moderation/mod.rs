@@ -62,6 +62,7 @@ pub(crate) fn table(kind: ItemKind) -> Option<&'static str> {
         ItemKind::Proposal => Some("proposals"),
         ItemKind::Report => Some("reports"),
         ItemKind::Question => Some("questions"),
+        ItemKind::QuestionComment => Some("question_comments"),
         ItemKind::Photo | ItemKind::Account => None,
     }
 }
@@ -80,6 +81,9 @@ pub(crate) async fn item_state(
         ItemKind::Proposal => "SELECT author_id, visibility FROM proposals WHERE id = $1",
         ItemKind::Report => "SELECT reporter_id, visibility FROM reports WHERE id = $1",
         ItemKind::Question => "SELECT asker_id, visibility FROM questions WHERE id = $1",
+        ItemKind::QuestionComment => {
+            "SELECT author_id, visibility FROM question_comments WHERE id = $1"
+        }
         ItemKind::Photo => {
             "SELECT r.reporter_id, r.visibility FROM photos ph JOIN reports r ON r.id = ph.report_id WHERE ph.id = $1"
         }

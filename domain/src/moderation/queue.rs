@@ -66,6 +66,12 @@ async fn item(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<ItemRow>
             "SELECT visibility, title, '' AS body_html, body AS body_text, '/questions/' || CAST(id AS TEXT) AS link, \
              FALSE AS locked, NULL AS photo_uid, FALSE AS blurred FROM questions WHERE id = $1"
         }
+        ItemKind::QuestionComment => {
+            "SELECT c.visibility, q.title, '' AS body_html, c.body AS body_text, \
+             '/questions/' || CAST(q.id AS TEXT) || '#qc-' || CAST(c.id AS TEXT) AS link, \
+             FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
+             FROM question_comments c JOIN questions q ON q.id = c.question_id WHERE c.id = $1"
+        }
         ItemKind::Photo => {
             "SELECT r.visibility, '' AS title, '' AS body_html, '' AS body_text, \
              '/reports/' || CAST(r.id AS TEXT) AS link, FALSE AS locked, ph.uid AS photo_uid, \
@@ -265,6 +271,10 @@ async fn place(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<Place>,
         ItemKind::Question => {
             "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
              CAST(NULL AS BIGINT) AS comment_id, id AS question_id FROM questions WHERE id = $1"
+        }
+        ItemKind::QuestionComment => {
+            "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
+             CAST(NULL AS BIGINT) AS comment_id, question_id FROM question_comments WHERE id = $1"
         }
         ItemKind::Photo | ItemKind::Account => return Ok(None),
     };
@@ -493,6 +503,13 @@ pub async fn act(
     }
     if published && kind == ItemKind::Question {
         crate::questions::published(svc, id).await?;
+    }
+    if kind == ItemKind::QuestionComment {
+        if let Some(v) = new_visibility(action)
+            .or_else(|| (action == Action::Dismiss && was_held).then_some(Visibility::Visible))
+        {
+            crate::questions::comments::moderated(svc, id, visibility, v).await?;
+        }
     }
     tracing::info!(
         kind = kind.as_str(),

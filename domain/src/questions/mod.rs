@@ -6,6 +6,7 @@
 //! Everyone sees who answers and how fast.
 
 pub mod answers;
+pub mod comments;
 pub mod deadlines;
 pub mod engage;
 pub mod figures;
