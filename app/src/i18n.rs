@@ -557,6 +557,8 @@ pub mod msg {
         P_DATE_IN_PAST = "请选择今天或以后的日期。" / "Choose today or a later date.";
         KIND_QUESTION = "提问" / "Question";
         KIND_QUESTION_COMMENT = "提问下的评论" / "Comment on a question";
+        KIND_LIVE_QUESTION = "直播提问" / "Question in a live session";
+        LIVE_HELD = "您的提问正在等待审核，通过后会出现在排行中。" / "Your question waits for review; once approved it joins the ranking.";
         QC_TITLE = "评论" / "Comments";
         QC_NONE = "还没有评论。" / "No comments yet.";
         QC_F_BODY = "发表评论" / "Add a comment";
@@ -946,6 +948,7 @@ pub fn kind_name(k: gongzhi_domain::model::moderation::ItemKind) -> Msg {
         K::Account => msg::KIND_ACCOUNT,
         K::Question => msg::KIND_QUESTION,
         K::QuestionComment => msg::KIND_QUESTION_COMMENT,
+        K::LiveQuestion => msg::KIND_LIVE_QUESTION,
     }
 }
 

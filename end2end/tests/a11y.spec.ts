@@ -1,11 +1,21 @@
 import { test, expect } from "@playwright/test";
-import { open, expectAccessible, logIn, ADMIN } from "./helpers";
+import { open, openPlain, expectAccessible, logIn, ADMIN } from "./helpers";
 
-const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/ask", "/results", "/no-such-page"];
+const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/results", "/no-such-page"];
+// Served as plain HTML without the wasm bundle.
+const plainPages = ["/ask", "/ask/new", "/departments", "/departments/cgj", "/live"];
 
 for (const path of publicPages) {
   test(`accessible: ${path}`, async ({ page }) => {
     await open(page, path);
+    await expectAccessible(page);
+  });
+}
+
+for (const path of plainPages) {
+  test(`accessible: ${path}`, async ({ page }) => {
+    await openPlain(page, path);
+    await expect(page.locator("h1")).toBeVisible();
     await expectAccessible(page);
   });
 }

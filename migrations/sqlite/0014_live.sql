@@ -46,12 +46,13 @@ CREATE TABLE live_votes (
     PRIMARY KEY (question_id, user_id)
 );
 
--- What browsers are told, in order: kind 'question' (new), 'votes', 'status', 'answer';
+-- What browsers are told, in order: kind 'question' (new or published after review), 'votes',
+-- 'status', 'answer', 'hidden' (moderators took it out);
 -- data is the question as JSON after the change.
 CREATE TABLE live_events (
     id           INTEGER PRIMARY KEY,
     session_id   INTEGER NOT NULL REFERENCES live_sessions (id) ON DELETE CASCADE,
-    kind         TEXT NOT NULL CHECK (kind IN ('question', 'votes', 'status', 'answer')),
+    kind         TEXT NOT NULL CHECK (kind IN ('question', 'votes', 'status', 'answer', 'hidden')),
     data         TEXT NOT NULL,
     created_at   TEXT NOT NULL
 );

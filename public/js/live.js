@@ -56,6 +56,8 @@ function show(q) {
   el.querySelector(".live-count").textContent = String(q.votes);
   el.classList.toggle("live-answering", q.status === "answering");
   el.classList.toggle("live-answered", q.status === "answered");
+  el.classList.remove("hidden-own");
+  el.querySelector(".live-held")?.remove();
   if (q.status === "answered") {
     // Sanitized on the server when the answer was saved.
     el.querySelector(".live-answer").innerHTML = q.answer_html;
@@ -73,7 +75,8 @@ function connect() {
     const event = JSON.parse(e.data);
     if (event.id <= last) return;
     last = event.id;
-    show(event.question);
+    if (event.kind === "hidden") document.getElementById(`lq-${event.question.id}`)?.remove();
+    else show(event.question);
   });
   source.addEventListener("error", () => {
     say(root.dataset.lLost);

@@ -19,6 +19,7 @@ on_both_backends!(
     scheduling_rules_and_the_window,
     votes_answers_and_permissions,
     the_event_stream_delivers_live_and_catches_up,
+    moderators_publish_held_and_remove_hidden_live_questions,
 );
 
 static USERS: AtomicU32 = AtomicU32::new(0);
@@ -443,4 +444,98 @@ async fn the_event_stream_delivers_live_and_catches_up(app: &TestApp) {
         "{}",
         html.chars().take(400).collect::<String>()
     );
+}
+
+async fn moderators_publish_held_and_remove_hidden_live_questions(app: &TestApp) {
+    use gongzhi_domain::model::moderation::ItemKind;
+    use gongzhi_domain::moderation::queue::{self, Decision};
+    let svc = app.demo().await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
+    let cgj = department(&svc, "cgj").await;
+    let author = user(&svc, "直播发帖人", Role::Resident, None).await;
+    let s = live::schedule(&svc, Some(&admin), input("审核直播", cgj, -5, 60))
+        .await
+        .unwrap();
+    gongzhi_domain::moderation::settings::add_word(&svc, Some(&admin), "办证")
+        .await
+        .unwrap();
+    let held = live::submit(&svc, Some(&author), s, "专业办证，加微信")
+        .await
+        .unwrap();
+    let fine = live::submit(&svc, Some(&author), s, "夜市噪音怎么管？")
+        .await
+        .unwrap();
+    // Held: no event, not in the public ranking; its author sees it waiting.
+    let kinds = |svc: &Services| {
+        let svc = svc.clone();
+        async move {
+            live::events_since(&svc, s, 0, 100)
+                .await
+                .unwrap()
+                .iter()
+                .map(|w| {
+                    let e: LiveEvent = serde_json::from_str(&w.json).unwrap();
+                    (e.kind, e.question.id)
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(kinds(&svc).await, vec![("question".to_string(), fine)]);
+    let public = live::page(&svc, None, s).await.unwrap().unwrap();
+    assert_eq!(
+        public.questions.iter().map(|q| q.id).collect::<Vec<_>>(),
+        vec![fine]
+    );
+    let own = live::page(&svc, Some(&author), s).await.unwrap().unwrap();
+    assert!(own.questions.iter().any(|q| q.id == held && q.held));
+    assert!(matches!(
+        live::vote(&svc, Some(&admin), held, true).await,
+        Err(Error::NotFound)
+    ));
+    // Approved: it joins every browser's ranking; hidden later: it leaves it.
+    let act = |action: &str, reason: &str| Decision {
+        action: action.into(),
+        reason: reason.into(),
+        note: String::new(),
+    };
+    queue::act(
+        &svc,
+        Some(&moderator),
+        ItemKind::LiveQuestion,
+        held,
+        act("approve", ""),
+    )
+    .await
+    .unwrap();
+    queue::act(
+        &svc,
+        Some(&moderator),
+        ItemKind::LiveQuestion,
+        fine,
+        act("hide", "off_topic"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        kinds(&svc).await,
+        vec![
+            ("question".to_string(), fine),
+            ("question".to_string(), held),
+            ("hidden".to_string(), fine),
+        ]
+    );
+    let public = live::page(&svc, None, s).await.unwrap().unwrap();
+    assert_eq!(
+        public.questions.iter().map(|q| q.id).collect::<Vec<_>>(),
+        vec![held]
+    );
+    let log = gongzhi_domain::moderation::log::page(&svc, None)
+        .await
+        .unwrap();
+    let link = format!("/live/{s}#lq-{fine}");
+    assert!(log
+        .entries
+        .iter()
+        .any(|e| e.link.as_deref() == Some(link.as_str())));
 }

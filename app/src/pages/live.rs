@@ -119,8 +119,9 @@ fn LiveItem(q: LiveQuestion, voted: bool, can_vote: bool, can_answer: bool) -> i
     let answer_for = id.clone();
     let answer_id = format!("live-answer-{}", q.id);
     view! {
-        <li class="live-q" class:live-answering=q.status == QuestionStatus::Answering class:live-answered=answered
+        <li class="live-q" class:live-answering=q.status == QuestionStatus::Answering class:live-answered=answered class:hidden-own=q.held
             id=format!("lq-{}", q.id) data-id=id data-votes=q.votes.to_string()>
+            {q.held.then(|| view! { <p class="notice live-held">{msg::LIVE_HELD.get(lang)}</p> })}
             <p class="live-body">{q.body.clone()}</p>
             <p class="muted live-meta">
                 <span class="live-author">{q.author_name.clone().unwrap_or_default()}</span>" · "
@@ -191,6 +192,7 @@ pub fn LivePage() -> impl IntoView {
                         answer_html: String::new(),
                         answered_at: None,
                         created_at: chrono::Utc::now(),
+                        held: false,
                     };
                     view! {
                         <Title text=s.title.clone()/>

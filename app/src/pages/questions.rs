@@ -836,7 +836,7 @@ pub fn DepartmentsPage() -> impl IntoView {
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
                 Ok(d) => view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::DEPTS_TITLE)>
                         <table class="figures">
                             <caption class="visually-hidden">{t(msg::DEPTS_TITLE)}</caption>
                             <thead><tr>
@@ -880,9 +880,9 @@ pub fn DepartmentPage() -> impl IntoView {
                         <p><a href="/departments">{t(msg::DEPT_ALL)}</a></p>
                         <h1>{name.clone()}</h1>
                         <p class="muted">{t(msg::DEPT_COL_DAYS)}": "{d.answer_days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</p>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=name.clone()>
                             <table class="figures">
-                                <caption class="visually-hidden">{name}</caption>
+                                <caption class="visually-hidden">{name.clone()}</caption>
                                 <thead><tr><FigureHeads/></tr></thead>
                                 <tbody><tr><FigureCells f=d.figures/></tr></tbody>
                             </table>

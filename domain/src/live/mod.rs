@@ -197,6 +197,7 @@ struct QuestionRow {
     answer_html: String,
     answered_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    visibility: String,
 }
 
 impl From<QuestionRow> for LiveQuestion {
@@ -210,13 +211,14 @@ impl From<QuestionRow> for LiveQuestion {
             answer_html: r.answer_html,
             answered_at: r.answered_at,
             created_at: r.created_at,
+            held: r.visibility == "held",
         }
     }
 }
 
 const QUESTION_SQL: &str =
     "SELECT q.id, q.body, u.display_name AS author_name, q.votes, q.status, q.answer_html, \
-     q.answered_at, q.created_at FROM live_questions q LEFT JOIN users u ON u.id = q.author_id";
+     q.answered_at, q.created_at, q.visibility FROM live_questions q LEFT JOIN users u ON u.id = q.author_id";
 
 /// A session's page: its questions ranked, what the viewer voted for, and the event to
 /// follow on from.
@@ -230,9 +232,10 @@ pub async fn page(svc: &Services, me: Option<&Me>, id: i64) -> Result<Option<Ses
         let last: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM live_events WHERE session_id = $1")
             .bind(id).fetch_one(p).await?;
         let rows = sqlx::query_as(&format!(
-            "{QUESTION_SQL} WHERE q.session_id = $1 AND q.visibility = 'visible' ORDER BY q.votes DESC, q.id LIMIT {QUESTIONS_MAX}"
+            "{QUESTION_SQL} WHERE q.session_id = $1 AND (q.visibility = 'visible' OR (q.visibility = 'held' AND q.author_id = $2)) \
+             ORDER BY q.votes DESC, q.id LIMIT {QUESTIONS_MAX}"
         ))
-        .bind(id).fetch_all(p).await?;
+        .bind(id).bind(me_id).fetch_all(p).await?;
         let voted = sqlx::query_scalar(
             "SELECT v.question_id FROM live_votes v JOIN live_questions q ON q.id = v.question_id \
              WHERE q.session_id = $1 AND v.user_id = $2",
@@ -396,10 +399,12 @@ pub async fn submit(
         )
         .bind(session.id).bind(me.id).bind(body).bind(visibility).bind(t)
         .fetch_one(&mut *tx).await?;
-        let wire = if hold.is_none() {
-            Some(write_event!(svc, tx, session.id, id, "question", t).await?)
-        } else {
-            None
+        let wire = match hold {
+            None => Some(write_event!(svc, tx, session.id, id, "question", t).await?),
+            Some(cause) => {
+                crate::moderation::hold_new!(tx, crate::model::moderation::ItemKind::LiveQuestion, id, Some(me.id), cause, t).await?;
+                None
+            }
         };
         tx.commit().await?;
         Ok::<_, sqlx::Error>((id, wire))
@@ -409,6 +414,36 @@ pub async fn submit(
         announce(svc, w);
     }
     Ok(id)
+}
+
+/// When moderators publish a held live question, or hide or restore a public one: the
+/// browsers are told (a published question joins the ranking, a hidden one leaves it).
+pub(crate) async fn moderated(
+    svc: &Services,
+    id: i64,
+    was: crate::model::deliberation::Visibility,
+    now_is: crate::model::deliberation::Visibility,
+) -> Result<(), Error> {
+    use crate::model::deliberation::Visibility;
+    let kind = match (was == Visibility::Visible, now_is == Visibility::Visible) {
+        (false, true) => "question",
+        (true, false) => "hidden",
+        _ => return Ok(()),
+    };
+    let t = now();
+    let wire: Option<Wire> = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let session: Option<i64> = sqlx::query_scalar("SELECT session_id FROM live_questions WHERE id = $1")
+            .bind(id).fetch_optional(&mut *tx).await?;
+        let Some(session) = session else { return Ok(None) };
+        let wire = write_event!(svc, tx, session, id, kind, t).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Some(wire))
+    }.await)?;
+    if let Some(w) = wire {
+        announce(svc, w);
+    }
+    Ok(())
 }
 
 /// The question's session, which must be live, and the question's status.

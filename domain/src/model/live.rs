@@ -98,6 +98,9 @@ pub struct LiveQuestion {
     pub answer_html: String,
     pub answered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Waiting for review (only its author sees it).
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// The ranking: most votes first, then the earliest.
@@ -147,6 +150,7 @@ mod tests {
             answer_html: String::new(),
             answered_at: None,
             created_at: Utc::now(),
+            held: false,
         }
     }
 

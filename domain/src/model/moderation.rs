@@ -20,17 +20,20 @@ pub enum ItemKind {
     Question,
     /// A comment on a public question.
     QuestionComment,
+    /// A question in a live session.
+    LiveQuestion,
 }
 
 impl ItemKind {
     /// What residents can flag.
-    pub const FLAGGABLE: [ItemKind; 6] = [
+    pub const FLAGGABLE: [ItemKind; 7] = [
         ItemKind::Comment,
         ItemKind::Proposal,
         ItemKind::Report,
         ItemKind::Photo,
         ItemKind::Question,
         ItemKind::QuestionComment,
+        ItemKind::LiveQuestion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl ItemKind {
             ItemKind::Account => "account",
             ItemKind::Question => "question",
             ItemKind::QuestionComment => "question_comment",
+            ItemKind::LiveQuestion => "live_question",
         }
     }
 
@@ -54,6 +58,7 @@ impl ItemKind {
             ItemKind::Account,
             ItemKind::Question,
             ItemKind::QuestionComment,
+            ItemKind::LiveQuestion,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

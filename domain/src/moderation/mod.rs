@@ -63,6 +63,7 @@ pub(crate) fn table(kind: ItemKind) -> Option<&'static str> {
         ItemKind::Report => Some("reports"),
         ItemKind::Question => Some("questions"),
         ItemKind::QuestionComment => Some("question_comments"),
+        ItemKind::LiveQuestion => Some("live_questions"),
         ItemKind::Photo | ItemKind::Account => None,
     }
 }
@@ -84,6 +85,7 @@ pub(crate) async fn item_state(
         ItemKind::QuestionComment => {
             "SELECT author_id, visibility FROM question_comments WHERE id = $1"
         }
+        ItemKind::LiveQuestion => "SELECT author_id, visibility FROM live_questions WHERE id = $1",
         ItemKind::Photo => {
             "SELECT r.reporter_id, r.visibility FROM photos ph JOIN reports r ON r.id = ph.report_id WHERE ph.id = $1"
         }

@@ -72,6 +72,12 @@ async fn item(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<ItemRow>
              FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
              FROM question_comments c JOIN questions q ON q.id = c.question_id WHERE c.id = $1"
         }
+        ItemKind::LiveQuestion => {
+            "SELECT q.visibility, s.title, '' AS body_html, q.body AS body_text, \
+             '/live/' || CAST(s.id AS TEXT) || '#lq-' || CAST(q.id AS TEXT) AS link, \
+             FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
+             FROM live_questions q JOIN live_sessions s ON s.id = q.session_id WHERE q.id = $1"
+        }
         ItemKind::Photo => {
             "SELECT r.visibility, '' AS title, '' AS body_html, '' AS body_text, \
              '/reports/' || CAST(r.id AS TEXT) AS link, FALSE AS locked, ph.uid AS photo_uid, \
@@ -276,7 +282,8 @@ async fn place(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<Place>,
             "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
              CAST(NULL AS BIGINT) AS comment_id, question_id FROM question_comments WHERE id = $1"
         }
-        ItemKind::Photo | ItemKind::Account => return Ok(None),
+        // Live questions last an hour or two: their authors are not notified.
+        ItemKind::Photo | ItemKind::Account | ItemKind::LiveQuestion => return Ok(None),
     };
     Ok(with_db!(&svc.db, p => {
         sqlx::query_as(sql).bind(id).fetch_optional(p).await
@@ -503,6 +510,13 @@ pub async fn act(
     }
     if published && kind == ItemKind::Question {
         crate::questions::published(svc, id).await?;
+    }
+    if kind == ItemKind::LiveQuestion {
+        if let Some(v) = new_visibility(action)
+            .or_else(|| (action == Action::Dismiss && was_held).then_some(Visibility::Visible))
+        {
+            crate::live::moderated(svc, id, visibility, v).await?;
+        }
     }
     if kind == ItemKind::QuestionComment {
         if let Some(v) = new_visibility(action)
