@@ -26,6 +26,8 @@ test("a resident asks a department, review publishes it, the department answers 
   await expect(page.locator("h1")).toHaveText("向部门提问");
   // Similar questions first: the demo has one about the night market.
   await page.getByLabel("问题标题").fill("民主路夜市油烟什么时候整治");
+  // With the script, suggestions appear while typing; without it, on request.
+  await expect(page.locator(".similar-live")).toContainText("民主路夜市油烟扰民");
   await page.getByRole("button", { name: "先看看有没有类似提问" }).click();
   await expect(page.locator(".similar")).toContainText("民主路夜市油烟扰民");
   // Bad input: the refused form names the field and keeps what was typed.

@@ -1,8 +1,8 @@
 // Gongzhi's progressive enhancements that need no wasm: maps (Leaflet, loaded only where a
 // page has a map) and the report form (category search, extra fields of the chosen
 // category, "use my location", live character counts, photo uploads with previews,
-// duplicates nearby with "me too", and a draft kept on this device), and "show more" in
-// discussions.
+// duplicates nearby with "me too", and a draft kept on this device), "show more" in
+// discussions, and similar questions while a question to a department is typed.
 // Everything here is optional: without JavaScript every page and form still works.
 
 const DRAFT_KEY = "gz-report-draft";
@@ -447,12 +447,68 @@ function initShowMore(link) {
   });
 }
 
+// ---- ask a department: similar questions while the title is typed --------------------------
+
+const SIMILAR_TEXT = {
+  zh: { title: "已有的类似提问", hint: "如果已经有人问过，点“我也想知道”比重复提问更有用。", wants: "人想知道" },
+  en: { title: "Similar questions already asked", hint: "If someone asked already, adding \"I want to know too\" there helps more than asking again.", wants: "want to know" },
+};
+
+function initAskForm(form) {
+  if (form.dataset.ready) return;
+  form.dataset.ready = "1";
+  const title = form.querySelector("#f-title");
+  if (!title) return;
+  const text = SIMILAR_TEXT[document.documentElement.lang.startsWith("zh") ? "zh" : "en"];
+  const box = document.createElement("div");
+  box.className = "similar-live";
+  box.setAttribute("aria-live", "polite");
+  title.closest(".field").appendChild(box);
+  let timer = null;
+  let asked = "";
+  title.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = title.value.trim();
+      if (q === asked) return;
+      asked = q;
+      if ([...q].length < 4) {
+        box.replaceChildren();
+        return;
+      }
+      try {
+        const res = await fetch(`/api/similar_questions?title=${encodeURIComponent(q)}`, { headers: { accept: "application/json" } });
+        if (!res.ok || q !== asked) return;
+        const list = await res.json();
+        box.replaceChildren();
+        if (!Array.isArray(list) || list.length === 0) return;
+        const h = document.createElement("p");
+        h.className = "hint";
+        h.textContent = `${text.title}: ${text.hint}`;
+        const ul = document.createElement("ul");
+        for (const s of list) {
+          const li = document.createElement("li");
+          const a = document.createElement("a");
+          a.href = `/questions/${s.id}`;
+          a.textContent = s.title;
+          li.append(a, ` · ${s.want_count} ${text.wants}`);
+          ul.appendChild(li);
+        }
+        box.append(h, ul);
+      } catch (_) {
+        // Suggestions are a help, not a step: without them the form works as before.
+      }
+    }, 400);
+  });
+}
+
 // ---- start --------------------------------------------------------------------------------
 
 function scan(root) {
   scanMaps(root);
   root.querySelectorAll("form[data-report-form]").forEach(initReportForm);
   root.querySelectorAll("#discussion a.show-more").forEach(initShowMore);
+  root.querySelectorAll("form#ask-form").forEach(initAskForm);
 }
 
 scan(document);

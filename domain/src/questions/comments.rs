@@ -89,6 +89,9 @@ pub async fn post(
     if !ip.is_empty() {
         ratelimit::record(&svc.db, Scope::PostIp, ip).await?;
     }
+    if hold.is_none() {
+        super::engage::email_followers_about(svc, question_id, None, t).await;
+    }
     Ok(id)
 }
 

@@ -221,6 +221,16 @@ pub async fn rate(
 /// After an event's transaction committed: email its notification to the followers who got
 /// it and asked for email. Mail that cannot be queued is logged; the in-app notice stands.
 pub(crate) async fn email_followers(svc: &Services, id: i64, kind: EventKind, at: DateTime<Utc>) {
+    email_followers_about(svc, id, Some(kind), at).await
+}
+
+/// Like [`email_followers`], for a notice that is no timeline event (`None`: a comment).
+pub(crate) async fn email_followers_about(
+    svc: &Services,
+    id: i64,
+    kind: Option<EventKind>,
+    at: DateTime<Utc>,
+) {
     if matches!(svc.mailer, crate::mail::Mailer::OutboxOnly) {
         return;
     }
@@ -235,19 +245,23 @@ pub(crate) async fn email_followers(svc: &Services, id: i64, kind: EventKind, at
         .await
     });
     let (zh, en) = match kind {
-        EventKind::Answered => (
+        None => (
+            "有人评论了您关注的提问",
+            "Someone commented on a question you follow",
+        ),
+        Some(EventKind::Answered) => (
             "部门答复了您关注的提问",
             "A department answered a question you follow",
         ),
-        EventKind::HandedOver | EventKind::Routed => (
+        Some(EventKind::HandedOver | EventKind::Routed) => (
             "您关注的提问已转交其他部门",
             "A question you follow went to another department",
         ),
-        EventKind::LookingInto => (
+        Some(EventKind::LookingInto) => (
             "部门正在研究您关注的提问",
             "A department is looking into a question you follow",
         ),
-        EventKind::FollowUp => (
+        Some(EventKind::FollowUp) => (
             "提问人追问了您关注的提问",
             "The asker followed up a question you follow",
         ),
