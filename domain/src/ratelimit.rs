@@ -117,6 +117,52 @@ impl Scope {
     }
 }
 
+/// A resident's post (a proposal, a comment, a question): counted per account under its own
+/// scope and, when the client's address is known, under the per-address limit all posts
+/// share (many residents may share one address, so that limit is higher).
+pub struct Post<'a> {
+    pub scope: Scope,
+    pub account: i64,
+    pub max: u32,
+    pub window: Duration,
+    /// The client's address (empty: not counted).
+    pub ip: &'a str,
+}
+
+impl Post<'_> {
+    /// Refuses with [`Error::RateLimited`] when either limit is reached.
+    pub async fn check(&self, db: &Db, limits: &Limits) -> Result<(), Error> {
+        check(
+            db,
+            self.scope,
+            &self.account.to_string(),
+            self.max,
+            self.window,
+        )
+        .await?;
+        if !self.ip.is_empty() {
+            check(
+                db,
+                Scope::PostIp,
+                self.ip,
+                limits.post_per_ip,
+                limits.post_window,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Counts the post, once it is saved.
+    pub async fn record(&self, db: &Db) -> Result<(), Error> {
+        record(db, self.scope, &self.account.to_string()).await?;
+        if !self.ip.is_empty() {
+            record(db, Scope::PostIp, self.ip).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Refuses with [`Error::RateLimited`] when `key` already has `max` attempts in `window`.
 pub async fn check(
     db: &Db,

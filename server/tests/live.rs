@@ -5,14 +5,13 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
-use common::{account, TestApp};
+use common::{account, department, problems, user, TestApp};
 use gongzhi_domain::live::{self, SessionInput};
 use gongzhi_domain::model::live::{LiveEvent, QuestionStatus, State};
-use gongzhi_domain::model::{Me, Role};
+use gongzhi_domain::model::Role;
 use gongzhi_domain::{with_db, Error, Problem, Services};
 
 on_both_backends!(
@@ -21,31 +20,6 @@ on_both_backends!(
     the_event_stream_delivers_live_and_catches_up,
     moderators_publish_held_and_remove_hidden_live_questions,
 );
-
-static USERS: AtomicU32 = AtomicU32::new(0);
-
-async fn user(svc: &Services, name: &str, role: Role, department: Option<i64>) -> Me {
-    let n = USERS.fetch_add(1, Ordering::SeqCst);
-    let email = format!("live-test-{}-{n}@example.org", std::process::id());
-    let t = Utc::now();
-    with_db!(&svc.db, p => sqlx::query(
-        "INSERT INTO users (email, display_name, password_hash, role, department_id, activated_at, created_at, updated_at) \
-         VALUES ($1, $2, 'x', $3, $4, $5, $5, $5)")
-        .bind(&email).bind(name).bind(role.as_str()).bind(department).bind(t)
-        .execute(p).await.map(|r| r.rows_affected()))
-    .expect("user");
-    account(svc, &email).await
-}
-
-async fn department(svc: &Services, code: &str) -> i64 {
-    gongzhi_domain::departments::list(&svc.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.code == code)
-        .expect("department")
-        .id
-}
 
 /// The city's local time `minutes` from now, as the form sends it.
 fn local(minutes: i64) -> String {
@@ -61,13 +35,6 @@ fn input(title: &str, department: i64, starts: i64, ends: i64) -> SessionInput {
         department: department.to_string(),
         starts: local(starts),
         ends: local(ends),
-    }
-}
-
-fn problems(e: Error) -> Vec<(String, Problem)> {
-    match e {
-        Error::Invalid(list) => list.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected field problems, got {other:?}"),
     }
 }
 

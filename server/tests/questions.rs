@@ -7,14 +7,12 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use common::{account, TestApp};
+use common::{account, department, problems, user, TestApp};
 use gongzhi_domain::model::moderation::{Action, ItemKind};
 use gongzhi_domain::model::question::{EventKind, Filter, Show, Sort, Status};
 use gongzhi_domain::model::rating::Level;
-use gongzhi_domain::model::{Me, Role};
+use gongzhi_domain::model::Role;
 use gongzhi_domain::moderation::queue::{self, Decision};
 use gongzhi_domain::questions::engage::{self, RatingInput};
 use gongzhi_domain::questions::{self, answers, deadlines, figures, read, QuestionInput};
@@ -31,45 +29,12 @@ on_both_backends!(
     comments_are_screened_counted_and_moderated,
 );
 
-static USERS: AtomicU32 = AtomicU32::new(0);
-
-/// A new activated account with `role` (and department), written directly.
-async fn user(svc: &Services, name: &str, role: Role, department: Option<i64>) -> Me {
-    let n = USERS.fetch_add(1, Ordering::SeqCst);
-    let email = format!("q-test-{}-{n}@example.org", std::process::id());
-    let t = Utc::now();
-    with_db!(&svc.db, p => sqlx::query(
-        "INSERT INTO users (email, display_name, password_hash, role, department_id, activated_at, created_at, updated_at) \
-         VALUES ($1, $2, 'x', $3, $4, $5, $5, $5)")
-        .bind(&email).bind(name).bind(role.as_str()).bind(department).bind(t)
-        .execute(p).await.map(|r| r.rows_affected()))
-    .expect("user");
-    account(svc, &email).await
-}
-
-async fn department(svc: &Services, code: &str) -> i64 {
-    gongzhi_domain::departments::list(&svc.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.code == code)
-        .expect("department")
-        .id
-}
-
 fn question(title: &str, department: impl ToString) -> QuestionInput {
     QuestionInput {
         title: title.into(),
         body: format!("{title}：详细情况说明。"),
         department: department.to_string(),
         ip: String::new(),
-    }
-}
-
-fn problems(e: Error) -> Vec<(String, Problem)> {
-    match e {
-        Error::Invalid(list) => list.into_iter().map(|f| (f.field, f.problem)).collect(),
-        other => panic!("expected field problems, got {other:?}"),
     }
 }
 

@@ -398,7 +398,7 @@ pub async fn departments_figures() -> Result<DepartmentsData, AppError> {
             let st = state()?;
             let departments = gongzhi_domain::departments::list(&st.svc.db).await?;
             let figures = gongzhi_domain::questions::figures::all(&st.svc).await?;
-            let days = answer_days(&st).await?;
+            let days = gongzhi_domain::questions::deadlines::all_answer_days(&st.svc).await?;
             let rows = departments
                 .into_iter()
                 .map(|d| {
@@ -422,11 +422,6 @@ pub async fn departments_figures() -> Result<DepartmentsData, AppError> {
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-async fn answer_days(st: &AppState) -> Result<Vec<(i64, i64)>, AppError> {
-    Ok(gongzhi_domain::questions::deadlines::all_answer_days(&st.svc).await?)
 }
 
 /// One department's page: its figures and its newest questions.
@@ -498,7 +493,7 @@ pub async fn deadlines() -> Result<DeadlinesData, AppError> {
             if me.role != Role::Admin {
                 return Err(AppError::Forbidden);
             }
-            let days = answer_days(&st).await?;
+            let days = gongzhi_domain::questions::deadlines::all_answer_days(&st.svc).await?;
             let departments = gongzhi_domain::departments::list(&st.svc.db)
                 .await?
                 .into_iter()

@@ -206,26 +206,14 @@ pub async fn post(
     let stance = stance.unwrap_or(Stance::Neutral);
     let mode = moderation::settings::process_mode(svc, process_id).await?;
     let hold = moderation::screen(svc, me, mode, &body).await?;
-    let key = me.id.to_string();
-    let limits = &svc.limits;
-    ratelimit::check(
-        &svc.db,
-        Scope::CommentAccount,
-        &key,
-        limits.comment_per_account,
-        limits.comment_window,
-    )
-    .await?;
-    if !input.ip.is_empty() {
-        ratelimit::check(
-            &svc.db,
-            Scope::PostIp,
-            &input.ip,
-            limits.post_per_ip,
-            limits.post_window,
-        )
-        .await?;
-    }
+    let limit = ratelimit::Post {
+        scope: Scope::CommentAccount,
+        account: me.id,
+        max: svc.limits.comment_per_account,
+        window: svc.limits.comment_window,
+        ip: &input.ip,
+    };
+    limit.check(&svc.db, &svc.limits).await?;
     let body_html = super::markdown::render(&body);
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
@@ -258,10 +246,7 @@ pub async fn post(
         tx.commit().await?;
         Ok::<_, sqlx::Error>((id, notice))
     }.await)?;
-    ratelimit::record(&svc.db, Scope::CommentAccount, &key).await?;
-    if !input.ip.is_empty() {
-        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
-    }
+    limit.record(&svc.db).await?;
     if let Some(n) = notice {
         email_notice(svc, &n).await;
     }

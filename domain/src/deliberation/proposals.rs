@@ -123,26 +123,14 @@ pub async fn create(
     let c = check(&input)?;
     let mode = moderation::settings::process_mode(svc, process_id).await?;
     let hold = moderation::screen(svc, me, mode, &format!("{}\n{}", c.title, c.body)).await?;
-    let key = me.id.to_string();
-    let limits = &svc.limits;
-    ratelimit::check(
-        &svc.db,
-        Scope::ProposalAccount,
-        &key,
-        limits.proposal_per_account,
-        limits.proposal_window,
-    )
-    .await?;
-    if !input.ip.is_empty() {
-        ratelimit::check(
-            &svc.db,
-            Scope::PostIp,
-            &input.ip,
-            limits.post_per_ip,
-            limits.post_window,
-        )
-        .await?;
-    }
+    let limit = ratelimit::Post {
+        scope: Scope::ProposalAccount,
+        account: me.id,
+        max: svc.limits.proposal_per_account,
+        window: svc.limits.proposal_window,
+        ip: &input.ip,
+    };
+    limit.check(&svc.db, &svc.limits).await?;
     let visibility = if hold.is_some() { "held" } else { "visible" };
     // The author follows the proposal and its process from the start (and may stop).
     let id: i64 = with_db!(&svc.db, p => async {
@@ -172,10 +160,7 @@ pub async fn create(
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     }.await)?;
-    ratelimit::record(&svc.db, Scope::ProposalAccount, &key).await?;
-    if !input.ip.is_empty() {
-        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
-    }
+    limit.record(&svc.db).await?;
     tracing::info!(proposal = id, process = process_id, "proposal made");
     Ok(id)
 }

@@ -55,13 +55,14 @@ async fn current(svc: &Services, id: i64) -> Result<Current, Error> {
 }
 
 /// Only officials of the department the question is with act on it; it must be public.
-fn require_department(me: Option<&Me>, q: &Current) -> Result<i64, Error> {
+/// Returns the official and their department.
+fn require_department<'a>(me: Option<&'a Me>, q: &Current) -> Result<(&'a Me, i64), Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
     if q.visibility != "visible" {
         return Err(Error::NotFound);
     }
     match (me.role, me.department_id, q.department_id) {
-        (Role::Official, Some(mine), Some(theirs)) if mine == theirs => Ok(mine),
+        (Role::Official, Some(mine), Some(theirs)) if mine == theirs => Ok((me, mine)),
         _ => Err(Error::Forbidden),
     }
 }
@@ -81,10 +82,7 @@ fn check_markdown(field: &str, text: &str, max: usize) -> Result<String, Error> 
 /// after the asker's follow-up; later changes are edits. Returns the answer's id.
 pub async fn answer(svc: &Services, me: Option<&Me>, id: i64, body: &str) -> Result<i64, Error> {
     let q = current(svc, id).await?;
-    let department_id = require_department(me, &q)?;
-    let Some(me) = me else {
-        return Err(Error::Unauthenticated);
-    };
+    let (me, department_id) = require_department(me, &q)?;
     if q.status == "answered" {
         return Err(Error::field("body", Problem::AlreadyAnswered));
     }
@@ -202,10 +200,7 @@ pub async fn hand_over(
     note: &str,
 ) -> Result<(), Error> {
     let q = current(svc, id).await?;
-    let from = require_department(me, &q)?;
-    let Some(me) = me else {
-        return Err(Error::Unauthenticated);
-    };
+    let (me, from) = require_department(me, &q)?;
     if q.status == "answered" {
         return Err(Error::field("department", Problem::AlreadyAnswered));
     }
@@ -273,10 +268,7 @@ pub async fn looking_into(
     note: &str,
 ) -> Result<(), Error> {
     let q = current(svc, id).await?;
-    let department_id = require_department(me, &q)?;
-    let Some(me) = me else {
-        return Err(Error::Unauthenticated);
-    };
+    let (me, department_id) = require_department(me, &q)?;
     if q.status == "answered" {
         return Err(Error::field("expected_on", Problem::AlreadyAnswered));
     }

@@ -43,26 +43,14 @@ pub async fn post(
         ));
     }
     let hold = crate::moderation::screen(svc, me, Mode::Post, body).await?;
-    let key = me.id.to_string();
-    let limits = &svc.limits;
-    ratelimit::check(
-        &svc.db,
-        Scope::CommentAccount,
-        &key,
-        limits.comment_per_account,
-        limits.comment_window,
-    )
-    .await?;
-    if !ip.is_empty() {
-        ratelimit::check(
-            &svc.db,
-            Scope::PostIp,
-            ip,
-            limits.post_per_ip,
-            limits.post_window,
-        )
-        .await?;
-    }
+    let limit = ratelimit::Post {
+        scope: Scope::CommentAccount,
+        account: me.id,
+        max: svc.limits.comment_per_account,
+        window: svc.limits.comment_window,
+        ip,
+    };
+    limit.check(&svc.db, &svc.limits).await?;
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let id: i64 = with_db!(&svc.db, p => async {
@@ -85,10 +73,7 @@ pub async fn post(
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     }.await)?;
-    ratelimit::record(&svc.db, Scope::CommentAccount, &key).await?;
-    if !ip.is_empty() {
-        ratelimit::record(&svc.db, Scope::PostIp, ip).await?;
-    }
+    limit.record(&svc.db).await?;
     if hold.is_none() {
         super::engage::email_followers_about(svc, question_id, None, t).await;
     }

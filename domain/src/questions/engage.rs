@@ -10,8 +10,9 @@ use crate::model::Me;
 use crate::time::now;
 use crate::{with_db, Problem, Services};
 
-/// The question's visibility and asker, or not found.
-async fn visible(svc: &Services, me: &Me, id: i64) -> Result<String, Error> {
+/// The question's visibility and asker, or not found (also when it waits for review and
+/// `me` did not ask it).
+async fn seen_by(svc: &Services, me: &Me, id: i64) -> Result<(String, Option<i64>), Error> {
     let row: Option<(String, Option<i64>)> = with_db!(&svc.db, p => {
         sqlx::query_as("SELECT visibility, asker_id FROM questions WHERE id = $1")
             .bind(id)
@@ -22,20 +23,14 @@ async fn visible(svc: &Services, me: &Me, id: i64) -> Result<String, Error> {
     if visibility == "held" && asker != Some(me.id) {
         return Err(Error::NotFound);
     }
-    Ok(visibility)
+    Ok((visibility, asker))
 }
 
 /// "I want to know too" (`on`), or taking it back. One per resident; the asker's own
 /// question counts them already. Wanting a question also follows it. Returns the new count.
 pub async fn want(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<i64, Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    let (visibility, asker): (String, Option<i64>) = with_db!(&svc.db, p => {
-        sqlx::query_as("SELECT visibility, asker_id FROM questions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(p)
-            .await
-    })?
-    .ok_or(Error::NotFound)?;
+    let (visibility, asker) = seen_by(svc, me, id).await?;
     if visibility != "visible" {
         return Err(Error::NotFound);
     }
@@ -88,7 +83,7 @@ pub async fn want(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<
 /// Follows a question (`on`) or stops. Twice changes nothing.
 pub async fn follow(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<(), Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
-    visible(svc, me, id).await?;
+    seen_by(svc, me, id).await?;
     let t = now();
     with_db!(&svc.db, p => async {
         if on {

@@ -95,26 +95,14 @@ pub async fn ask(svc: &Services, me: Option<&Me>, input: QuestionInput) -> Resul
     let (title, body, department) = check(svc, &input).await?;
     let mode = moderation::settings::qa_mode(svc).await?;
     let hold = moderation::screen(svc, me, mode, &format!("{title}\n{body}")).await?;
-    let key = me.id.to_string();
-    let limits = &svc.limits;
-    ratelimit::check(
-        &svc.db,
-        Scope::QuestionAccount,
-        &key,
-        limits.question_per_account,
-        limits.question_window,
-    )
-    .await?;
-    if !input.ip.is_empty() {
-        ratelimit::check(
-            &svc.db,
-            Scope::PostIp,
-            &input.ip,
-            limits.post_per_ip,
-            limits.post_window,
-        )
-        .await?;
-    }
+    let limit = ratelimit::Post {
+        scope: Scope::QuestionAccount,
+        account: me.id,
+        max: svc.limits.question_per_account,
+        window: svc.limits.question_window,
+        ip: &input.ip,
+    };
+    limit.check(&svc.db, &svc.limits).await?;
     let t = now();
     let status = if department.is_some() {
         "open"
@@ -154,10 +142,7 @@ pub async fn ask(svc: &Services, me: Option<&Me>, input: QuestionInput) -> Resul
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     }.await)?;
-    ratelimit::record(&svc.db, Scope::QuestionAccount, &key).await?;
-    if !input.ip.is_empty() {
-        ratelimit::record(&svc.db, Scope::PostIp, &input.ip).await?;
-    }
+    limit.record(&svc.db).await?;
     tracing::info!(question = id, department = ?department, held = hold.is_some(), "question asked");
     Ok(id)
 }

@@ -438,3 +438,45 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
         .expect("png");
     out.into_inner()
 }
+
+static USERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A new activated account with `role` (officials: in `department`), written directly.
+pub async fn user(
+    svc: &gongzhi_domain::Services,
+    name: &str,
+    role: gongzhi_domain::model::Role,
+    department: Option<i64>,
+) -> gongzhi_domain::model::Me {
+    let n = USERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let email = format!("user-{}-{n}@example.org", std::process::id());
+    let t = chrono::Utc::now();
+    gongzhi_domain::with_db!(&svc.db, p => sqlx::query(
+        "INSERT INTO users (email, display_name, password_hash, role, department_id, activated_at, created_at, updated_at) \
+         VALUES ($1, $2, 'x', $3, $4, $5, $5, $5)")
+        .bind(&email).bind(name).bind(role.as_str()).bind(department).bind(t)
+        .execute(p).await.map(|r| r.rows_affected()))
+    .expect("user");
+    account(svc, &email).await
+}
+
+/// A demo department's id, by code.
+pub async fn department(svc: &gongzhi_domain::Services, code: &str) -> i64 {
+    gongzhi_domain::departments::list(&svc.db)
+        .await
+        .expect("departments")
+        .into_iter()
+        .find(|d| d.code == code)
+        .expect("department")
+        .id
+}
+
+/// The field problems of a refusal (panics on any other error).
+pub fn problems(e: gongzhi_domain::Error) -> Vec<(String, gongzhi_domain::Problem)> {
+    match e {
+        gongzhi_domain::Error::Invalid(list) => {
+            list.into_iter().map(|f| (f.field, f.problem)).collect()
+        }
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
