@@ -132,6 +132,15 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         }
         (Problem::NotAnImage, _) => fixed(msg::P_NOT_AN_IMAGE),
         (Problem::PhotoUnreadable, _) => fixed(msg::P_PHOTO_UNREADABLE),
+        (Problem::SessionStarted, _) => fixed(msg::P_SESSION_STARTED),
+        (Problem::SessionCancelled, _) => fixed(msg::P_SESSION_CANCELLED),
+        (Problem::TooManyFiles { max }, Lang::Zh) => format!("每条答复最多附 {max} 个文件。"),
+        (Problem::TooManyFiles { max }, Lang::En) => {
+            format!("An answer can have at most {max} files.")
+        }
+        (Problem::FileTooBig { max_mb }, Lang::Zh) => format!("每个文件不能超过 {max_mb} MB。"),
+        (Problem::FileTooBig { max_mb }, Lang::En) => format!("Each file must be at most {max_mb} MB."),
+        (Problem::NotADocument, _) => fixed(msg::P_NOT_A_DOCUMENT),
         (Problem::AlreadyTaken, _) => fixed(msg::P_ALREADY_TAKEN),
         (Problem::InvalidGeoJson { detail }, Lang::Zh) => format!("GeoJSON 无效：{detail}"),
         (Problem::InvalidGeoJson { detail }, Lang::En) => {

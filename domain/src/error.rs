@@ -51,6 +51,16 @@ pub enum Problem {
     NotAnImage,
     /// The image is damaged or too large in pixels.
     PhotoUnreadable,
+    /// The live session has started: it can no longer be changed or called off.
+    SessionStarted,
+    /// The live session was called off.
+    SessionCancelled,
+    /// More attached files than allowed.
+    TooManyFiles { max: usize },
+    /// An attached file larger than allowed.
+    FileTooBig { max_mb: usize },
+    /// Not a PDF document or a JPEG, PNG or WebP image (judged by content).
+    NotADocument,
     /// The value is already used by another record (e.g. a code).
     AlreadyTaken,
     /// Not valid GeoJSON for grids; the detail says where.
@@ -150,6 +160,11 @@ impl Problem {
             Problem::PhotoTooBig { max_mb } => format!("must be at most {max_mb} MB per photo"),
             Problem::NotAnImage => "must be a JPEG, PNG or WebP image".into(),
             Problem::PhotoUnreadable => "is damaged or too large to read".into(),
+            Problem::SessionStarted => "the session has started and can no longer be changed".into(),
+            Problem::SessionCancelled => "the session was called off".into(),
+            Problem::TooManyFiles { max } => format!("may have at most {max} files"),
+            Problem::FileTooBig { max_mb } => format!("must be at most {max_mb} MB per file"),
+            Problem::NotADocument => "must be a PDF document or a JPEG, PNG or WebP image".into(),
             Problem::AlreadyTaken => "is already used".into(),
             Problem::InvalidGeoJson { detail } => format!("is not valid grid GeoJSON: {detail}"),
             Problem::InvalidJson { detail } => format!("is not valid: {detail}"),

@@ -202,6 +202,7 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "您关注的提问有新进展",
             "There is news on a question you follow",
         ),
+        NotificationKind::Inbox => ("有提问需要您的部门处理", "A question needs your department"),
         NotificationKind::Moderation => (
             "版主处理了您发布的内容",
             "Moderators acted on something you posted",

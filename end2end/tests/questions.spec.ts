@@ -69,6 +69,15 @@ test("a resident asks a department, review publishes it, the department answers 
   await off.getByRole("button", { name: "发布答复" }).click();
   await expect(off.locator(".answer .markdown strong")).toHaveText("300");
   await expect(off.locator(".answer")).toContainText("按期答复");
+  // …and attaches the plan as a PDF, which everyone can download.
+  await off.locator("summary", { hasText: "附件：添加或删除" }).click();
+  await off.getByLabel("文件", { exact: true }).setInputFiles({
+    name: "停车场规划.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"),
+  });
+  await off.getByRole("button", { name: "上传附件" }).click();
+  await expect(off.locator(".answer-files a", { hasText: "停车场规划.pdf" })).toBeVisible();
 
   // The asker rates it; the rating shows on the public page.
   await page.goto(url, { waitUntil: "load" });
@@ -83,6 +92,9 @@ test("a resident asks a department, review publishes it, the department answers 
   await reader.goto(url, { waitUntil: "load" });
   await expect(reader.locator(".rating-line")).toContainText("提问人评价：满意");
   await expect(reader.getByText("答复及时")).toHaveCount(0);
+  const download = reader.waitForEvent("download");
+  await reader.locator(".answer-files a", { hasText: "停车场规划.pdf" }).click();
+  expect((await download).suggestedFilename()).toBe("停车场规划.pdf");
   await expectAccessible(reader);
   await openPlain(reader, "/departments");
   await expect(reader.locator("table.figures")).toContainText("南宁市城市管理局");

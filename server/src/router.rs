@@ -82,6 +82,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
     let uploads = Router::new()
         .route("/reports/new", post(routes::reports::submit_form))
         .route("/cases/{id}", post(routes::cases::take))
+        .route("/answers/{id}/files", post(routes::questions::answer_files))
         .layer(DefaultBodyLimit::max(form_limit))
         .merge(
             Router::new()
@@ -99,6 +100,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
     let plain = Router::new()
         .merge(uploads)
         .route("/photos/{file}", get(routes::reports::photo))
+        .route("/answer-files/{uid}", get(routes::questions::answer_file))
         .route("/api/reports/nearby", get(routes::reports::nearby))
         .route("/grids.geojson", get(routes::reports::grids_geojson))
         .route("/reports.geojson", get(routes::reports::reports_geojson))

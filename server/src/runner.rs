@@ -1,6 +1,7 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
 //! (forwarding reports to the case system, sending mail), once a minute tells the
-//! followers of processes that entered a new phase, and once an hour removes finished jobs
+//! followers of processes that entered a new phase and departments of question deadlines
+//! near or past, and once an hour removes finished jobs
 //! and the photos of forms never sent. It sleeps until this instance
 //! enqueues something or a second passes (jobs enqueued by other instances, and retries
 //! whose backoff has ended, are found by that poll).
@@ -60,6 +61,9 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                 last_phases = Some(tokio::time::Instant::now());
                 if let Err(e) = gongzhi_domain::deliberation::follows::announce_phases(&svc).await {
                     tracing::warn!(error = %e, "announcing phase changes failed");
+                }
+                if let Err(e) = gongzhi_domain::questions::inbox::remind(&svc).await {
+                    tracing::warn!(error = %e, "telling departments of question deadlines failed");
                 }
             }
             if last_prune.elapsed() > Duration::from_secs(3600) {

@@ -1,7 +1,8 @@
 //! Live Q&A sessions on both backends: scheduling rules, the time window (nothing before it,
 //! a read-only archive after), one vote per person, only the department's officials mark
 //! and answer, and the event stream over HTTP: live delivery, and catch-up after a dropped
-//! connection from the last event seen (on PostgreSQL through LISTEN/NOTIFY).
+//! connection from the last event seen (on PostgreSQL through LISTEN/NOTIFY); and admins
+//! changing or calling off a session until it starts.
 
 mod common;
 
@@ -19,6 +20,7 @@ on_both_backends!(
     votes_answers_and_permissions,
     the_event_stream_delivers_live_and_catches_up,
     moderators_publish_held_and_remove_hidden_live_questions,
+    admins_change_or_call_off_a_session_until_it_starts,
 );
 
 /// The city's local time `minutes` from now, as the form sends it.
@@ -505,4 +507,127 @@ async fn moderators_publish_held_and_remove_hidden_live_questions(app: &TestApp)
         .entries
         .iter()
         .any(|e| e.link.as_deref() == Some(link.as_str())));
+}
+
+async fn admins_change_or_call_off_a_session_until_it_starts(app: &TestApp) {
+    let svc = app.demo().await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let resident = user(&svc, "改期居民", Role::Resident, None).await;
+    let cgj = department(&svc, "cgj").await;
+    let jtj = department(&svc, "jtj").await;
+    let id = live::schedule(&svc, Some(&admin), input("周五直播", cgj, 60 * 24, 60 * 25))
+        .await
+        .unwrap();
+
+    // Only admins change a session, with the same checks as scheduling.
+    assert!(matches!(
+        live::update(&svc, Some(&resident), id, input("改", cgj, 60, 120)).await,
+        Err(Error::Forbidden)
+    ));
+    let e = live::update(&svc, Some(&admin), id, input("", cgj, 120, 60))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![
+            ("title".into(), Problem::Required),
+            ("ends".into(), Problem::DateOrder)
+        ]
+    );
+    let unchanged = live::session(&svc, id).await.unwrap().unwrap();
+    assert_eq!(
+        unchanged.title, "周五直播",
+        "a refused change saves nothing"
+    );
+    live::update(
+        &svc,
+        Some(&admin),
+        id,
+        input("周六交通直播", jtj, 60 * 48, 60 * 49),
+    )
+    .await
+    .unwrap();
+    let changed = live::session(&svc, id).await.unwrap().unwrap();
+    assert_eq!(
+        (changed.title.as_str(), changed.department_id),
+        ("周六交通直播", jtj)
+    );
+    assert!(changed.starts_at > unchanged.starts_at + Duration::hours(23));
+
+    // Calling off needs a public reason; then the session says so and takes nothing.
+    assert!(matches!(
+        live::cancel(&svc, Some(&resident), id, "不办了").await,
+        Err(Error::Forbidden)
+    ));
+    let e = live::cancel(&svc, Some(&admin), id, "  ")
+        .await
+        .unwrap_err();
+    assert_eq!(problems(e), vec![("cancel_note".into(), Problem::Required)]);
+    live::cancel(&svc, Some(&admin), id, "部门负责人临时出差，改期另行通知。")
+        .await
+        .unwrap();
+    let off = live::session(&svc, id).await.unwrap().unwrap();
+    assert_eq!(off.state, State::Cancelled);
+    assert_eq!(off.cancel_note, "部门负责人临时出差，改期另行通知。");
+    assert!(off.cancelled_at.is_some());
+    // Even once its window comes, a called-off session takes no questions.
+    with_db!(&svc.db, p => sqlx::query("UPDATE live_sessions SET starts_at = $1, ends_at = $2 WHERE id = $3")
+        .bind(Utc::now() - Duration::minutes(5)).bind(Utc::now() + Duration::hours(1)).bind(id)
+        .execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let e = live::submit(&svc, Some(&resident), id, "还办吗？")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("body".into(), Problem::SessionCancelled)]
+    );
+    let e = live::update(&svc, Some(&admin), id, input("再改", cgj, 60, 120))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("starts".into(), Problem::SessionCancelled)]
+    );
+
+    // A session that has started can no longer be changed or called off.
+    let started = live::schedule(&svc, Some(&admin), input("进行中", cgj, -5, 60))
+        .await
+        .unwrap();
+    let e = live::update(&svc, Some(&admin), started, input("改名", cgj, 60, 120))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("starts".into(), Problem::SessionStarted)]
+    );
+    let e = live::cancel(&svc, Some(&admin), started, "取消")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("cancel_note".into(), Problem::SessionStarted)]
+    );
+
+    // Over HTTP: the page says it was called off, and the admin's forms are gone.
+    let html = app
+        .page(&common::new_client(), &format!("/live/{id}"), "zh-CN")
+        .await;
+    assert!(html.contains("这场直播已取消") && html.contains("改期另行通知"));
+    let admin_client = app.admin().await;
+    let html = app
+        .page(&admin_client, &format!("/live/{started}"), "zh-CN")
+        .await;
+    assert!(!html.contains("修改直播安排"), "no changes once started");
+    let soon = live::schedule(&svc, Some(&admin), input("下月直播", cgj, 60 * 24, 60 * 25))
+        .await
+        .unwrap();
+    let html = app
+        .page(&admin_client, &format!("/live/{soon}"), "zh-CN")
+        .await;
+    assert!(html.contains("修改直播安排") && html.contains("取消直播"));
+    assert!(
+        html.contains("value=\"下月直播\""),
+        "the form shows the session as it is"
+    );
 }

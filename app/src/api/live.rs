@@ -71,11 +71,73 @@ pub async fn schedule_live(
     )
 }
 
+/// An admin changes a session before it starts.
+#[server(prefix = "/api", endpoint = "update_live")]
+pub async fn update_live(
+    id: i64,
+    #[server(default)] title: String,
+    #[server(default)] description: String,
+    #[server(default)] department: String,
+    #[server(default)] starts: String,
+    #[server(default)] ends: String,
+) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[
+                ("title", &title),
+                ("description", &description),
+                ("department", &department),
+                ("starts", &starts),
+                ("ends", &ends),
+            ]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::live::SessionInput {
+                title,
+                description,
+                department,
+                starts,
+                ends,
+            };
+            gongzhi_domain::live::update(&st.svc, me.as_ref(), id, input).await?;
+            leptos_axum::redirect(&format!("/live/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// An admin calls a session off before it starts.
+#[server(prefix = "/api", endpoint = "cancel_live")]
+pub async fn cancel_live(id: i64, #[server(default)] cancel_note: String) -> Result<(), AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("cancel_note", &cancel_note)]);
+            let me = current_user().await?;
+            gongzhi_domain::live::cancel(&st.svc, me.as_ref(), id, &cancel_note).await?;
+            leptos_axum::redirect(&format!("/live/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// One session's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LivePageData {
     pub page: SessionPage,
     pub department: Option<Department>,
+    /// For an admin, while the session has not started: its fields to change.
+    pub edit: Option<SessionEdit>,
+}
+
+/// A session's fields as the change form shows them (times in the city's local time).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionEdit {
+    pub departments: Vec<Department>,
+    pub starts: String,
+    pub ends: String,
 }
 
 #[server(prefix = "/api", endpoint = "live_session")]
@@ -89,7 +151,29 @@ pub async fn live_session(id: i64) -> Result<LivePageData, AppError> {
                 .ok_or(AppError::NotFound)?;
             let department =
                 gongzhi_domain::departments::get(&st.svc.db, page.session.department_id).await?;
-            Ok(LivePageData { page, department })
+            let admin = me
+                .as_ref()
+                .is_some_and(|m| m.role == gongzhi_domain::model::Role::Admin);
+            let edit =
+                if admin && page.session.state == gongzhi_domain::model::live::State::Upcoming {
+                    let offset =
+                        chrono::Duration::minutes(i64::from(st.svc.reports.utc_offset_minutes));
+                    let local = |t: chrono::DateTime<chrono::Utc>| {
+                        (t + offset).format("%Y-%m-%dT%H:%M").to_string()
+                    };
+                    Some(SessionEdit {
+                        departments: gongzhi_domain::departments::list(&st.svc.db).await?,
+                        starts: local(page.session.starts_at),
+                        ends: local(page.session.ends_at),
+                    })
+                } else {
+                    None
+                };
+            Ok(LivePageData {
+                page,
+                department,
+                edit,
+            })
         }
         .await,
     )

@@ -144,10 +144,34 @@ pub struct QuestionPageData {
     pub viewer: Viewer,
     pub departments: Vec<Department>,
     pub comments: Vec<QuestionComment>,
+    /// For officials who may attach files to an answer on this page.
+    pub files_form: Option<AnswerFilesForm>,
+}
+
+/// The form that attaches files to an answer (a plain multipart post).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerFilesForm {
+    /// The form's one-time token (a refused form's flash is kept under it).
+    pub token: String,
+    /// What a refused form sent back.
+    pub flash: Option<AnswerFilesFlash>,
+    pub max_mb: usize,
+}
+
+/// What a refused file form sent back: which answer, and the problems.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerFilesFlash {
+    pub answer_id: i64,
+    pub errors: Vec<gongzhi_domain::FieldError>,
+    /// A problem with the form as a whole.
+    pub general: Option<AppError>,
 }
 
 #[server(prefix = "/api", endpoint = "question")]
-pub async fn get_question(id: i64) -> Result<QuestionPageData, AppError> {
+pub async fn get_question(
+    id: i64,
+    #[server(default)] draft: String,
+) -> Result<QuestionPageData, AppError> {
     with_status(
         async move {
             let st = state()?;
@@ -155,12 +179,31 @@ pub async fn get_question(id: i64) -> Result<QuestionPageData, AppError> {
             let (question, viewer) = gongzhi_domain::questions::read::get(&st.svc, me.as_ref(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            // Officials see an answer's text to edit exactly when they may change it.
+            let files_form = if question.answers.iter().any(|a| !a.body.is_empty()) {
+                let (token, flash) = if gongzhi_domain::reports::valid_token(&draft) {
+                    let flash = gongzhi_domain::flash::load(&st.svc.db, &draft)
+                        .await?
+                        .and_then(|json| serde_json::from_str::<AnswerFilesFlash>(&json).ok());
+                    (draft.clone(), flash)
+                } else {
+                    (gongzhi_domain::accounts::tokens::new_token(), None)
+                };
+                Some(AnswerFilesForm {
+                    token,
+                    flash,
+                    max_mb: st.svc.reports.max_photo_bytes / (1024 * 1024),
+                })
+            } else {
+                None
+            };
             Ok(QuestionPageData {
                 comments: gongzhi_domain::questions::comments::list(&st.svc, me.as_ref(), id)
                     .await?,
                 question,
                 viewer,
                 departments: gongzhi_domain::departments::list(&st.svc.db).await?,
+                files_form,
             })
         }
         .await,

@@ -13,7 +13,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::live::{
-    live_session, live_sessions, LiveAnswer, LiveAnswering, LiveSubmit, LiveVote, ScheduleLive,
+    live_session, live_sessions, CancelLive, LiveAnswer, LiveAnswering, LiveSubmit, LiveVote,
+    ScheduleLive, SessionEdit, UpdateLive,
 };
 use crate::components::form::{action_error, Field, FormAlert, TextArea};
 use crate::error::problem_text;
@@ -26,6 +27,7 @@ fn state_name(s: State) -> Msg {
         State::Upcoming => msg::LIVE_UPCOMING,
         State::Live => msg::LIVE_NOW,
         State::Archived => msg::LIVE_ARCHIVED,
+        State::Cancelled => msg::LIVE_CANCELLED,
     }
 }
 
@@ -158,6 +160,57 @@ fn LiveItem(q: LiveQuestion, voted: bool, can_vote: bool, can_answer: bool) -> i
     }
 }
 
+/// For an admin, before the session starts: change it, or call it off with a public note.
+#[component]
+fn ChangeSession(session: Session, edit: SessionEdit) -> impl IntoView {
+    let lang = use_lang();
+    let update = ServerAction::<UpdateLive>::new();
+    let error = action_error(update);
+    let cancel = ServerAction::<CancelLive>::new();
+    let cancel_error = action_error(cancel);
+    let s = session;
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.field("department").cloned())
+            .map(|p| problem_text(&p, lang))
+    };
+    view! {
+        <details class="card" open=error.get_untracked().is_some()>
+            <summary>{t(msg::LIVE_CHANGE)}</summary>
+            <ActionForm action=update attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=s.id.to_string()/>
+                <Field name="title" label=msg::LIVE_F_TITLE required=true maxlength=TITLE_MAX value=s.title.clone() error/>
+                <TextArea name="description" label=msg::LIVE_F_DESCRIPTION maxlength=DESCRIPTION_MAX rows=3 value=s.description.clone() error/>
+                <div class="field">
+                    <label for="f-department">{t(msg::Q_F_DEPARTMENT)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
+                    <select id="f-department" name="department" required=true aria-describedby="f-department-error">
+                        {edit.departments.iter().map(|d| view! {
+                            <option value=d.id.to_string() selected=d.id == s.department_id>{d.name(lang).to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
+                </div>
+                <Field name="starts" label=msg::LIVE_F_STARTS input_type="datetime-local" required=true value=edit.starts.clone() error/>
+                <Field name="ends" label=msg::LIVE_F_ENDS input_type="datetime-local" required=true value=edit.ends.clone() error/>
+                <button type="submit" class="btn btn-primary">{t(msg::LIVE_CHANGE_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+        <details class="card" open=cancel_error.get_untracked().is_some()>
+            <summary>{t(msg::LIVE_CANCEL)}</summary>
+            <ActionForm action=cancel attr:class="stack">
+                <FormAlert error=cancel_error/>
+                <input type="hidden" name="id" value=s.id.to_string()/>
+                <TextArea name="cancel_note" label=msg::LIVE_F_CANCEL_NOTE hint=msg::LIVE_CANCEL_HINT required=true
+                    maxlength=gongzhi_domain::live::CANCEL_NOTE_MAX rows=2 error=cancel_error/>
+                <button type="submit" class="btn">{t(msg::LIVE_CANCEL_SUBMIT)}</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
 /// `/live/:id`: the session, its questions ranked by votes, and the forms.
 #[component]
 pub fn LivePage() -> impl IntoView {
@@ -206,6 +259,10 @@ pub fn LivePage() -> impl IntoView {
                         </p>
                         {(!s.description.is_empty()).then(|| view! { <p>{s.description.clone()}</p> })}
                         {(s.state == State::Archived).then(|| view! { <p class="notice">{t(msg::LIVE_READ_ONLY)}</p> })}
+                        {(s.state == State::Cancelled).then(|| view! {
+                            <p class="notice">{t(msg::LIVE_CANCELLED_NOTE)}" "{s.cancel_note.clone()}</p>
+                        })}
+                        {d.edit.map(|edit| view! { <ChangeSession session=s.clone() edit/> })}
                         {(s.state == State::Upcoming).then(|| view! { <p class="notice">{t(msg::LIVE_NOT_YET)}</p> })}
                         <div id="live" data-live=s.id.to_string() data-after=p.last_event.to_string()
                             data-state=s.state.as_str() data-l-live=msg::LIVE_CONNECTED.get(lang)

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use crate::api::reports::{notifications, MarkNotificationsRead, SetEmailNotifications};
 use gongzhi_domain::model::deliberation::{Outcome, Phase};
 use gongzhi_domain::model::notification::{Notification, NotificationKind};
+use gongzhi_domain::model::question::InboxDetail;
 use gongzhi_domain::model::report::ReportStatus;
 
 use crate::i18n::{msg, outcome_name, phase_name, status_name, t, use_lang};
@@ -95,6 +96,7 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 NotificationKind::Merged => msg::NOTIF_MERGED,
                 NotificationKind::ClosingReport => msg::NOTIF_CLOSING_REPORT,
                 NotificationKind::Question => msg::NOTIF_QUESTION,
+                NotificationKind::Inbox => msg::NOTIF_INBOX,
                 _ => msg::NOTIF_PHASE,
             };
             let detail = match kind {
@@ -106,6 +108,16 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                     gongzhi_domain::model::question::EventKind::parse(&n.detail)
                         .map(|e| crate::i18n::question_event_name(e).get(lang))
                 }
+                NotificationKind::Inbox => InboxDetail::parse(&n.detail).map(|d| {
+                    match d {
+                        InboxDetail::Received => msg::QINBOX_RECEIVED,
+                        InboxDetail::FollowUp => msg::QINBOX_FOLLOW_UP,
+                        InboxDetail::DueSoon => msg::QINBOX_DUE_SOON,
+                        InboxDetail::Overdue => msg::QINBOX_OVERDUE,
+                        InboxDetail::Routing => msg::QINBOX_ROUTING,
+                    }
+                    .get(lang)
+                }),
                 _ => None,
             };
             let merged_to = (kind == NotificationKind::Merged)

@@ -6,8 +6,9 @@
 use gongzhi_domain::model::deliberation::Visibility;
 use gongzhi_domain::model::moderation::ItemKind;
 use gongzhi_domain::model::question::{
-    Answer, DepartmentFigures, Event, EventKind, QuestionComment, QuestionDetail, QuestionSummary,
-    Show, Sort, Status, Viewer, ANSWER_MAX, BODY_MAX, COMMENT_MAX, NOTE_MAX, TITLE_MAX,
+    Answer, AnswerFile, DepartmentFigures, Event, EventKind, QuestionComment, QuestionDetail,
+    QuestionSummary, Show, Sort, Status, Viewer, ANSWER_MAX, BODY_MAX, COMMENT_MAX, NOTE_MAX,
+    TITLE_MAX,
 };
 use gongzhi_domain::model::rating::{Level, COMMENT_MAX as RATING_COMMENT_MAX};
 use gongzhi_domain::model::Department;
@@ -16,16 +17,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::questions::{
-    ask_form, department_page, departments_figures, get_question, list_questions, AnswerQuestion,
-    AskQuestion, CommentQuestion, EditAnswer, FollowQuestion, FollowUpQuestion, HandOverQuestion,
-    LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion, SetAnswerDays,
-    SetCalendarDay, WantQuestion,
+    ask_form, department_page, departments_figures, get_question, list_questions, AnswerFilesForm,
+    AnswerQuestion, AskQuestion, CommentQuestion, EditAnswer, FollowQuestion, FollowUpQuestion,
+    HandOverQuestion, LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion,
+    SetAnswerDays, SetCalendarDay, WantQuestion,
 };
 use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
 use crate::components::moderation::{
     fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
 };
-use crate::error::problem_text;
+use crate::error::{problem_text, AppError};
 use crate::i18n::{
     level_name, msg, question_event_name, question_status_name, t, use_lang, Lang, Msg,
 };
@@ -312,7 +313,12 @@ fn id_param() -> impl Fn() -> i64 + Copy {
 #[component]
 pub fn QuestionPage() -> impl IntoView {
     let id = id_param();
-    let data = Resource::new(id, get_question);
+    let query = use_query_map();
+    let draft = move || query.read().get("draft").unwrap_or_default();
+    let data = Resource::new(
+        move || (id(), draft()),
+        |(id, draft)| get_question(id, draft),
+    );
     view! {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
@@ -322,7 +328,8 @@ pub fn QuestionPage() -> impl IntoView {
                     let public = page.question.visibility == Visibility::Visible;
                     let qid = page.question.id;
                     view! {
-                        <QuestionView question=page.question viewer=page.viewer departments=page.departments/>
+                        <QuestionView question=page.question viewer=page.viewer departments=page.departments
+                            files_form=page.files_form/>
                         <Comments comments=page.comments id=qid signed_in public/>
                     }.into_any()
                 }
@@ -336,6 +343,7 @@ fn QuestionView(
     question: QuestionDetail,
     viewer: Viewer,
     departments: Vec<Department>,
+    files_form: Option<AnswerFilesForm>,
 ) -> impl IntoView {
     let lang = use_lang();
     let q = question;
@@ -396,9 +404,12 @@ fn QuestionView(
                 let follow_up = (i == 0).then(|| q.follow_up.clone().zip(q.follow_up_at)).flatten();
                 let rate = (v.can_rate == Some(a.id)).then_some(a.id);
                 let editable = !a.body.is_empty();
+                let files = a.files.clone();
+                let files_form = files_form.clone().filter(|_| editable);
                 view! {
                     <AnswerView answer=a.clone() department=name/>
                     {editable.then(|| view! { <EditAnswerForm id=a.id body=a.body.clone()/> })}
+                    {files_form.map(|form| view! { <AnswerFilesUpload answer_id=a.id files form/> })}
                     {rate.map(|id| view! { <RatingForm id rating=a.rating.clone()/> })}
                     {follow_up.map(|(text, at)| view! {
                         <div class="follow-up">
@@ -531,6 +542,7 @@ fn AnswerView(answer: Answer, department: String) -> impl IntoView {
                 </span>
             </p>
             <div class="markdown" inner_html=a.body_html.clone()></div>
+            <FileList files=a.files.clone()/>
             {a.rating.clone().map(|r| view! {
                 <p class="rating-line">{msg::Q_RATED.get(lang)}{if lang == Lang::Zh { "：" } else { ": " }}<strong>{level_name(r.level).get(lang)}</strong>
                     {(!r.comment.is_empty()).then(|| view! { <span class="muted">" — "{r.comment.clone()}</span> })}
@@ -552,6 +564,107 @@ fn AnswerView(answer: Answer, department: String) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// A size in bytes for people: KB below a megabyte, else MB with one decimal.
+fn size_text(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// An answer's attachments: links to those kept, and the removed ones with when.
+#[component]
+fn FileList(files: Vec<AnswerFile>) -> impl IntoView {
+    let lang = use_lang();
+    (!files.is_empty()).then(|| view! {
+        <div class="answer-files">
+            <h3>{t(msg::Q_FILES)}</h3>
+            <ul>
+                {files.into_iter().map(|f| {
+                    let kind = if f.is_pdf() { "PDF" } else { "JPEG" };
+                    match f.removed_at {
+                        None => view! {
+                            <li><a href=f.url() rel="external">{f.name.clone()}</a>
+                                <span class="muted">" ("{kind}", "{size_text(f.bytes)}")"</span></li>
+                        }.into_any(),
+                        Some(at) => view! {
+                            <li class="muted"><del>{f.name.clone()}</del>" · "{msg::Q_FILE_REMOVED.get(lang)}" "
+                                <time datetime=at.to_rfc3339()>{local_datetime(at)}</time></li>
+                        }.into_any(),
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    })
+}
+
+/// Attaches files to an answer, or removes one: a plain multipart form, so it works with no
+/// script; a refused form comes back open with the problem at the file field.
+#[component]
+fn AnswerFilesUpload(
+    answer_id: i64,
+    files: Vec<AnswerFile>,
+    form: AnswerFilesForm,
+) -> impl IntoView {
+    let lang = use_lang();
+    let flash = form.flash.clone().filter(|f| f.answer_id == answer_id);
+    let error: Option<AppError> = flash.as_ref().and_then(|f| {
+        if f.errors.is_empty() {
+            f.general.clone()
+        } else {
+            Some(AppError::Invalid(f.errors.clone()))
+        }
+    });
+    let file_problem = error
+        .as_ref()
+        .and_then(|e| e.field("file").cloned())
+        .map(|p| problem_text(&p, lang));
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.message(lang));
+    let kept: Vec<AnswerFile> = files
+        .into_iter()
+        .filter(|f| f.removed_at.is_none())
+        .collect();
+    let input_id = format!("f-file-{answer_id}");
+    let hint_id = format!("{input_id}-hint");
+    let err_id = format!("{input_id}-error");
+    view! {
+        <details class="edit-answer" id=format!("files-{answer_id}") open=flash.is_some()>
+            <summary>{t(msg::Q_FILES_FORM)}</summary>
+            <form method="post" action=format!("/answers/{answer_id}/files") enctype="multipart/form-data"
+                class="stack" novalidate=true>
+                <div class="alert alert-error" role="alert" hidden=general.is_none()>{general.clone()}</div>
+                <input type="hidden" name="form_token" value=form.token.clone()/>
+                <div class="field" class:field-invalid=file_problem.is_some()>
+                    <label for=input_id.clone()>{t(msg::Q_F_FILE)}</label>
+                    <p class="hint" id=hint_id.clone()>{t(msg::Q_FILE_HINT)}" (≤ "{form.max_mb}" MB)"</p>
+                    <input type="file" id=input_id.clone() name="file" multiple=true
+                        accept="application/pdf,image/jpeg,image/png,image/webp"
+                        aria-invalid=file_problem.is_some().then_some("true")
+                        aria-describedby=format!("{hint_id} {err_id}")/>
+                    <p class="field-error" id=err_id.clone() hidden=file_problem.is_none()>{file_problem.clone()}</p>
+                </div>
+                <p><button type="submit" class="btn btn-primary">{t(msg::Q_FILE_UPLOAD)}</button></p>
+                {(!kept.is_empty()).then(|| view! {
+                    <ul class="plain-list">
+                        {kept.into_iter().map(|f| view! {
+                            <li>{f.name.clone()}" "
+                                <button type="submit" class="btn btn-small" name="remove" value=f.id.to_string()>
+                                    {t(msg::Q_FILE_REMOVE)}<span class="visually-hidden">" "{f.name.clone()}</span>
+                                </button>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </form>
+        </details>
+    }
+    .into_any()
 }
 
 #[component]

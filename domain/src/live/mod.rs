@@ -44,13 +44,26 @@ fn local_time(svc: &Services, s: &str) -> Option<DateTime<Utc>> {
     )
 }
 
-/// An admin schedules a session. Returns its id.
-pub async fn schedule(svc: &Services, me: Option<&Me>, input: SessionInput) -> Result<i64, Error> {
-    let me = match me {
-        None => return Err(Error::Unauthenticated),
-        Some(m) if m.role == Role::Admin => m,
-        Some(_) => return Err(Error::Forbidden),
-    };
+/// Admins manage sessions.
+fn require_admin(me: Option<&Me>) -> Result<&Me, Error> {
+    match me {
+        None => Err(Error::Unauthenticated),
+        Some(m) if m.role == Role::Admin => Ok(m),
+        Some(_) => Err(Error::Forbidden),
+    }
+}
+
+/// A session's fields, checked.
+struct Checked<'a> {
+    title: &'a str,
+    description: &'a str,
+    department: i64,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+}
+
+/// Checks a session's fields: every problem, each on its field.
+async fn check<'a>(svc: &Services, input: &'a SessionInput) -> Result<Checked<'a>, Error> {
     let mut problems = Vec::new();
     let title = input.title.trim();
     if title.is_empty() {
@@ -116,17 +129,111 @@ pub async fn schedule(svc: &Services, me: Option<&Me>, input: SessionInput) -> R
     else {
         return Err(Error::Invalid(problems));
     };
+    Ok(Checked {
+        title,
+        description,
+        department,
+        starts,
+        ends,
+    })
+}
+
+/// An admin schedules a session. Returns its id.
+pub async fn schedule(svc: &Services, me: Option<&Me>, input: SessionInput) -> Result<i64, Error> {
+    let me = require_admin(me)?;
+    let c = check(svc, &input).await?;
     let id: i64 = with_db!(&svc.db, p => {
         sqlx::query_scalar(
             "INSERT INTO live_sessions (title, description, department_id, starts_at, ends_at, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(title).bind(description).bind(department).bind(starts).bind(ends).bind(me.id).bind(now())
+        .bind(c.title).bind(c.description).bind(c.department).bind(c.starts).bind(c.ends).bind(me.id).bind(now())
         .fetch_one(p)
         .await
     })?;
-    tracing::info!(session = id, department, "live session scheduled");
+    tracing::info!(
+        session = id,
+        department = c.department,
+        "live session scheduled"
+    );
     Ok(id)
+}
+
+/// The session, which must not have started (nor been called off): only then may an admin
+/// change it or call it off.
+async fn upcoming_session(svc: &Services, id: i64, field: &str) -> Result<Session, Error> {
+    let s = session(svc, id).await?.ok_or(Error::NotFound)?;
+    match s.state {
+        State::Upcoming => Ok(s),
+        State::Cancelled => Err(Error::field(field, Problem::SessionCancelled)),
+        State::Live | State::Archived => Err(Error::field(field, Problem::SessionStarted)),
+    }
+}
+
+/// An admin changes a session before it starts (title, description, department, times).
+pub async fn update(
+    svc: &Services,
+    me: Option<&Me>,
+    id: i64,
+    input: SessionInput,
+) -> Result<(), Error> {
+    let me = require_admin(me)?;
+    upcoming_session(svc, id, "starts").await?;
+    let c = check(svc, &input).await?;
+    let t = now();
+    let n = with_db!(&svc.db, p => {
+        sqlx::query(
+            "UPDATE live_sessions SET title = $1, description = $2, department_id = $3, starts_at = $4, ends_at = $5, \
+             updated_at = $6 WHERE id = $7 AND starts_at > $6 AND cancelled_at IS NULL",
+        )
+        .bind(c.title).bind(c.description).bind(c.department).bind(c.starts).bind(c.ends).bind(t).bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n != 1 {
+        // It started (or was called off) between the check and the change.
+        return Err(Error::field("starts", Problem::SessionStarted));
+    }
+    tracing::info!(session = id, by = me.id, "live session changed");
+    Ok(())
+}
+
+/// The longest note calling a session off.
+pub const CANCEL_NOTE_MAX: usize = 500;
+
+/// An admin calls a session off before it starts, with a public note saying why.
+pub async fn cancel(svc: &Services, me: Option<&Me>, id: i64, note: &str) -> Result<(), Error> {
+    let me = require_admin(me)?;
+    upcoming_session(svc, id, "cancel_note").await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(Error::field("cancel_note", Problem::Required));
+    }
+    if note.chars().count() > CANCEL_NOTE_MAX {
+        return Err(Error::field(
+            "cancel_note",
+            Problem::TooLong {
+                max: CANCEL_NOTE_MAX,
+            },
+        ));
+    }
+    let t = now();
+    let n = with_db!(&svc.db, p => {
+        sqlx::query(
+            "UPDATE live_sessions SET cancelled_at = $1, cancel_note = $2, updated_at = $1 \
+             WHERE id = $3 AND starts_at > $1 AND cancelled_at IS NULL",
+        )
+        .bind(t).bind(note).bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n != 1 {
+        return Err(Error::field("cancel_note", Problem::SessionStarted));
+    }
+    tracing::info!(session = id, by = me.id, "live session called off");
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,12 +245,20 @@ struct SessionRow {
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     question_count: i64,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancel_note: String,
 }
 
 impl SessionRow {
     fn into_session(self, t: DateTime<Utc>) -> Session {
         Session {
-            state: State::at(self.starts_at, self.ends_at, t),
+            state: if self.cancelled_at.is_some() {
+                State::Cancelled
+            } else {
+                State::at(self.starts_at, self.ends_at, t)
+            },
+            cancelled_at: self.cancelled_at,
+            cancel_note: self.cancel_note,
             id: self.id,
             title: self.title,
             description: self.description,
@@ -156,6 +271,7 @@ impl SessionRow {
 }
 
 const SESSION_COLUMNS: &str = "s.id, s.title, s.description, s.department_id, s.starts_at, s.ends_at, \
+     s.cancelled_at, s.cancel_note, \
      (SELECT count(*) FROM live_questions q WHERE q.session_id = s.id AND q.visibility = 'visible') AS question_count";
 
 /// Sessions live now and coming (soonest first), then the newest hundred archived.
@@ -306,6 +422,7 @@ async fn live_session(svc: &Services, id: i64, field: &str) -> Result<Session, E
         State::Live => Ok(s),
         State::Upcoming => Err(Error::field(field, Problem::NotStarted)),
         State::Archived => Err(Error::field(field, Problem::SessionOver)),
+        State::Cancelled => Err(Error::field(field, Problem::SessionCancelled)),
     }
 }
 

@@ -24,6 +24,8 @@ pub enum State {
     Live,
     /// Over: a read-only archive.
     Archived,
+    /// Called off before it started.
+    Cancelled,
 }
 
 impl State {
@@ -42,6 +44,7 @@ impl State {
             State::Upcoming => "upcoming",
             State::Live => "live",
             State::Archived => "archived",
+            State::Cancelled => "cancelled",
         }
     }
 }
@@ -57,6 +60,11 @@ pub struct Session {
     pub ends_at: DateTime<Utc>,
     pub state: State,
     pub question_count: i64,
+    /// When an admin called it off, and the public note why.
+    #[serde(default)]
+    pub cancelled_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub cancel_note: String,
 }
 
 /// A question's place in a live session.

@@ -26,6 +26,9 @@ pub enum NotificationKind {
     Moderation,
     /// News on a followed question (the detail is the event: answered, handed_over, ...).
     Question,
+    /// A question needs one's department (officials) or a department (admins); the detail
+    /// is why: received, follow_up, due_soon, overdue, routing.
+    Inbox,
 }
 
 impl NotificationKind {
@@ -39,6 +42,7 @@ impl NotificationKind {
             NotificationKind::Phase => "phase",
             NotificationKind::Moderation => "moderation",
             NotificationKind::Question => "question",
+            NotificationKind::Inbox => "inbox",
         }
     }
 
@@ -52,6 +56,7 @@ impl NotificationKind {
             NotificationKind::Phase,
             NotificationKind::Moderation,
             NotificationKind::Question,
+            NotificationKind::Inbox,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -164,6 +164,46 @@ pub struct QuestionPage {
     pub has_more: bool,
 }
 
+/// Why a department's officials (or the admins) were told of a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxDetail {
+    /// It reached the department: published, routed or handed over to it.
+    Received,
+    /// The asker's follow-up gave it back to the department.
+    FollowUp,
+    /// Its deadline is near.
+    DueSoon,
+    /// Its deadline has passed.
+    Overdue,
+    /// It waits for an admin to choose the department.
+    Routing,
+}
+
+impl InboxDetail {
+    pub const ALL: [InboxDetail; 5] = [
+        InboxDetail::Received,
+        InboxDetail::FollowUp,
+        InboxDetail::DueSoon,
+        InboxDetail::Overdue,
+        InboxDetail::Routing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxDetail::Received => "received",
+            InboxDetail::FollowUp => "follow_up",
+            InboxDetail::DueSoon => "due_soon",
+            InboxDetail::Overdue => "overdue",
+            InboxDetail::Routing => "routing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InboxDetail> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
 /// What happened to a question, on its public timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -247,6 +287,38 @@ pub struct Answer {
     pub revisions: Vec<Revision>,
     /// The asker's rating of it, when there is one (public: level only).
     pub rating: Option<Rating>,
+    /// Attached files, oldest first, removed ones included (listed as removed).
+    #[serde(default)]
+    pub files: Vec<AnswerFile>,
+}
+
+/// Most files attached to one answer at a time.
+pub const FILES_MAX: usize = 5;
+/// Longest file name kept (longer names are shortened).
+pub const FILE_NAME_MAX: usize = 120;
+
+/// A file attached to an answer: a PDF document, or an image re-encoded as JPEG.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerFile {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: i64,
+    pub created_at: DateTime<Utc>,
+    /// Removed files stay listed, without their bytes.
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+impl AnswerFile {
+    /// Where the file is served (while not removed).
+    pub fn url(&self) -> String {
+        format!("/answer-files/{}", self.uid)
+    }
+
+    pub fn is_pdf(&self) -> bool {
+        self.content_type == "application/pdf"
+    }
 }
 
 /// One question with everything its page shows.

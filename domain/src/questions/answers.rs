@@ -6,9 +6,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{deadlines, engage, EVENT_SQL, NOTIFY_SQL};
+use super::{deadlines, engage, inbox, EVENT_SQL, NOTIFY_SQL};
 use crate::error::{Error, FieldError};
-use crate::model::question::{EventKind, ANSWER_MAX, BODY_MAX, NOTE_MAX};
+use crate::model::question::{EventKind, InboxDetail, ANSWER_MAX, BODY_MAX, NOTE_MAX};
 use crate::model::{Me, Role};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
@@ -246,6 +246,7 @@ pub async fn hand_over(
                 .execute(&mut *tx).await?;
             sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::HandedOver.as_str()).bind(t).bind(me.id)
                 .execute(&mut *tx).await?;
+            super::tell_inbox!(tx, id, Some(to_id), t, me.id).await?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(n)
@@ -254,6 +255,7 @@ pub async fn hand_over(
         return Err(Error::field("department", Problem::CaseMoved));
     }
     engage::email_followers(svc, id, EventKind::HandedOver, t).await;
+    inbox::email(svc, id, InboxDetail::Received, t).await;
     tracing::info!(question = id, from, to = to_id, "question handed over");
     Ok(())
 }
@@ -370,6 +372,9 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
                 .execute(&mut *tx).await?;
             sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::FollowUp.as_str()).bind(t).bind(me.id)
                 .execute(&mut *tx).await?;
+            sqlx::query(inbox::INBOX_SQL)
+                .bind(id).bind(InboxDetail::FollowUp.as_str()).bind(t).bind(department_id).bind(me.id)
+                .execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(n)
@@ -378,6 +383,7 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
         return Err(Error::field("follow_up", Problem::FollowUpUsed));
     }
     engage::email_followers(svc, id, EventKind::FollowUp, t).await;
+    inbox::email(svc, id, InboxDetail::FollowUp, t).await;
     tracing::info!(question = id, "asker followed up");
     Ok(())
 }

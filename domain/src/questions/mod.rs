@@ -10,13 +10,15 @@ pub mod comments;
 pub mod deadlines;
 pub mod engage;
 pub mod figures;
+pub mod files;
+pub mod inbox;
 pub mod read;
 
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, FieldError};
 use crate::model::moderation::ItemKind;
-use crate::model::question::{EventKind, BODY_MAX, TITLE_MAX};
+use crate::model::question::{EventKind, InboxDetail, BODY_MAX, TITLE_MAX};
 use crate::model::{Me, Role};
 use crate::moderation::{self, hold_new};
 use crate::ratelimit::{self, Scope};
@@ -44,6 +46,45 @@ pub(crate) const EVENT_SQL: &str = "INSERT INTO question_events \
 /// time and actor.
 pub(crate) const NOTIFY_SQL: &str = "INSERT INTO notifications (user_id, kind, question_id, detail, created_at) \
      SELECT user_id, 'question', $1, $2, $3 FROM question_follows WHERE question_id = $1 AND user_id <> $4";
+
+/// Who is told that a published question needs acting on: its department's officials
+/// ("received"), or the admins when it has no department yet ("routing").
+fn inbox_detail(department: Option<i64>) -> InboxDetail {
+    if department.is_some() {
+        InboxDetail::Received
+    } else {
+        InboxDetail::Routing
+    }
+}
+
+/// Writes the notices of [`inbox_detail`] inside the transaction `$tx`; `$actor` (0: none)
+/// is not told. Yields a future of `Result<_, sqlx::Error>`.
+macro_rules! tell_inbox {
+    ($tx:ident, $id:expr, $department:expr, $at:expr, $actor:expr) => {
+        async {
+            match $department {
+                Some(d) => {
+                    sqlx::query($crate::questions::inbox::INBOX_SQL)
+                        .bind($id)
+                        .bind($crate::model::question::InboxDetail::Received.as_str())
+                        .bind($at)
+                        .bind(d)
+                        .bind($actor)
+                        .execute(&mut *$tx)
+                        .await
+                }
+                None => {
+                    sqlx::query($crate::questions::inbox::ROUTING_SQL)
+                        .bind($id)
+                        .bind($at)
+                        .execute(&mut *$tx)
+                        .await
+                }
+            }
+        }
+    };
+}
+pub(crate) use tell_inbox;
 
 /// Checks a question's text; returns the title, the details and the department (None: not
 /// sure which).
@@ -139,10 +180,16 @@ pub async fn ask(svc: &Services, me: Option<&Me>, input: QuestionInput) -> Resul
             .bind(id).bind(me.id).bind(t)
             .execute(&mut *tx)
             .await?;
+        if hold.is_none() {
+            tell_inbox!(tx, id, department, t, me.id).await?;
+        }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     }.await)?;
     limit.record(&svc.db).await?;
+    if hold.is_none() {
+        inbox::email(svc, id, inbox_detail(department), t).await;
+    }
     tracing::info!(question = id, department = ?department, held = hold.is_some(), "question asked");
     Ok(id)
 }
@@ -177,8 +224,10 @@ pub(crate) async fn published(svc: &Services, id: i64) -> Result<(), Error> {
             .bind("").bind(None::<chrono::NaiveDate>).bind(None::<i64>).bind(t)
             .execute(&mut *tx)
             .await?;
+        tell_inbox!(tx, id, department, t, 0_i64).await?;
         tx.commit().await
     }.await)?;
+    inbox::email(svc, id, inbox_detail(department), t).await;
     Ok(())
 }
 
@@ -242,6 +291,7 @@ pub async fn route(
                 sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::Routed.as_str()).bind(t).bind(me.id)
                     .execute(&mut *tx)
                     .await?;
+                tell_inbox!(tx, id, Some(department_id), t, me.id).await?;
             }
         }
         tx.commit().await?;
@@ -252,6 +302,7 @@ pub async fn route(
     }
     if published {
         engage::email_followers(svc, id, EventKind::Routed, t).await;
+        inbox::email(svc, id, InboxDetail::Received, t).await;
     }
     tracing::info!(question = id, department = department_id, "question routed");
     Ok(())

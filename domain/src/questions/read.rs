@@ -334,6 +334,7 @@ pub async fn get(
             },
         );
     }
+    let mut files_by = super::files::of_question(svc, id).await?;
     let official_of =
         |d: i64| me.is_some_and(|m| m.role == Role::Official && m.department_id == Some(d));
     let answers: Vec<Answer> = answers
@@ -352,6 +353,7 @@ pub async fn get(
             edited_at: a.edited_at,
             revisions: revisions_by.remove(&a.id).unwrap_or_default(),
             rating: ratings_by.remove(&a.id),
+            files: files_by.remove(&a.id).unwrap_or_default(),
         })
         .collect();
     let hidden = visibility == Visibility::Hidden;

@@ -9,6 +9,8 @@ use gongzhi_domain::{FieldError, Problem};
 pub(crate) struct FormBody {
     pub fields: Vec<(String, String)>,
     pub files: Vec<Vec<u8>>,
+    /// The names the browser gave the files, in the same order.
+    pub file_names: Vec<String>,
     pub too_big: Option<FieldError>,
 }
 
@@ -34,8 +36,12 @@ pub(crate) async fn read(
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == file_field {
+            let file_name = field.file_name().unwrap_or_default().to_string();
             match field.bytes().await {
-                Ok(b) if !b.is_empty() => body.files.push(b.to_vec()),
+                Ok(b) if !b.is_empty() => {
+                    body.files.push(b.to_vec());
+                    body.file_names.push(file_name);
+                }
                 Ok(_) => {}
                 Err(e) => {
                     tracing::info!(error = %e, "form file could not be read completely");

@@ -10,4 +10,5 @@ pub mod live;
 pub mod open311;
 pub mod open311_cache;
 pub mod open311_spec;
+pub mod questions;
 pub mod reports;
