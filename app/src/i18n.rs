@@ -560,6 +560,7 @@ pub mod msg {
         P_DATE_IN_PAST = "请选择今天或以后的日期。" / "Choose today or a later date.";
         KIND_QUESTION = "提问" / "Question";
         KIND_QUESTION_COMMENT = "提问下的评论" / "Comment on a question";
+        KIND_QUESTION_FOLLOW_UP = "追问" / "Follow-up";
         KIND_LIVE_QUESTION = "直播提问" / "Question in a live session";
         LIVE_HELD = "您的提问正在等待审核，通过后会出现在排行中。" / "Your question waits for review; once approved it joins the ranking.";
         QC_TITLE = "评论" / "Comments";
@@ -633,6 +634,8 @@ pub mod msg {
         Q_WRITTEN = "原文发布于" / "Published";
         Q_REPLACED = "修改于" / "replaced";
         Q_FOLLOW_UP = "提问人追问" / "The asker's follow-up";
+        Q_FOLLOW_UP_HELD = "您的追问正在等待审核，通过后才会公开并转回部门。" / "Your follow-up is waiting for review: once approved it is published and goes back to the department.";
+        Q_FOLLOW_UP_REFUSED = "您的追问未通过审核，可以修改后重新追问。" / "Your follow-up was not published; you may write another.";
         Q_TIMELINE = "办理过程" / "What happened";
         Q_EV_ASKED = "提问" / "Asked";
         Q_EV_PUBLISHED = "审核通过，公开" / "Published after review";
@@ -972,6 +975,7 @@ pub fn kind_name(k: gongzhi_domain::model::moderation::ItemKind) -> Msg {
         K::Account => msg::KIND_ACCOUNT,
         K::Question => msg::KIND_QUESTION,
         K::QuestionComment => msg::KIND_QUESTION_COMMENT,
+        K::QuestionFollowUp => msg::KIND_QUESTION_FOLLOW_UP,
         K::LiveQuestion => msg::KIND_LIVE_QUESTION,
     }
 }

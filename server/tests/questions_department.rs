@@ -3,14 +3,16 @@
 //! removed files listed as removed and no longer served, the plain form over HTTP), and
 //! the inbox: officials told when a question reaches their department or comes back with a
 //! follow-up, admins told when one waits for routing, and deadline notices sent once per
-//! deadline, near and past.
+//! deadline, near and past; and the asker's follow-up, screened like the question itself.
 
 mod common;
 
 use chrono::{Duration, Utc};
 use common::{department, png, problems, user, TestApp};
-use gongzhi_domain::model::question::FILES_MAX;
+use gongzhi_domain::model::moderation::ItemKind;
+use gongzhi_domain::model::question::{Status, FILES_MAX};
 use gongzhi_domain::model::Role;
+use gongzhi_domain::moderation::queue::{self, Decision};
 use gongzhi_domain::questions::{self, answers, files, inbox, read, QuestionInput};
 use gongzhi_domain::{with_db, Error, Problem, Services};
 use reqwest::multipart::{Form, Part};
@@ -20,6 +22,7 @@ on_both_backends!(
     the_file_form_works_over_http,
     departments_and_admins_are_told_what_needs_them,
     deadline_notices_go_out_once_per_deadline,
+    follow_ups_are_screened_like_questions,
 );
 
 const PDF: &[u8] =
@@ -388,6 +391,9 @@ async fn departments_and_admins_are_told_what_needs_them(app: &TestApp) {
     assert!(inbox_of(&svc, transport.id, id).await.is_empty());
     assert!(inbox_of(&svc, asker.id, id).await.is_empty());
 
+    // (From here on, posts are published without review.)
+    post_moderated(&svc).await;
+
     // Handed over: the new department is told, not the one that handed it on.
     answers::hand_over(&svc, Some(&city), id, &jtj.to_string(), "属于交通管理")
         .await
@@ -409,7 +415,6 @@ async fn departments_and_admins_are_told_what_needs_them(app: &TestApp) {
 
     // Not sure which department: the admins are told it waits for routing; once routed,
     // the department is told.
-    post_moderated(&svc).await;
     let unsure = questions::ask(&svc, Some(&asker), question("小区旁工地夜间施工", "unsure"))
         .await
         .unwrap();
@@ -495,4 +500,151 @@ async fn deadline_notices_go_out_once_per_deadline(app: &TestApp) {
         .unwrap();
     set_due(Utc::now() + Duration::hours(2)).await;
     assert_eq!(inbox::remind(&svc).await.unwrap(), 0);
+}
+
+async fn follow_ups_are_screened_like_questions(app: &TestApp) {
+    let svc = app.demo().await;
+    let cgj = department(&svc, "cgj").await;
+    let asker = user(&svc, "追问审核提问人", Role::Resident, None).await;
+    let official = user(&svc, "城管局追问答复人", Role::Official, Some(cgj)).await;
+    let moderator = common::account(&svc, "moderator@demo.gongzhi.org").await;
+    let decide = |kind: ItemKind, id: i64, action: &str| {
+        let svc = svc.clone();
+        let moderator = moderator.clone();
+        let action = action.to_string();
+        async move {
+            queue::act(
+                &svc,
+                Some(&moderator),
+                kind,
+                id,
+                Decision {
+                    action,
+                    reason: "abuse".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+    };
+    let held_follow_up = |id: i64| {
+        let svc = svc.clone();
+        async move {
+            with_db!(&svc.db, p => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT id FROM question_follow_ups WHERE question_id = $1 AND visibility = 'held' ORDER BY id DESC",
+                )
+                .bind(id)
+                .fetch_one(p)
+                .await
+            })
+            .unwrap()
+        }
+    };
+
+    // The city reviews questions first (the default): so it does follow-ups.
+    let id = questions::ask(&svc, Some(&asker), question("河堤护栏松动", cgj))
+        .await
+        .unwrap();
+    decide(ItemKind::Question, id, "approve").await;
+    answers::answer(&svc, Some(&official), id, "已加固。")
+        .await
+        .unwrap();
+    answers::follow_up(&svc, Some(&asker), id, "另一段护栏也松了，能一起修吗？")
+        .await
+        .unwrap();
+    let (q, v) = read::get(&svc, Some(&asker), id).await.unwrap().unwrap();
+    assert_eq!(q.status, Status::Answered, "not given back before review");
+    assert!(q.follow_up.is_none() && !v.can_follow_up);
+    let pending = q.pending_follow_up.expect("the asker sees it waiting");
+    assert!(pending.hidden.is_none());
+    let (q, _) = read::get(&svc, None, id).await.unwrap().unwrap();
+    assert!(q.pending_follow_up.is_none(), "nobody else sees it");
+    assert!(!inbox_of(&svc, official.id, id)
+        .await
+        .contains(&"follow_up".to_string()));
+    let e = answers::follow_up(&svc, Some(&asker), id, "再问一次")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("follow_up".into(), Problem::FollowUpUsed)]
+    );
+
+    // Approved: published, and the question goes back to the department.
+    decide(
+        ItemKind::QuestionFollowUp,
+        held_follow_up(id).await,
+        "approve",
+    )
+    .await;
+    let (q, v) = read::get(&svc, Some(&asker), id).await.unwrap().unwrap();
+    assert_eq!(q.status, Status::Open);
+    assert_eq!(
+        q.follow_up.as_deref(),
+        Some("另一段护栏也松了，能一起修吗？")
+    );
+    assert!(q.pending_follow_up.is_none() && !v.can_follow_up);
+    assert!(inbox_of(&svc, official.id, id)
+        .await
+        .contains(&"follow_up".to_string()));
+
+    // Refused: the asker reads why and may write another; the question stays answered.
+    let id = questions::ask(&svc, Some(&asker), question("公交站牌字太小", cgj))
+        .await
+        .unwrap();
+    decide(ItemKind::Question, id, "approve").await;
+    answers::answer(&svc, Some(&official), id, "已更换大字站牌。")
+        .await
+        .unwrap();
+    answers::follow_up(&svc, Some(&asker), id, "你们都是饭桶")
+        .await
+        .unwrap();
+    decide(ItemKind::QuestionFollowUp, held_follow_up(id).await, "hide").await;
+    let (q, v) = read::get(&svc, Some(&asker), id).await.unwrap().unwrap();
+    assert_eq!(q.status, Status::Answered);
+    let refused = q.pending_follow_up.expect("the refusal");
+    assert!(refused.hidden.is_some());
+    assert!(v.can_follow_up, "another follow-up may be written");
+    answers::follow_up(&svc, Some(&asker), id, "夜间能否加装照明？")
+        .await
+        .unwrap();
+
+    // After publication without review, the word list still holds a follow-up.
+    post_moderated(&svc).await;
+    let admin = user(&svc, "词表管理员", Role::Admin, None).await;
+    gongzhi_domain::moderation::settings::add_word(&svc, Some(&admin), "饭桶")
+        .await
+        .unwrap();
+    let id = questions::ask(&svc, Some(&asker), question("人行道井盖缺失", cgj))
+        .await
+        .unwrap();
+    answers::answer(&svc, Some(&official), id, "已补装。")
+        .await
+        .unwrap();
+    answers::follow_up(&svc, Some(&asker), id, "补装太慢，饭桶")
+        .await
+        .unwrap();
+    let (q, _) = read::get(&svc, Some(&asker), id).await.unwrap().unwrap();
+    assert_eq!(q.status, Status::Answered);
+    assert!(q.pending_follow_up.is_some_and(|p| p.hidden.is_none()));
+    // Clean words are published at once.
+    let id = questions::ask(&svc, Some(&asker), question("路口红绿灯太短", cgj))
+        .await
+        .unwrap();
+    answers::answer(&svc, Some(&official), id, "已延长。")
+        .await
+        .unwrap();
+    answers::follow_up(&svc, Some(&asker), id, "行人绿灯能再长些吗？")
+        .await
+        .unwrap();
+    let (q, _) = read::get(&svc, Some(&asker), id).await.unwrap().unwrap();
+    assert_eq!(q.status, Status::Open);
+
+    // The moderation queue shows the held follow-up with its question.
+    let items = queue::list(&svc, Some(&moderator)).await.unwrap();
+    assert!(items.iter().any(|i| i.kind == ItemKind::QuestionFollowUp
+        && i.body_text.contains("饭桶")
+        && i.link.ends_with("#follow-up")));
 }

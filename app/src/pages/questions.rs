@@ -412,7 +412,7 @@ fn QuestionView(
                     {files_form.map(|form| view! { <AnswerFilesUpload answer_id=a.id files form/> })}
                     {rate.map(|id| view! { <RatingForm id rating=a.rating.clone()/> })}
                     {follow_up.map(|(text, at)| view! {
-                        <div class="follow-up">
+                        <div class="follow-up" id="follow-up">
                             <h3>{t(msg::Q_FOLLOW_UP)}</h3>
                             <p class="muted"><time datetime=at.to_rfc3339()>{local_datetime(at)}</time></p>
                             <p class="question-body">{text}</p>
@@ -420,6 +420,18 @@ fn QuestionView(
                     })}
                 }
             }).collect_view()}
+            {q.pending_follow_up.clone().map(|p| view! {
+                <div class="follow-up" id="follow-up">
+                    <h3>{t(msg::Q_FOLLOW_UP)}</h3>
+                    {match p.hidden {
+                        None => view! { <p class="notice">{t(msg::Q_FOLLOW_UP_HELD)}</p> }.into_any(),
+                        Some(why) => view! {
+                            <p class="alert alert-error tombstone">{t(msg::Q_FOLLOW_UP_REFUSED)}" "{hidden_text(&why, lang)}</p>
+                        }.into_any(),
+                    }}
+                    <p class="question-body">{p.body}</p>
+                </div>
+            })}
             {v.can_follow_up.then(|| view! { <FollowUpForm id=qid/> })}
         </section>
         {v.can_answer.then(|| view! {

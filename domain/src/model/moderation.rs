@@ -22,6 +22,8 @@ pub enum ItemKind {
     QuestionComment,
     /// A question in a live session.
     LiveQuestion,
+    /// The asker's follow-up to an answered question.
+    QuestionFollowUp,
 }
 
 impl ItemKind {
@@ -46,6 +48,7 @@ impl ItemKind {
             ItemKind::Question => "question",
             ItemKind::QuestionComment => "question_comment",
             ItemKind::LiveQuestion => "live_question",
+            ItemKind::QuestionFollowUp => "question_follow_up",
         }
     }
 
@@ -59,6 +62,7 @@ impl ItemKind {
             ItemKind::Question,
             ItemKind::QuestionComment,
             ItemKind::LiveQuestion,
+            ItemKind::QuestionFollowUp,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

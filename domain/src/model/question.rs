@@ -340,9 +340,20 @@ pub struct QuestionDetail {
     pub overdue: bool,
     pub follow_up: Option<String>,
     pub follow_up_at: Option<DateTime<Utc>>,
+    /// The asker's follow-up not (yet) published, shown to the asker and moderators only:
+    /// waiting for review, or refused with the reason.
+    #[serde(default)]
+    pub pending_follow_up: Option<PendingFollowUp>,
     pub answers: Vec<Answer>,
     pub events: Vec<Event>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A follow-up waiting for review (`hidden` empty) or refused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingFollowUp {
+    pub body: String,
+    pub hidden: Option<HiddenWhy>,
 }
 
 /// What the viewer of a question may do, and has done.

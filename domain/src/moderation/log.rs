@@ -26,6 +26,7 @@ struct Row {
     c_thread: Option<i64>,
     ph_report: Option<i64>,
     qc_question: Option<i64>,
+    fu_question: Option<i64>,
     lq_session: Option<i64>,
 }
 
@@ -36,11 +37,13 @@ pub async fn page(svc: &Services, before: Option<i64>) -> Result<LogPage, Error>
         sqlx::query_as(
             "SELECT l.id, l.item_kind, l.item_id, l.action, l.reason, l.note, l.moderator_handle, l.moderator_id, l.at, \
              c.process_id AS c_process, c.proposal_id AS c_proposal, COALESCE(c.root_id, c.id) AS c_thread, \
-             ph.report_id AS ph_report, qc.question_id AS qc_question, lq.session_id AS lq_session \
+             ph.report_id AS ph_report, qc.question_id AS qc_question, fu.question_id AS fu_question, \
+             lq.session_id AS lq_session \
              FROM moderation_log l \
              LEFT JOIN comments c ON l.item_kind = 'comment' AND c.id = l.item_id \
              LEFT JOIN photos ph ON l.item_kind = 'photo' AND ph.id = l.item_id \
              LEFT JOIN question_comments qc ON l.item_kind = 'question_comment' AND qc.id = l.item_id \
+             LEFT JOIN question_follow_ups fu ON l.item_kind = 'question_follow_up' AND fu.id = l.item_id \
              LEFT JOIN live_questions lq ON l.item_kind = 'live_question' AND lq.id = l.item_id \
              WHERE l.id < $1 ORDER BY l.id DESC LIMIT $2",
         )
@@ -78,6 +81,9 @@ pub async fn page(svc: &Services, before: Option<i64>) -> Result<LogPage, Error>
                 ItemKind::QuestionComment => r
                     .qc_question
                     .map(|q| format!("/questions/{q}#qc-{}", r.item_id)),
+                ItemKind::QuestionFollowUp => {
+                    r.fu_question.map(|q| format!("/questions/{q}#follow-up"))
+                }
                 ItemKind::Photo => r.ph_report.map(|id| format!("/reports/{id}")),
                 ItemKind::Account => None,
             };

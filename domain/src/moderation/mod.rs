@@ -64,6 +64,7 @@ pub(crate) fn table(kind: ItemKind) -> Option<&'static str> {
         ItemKind::Question => Some("questions"),
         ItemKind::QuestionComment => Some("question_comments"),
         ItemKind::LiveQuestion => Some("live_questions"),
+        ItemKind::QuestionFollowUp => Some("question_follow_ups"),
         ItemKind::Photo | ItemKind::Account => None,
     }
 }
@@ -86,6 +87,9 @@ pub(crate) async fn item_state(
             "SELECT author_id, visibility FROM question_comments WHERE id = $1"
         }
         ItemKind::LiveQuestion => "SELECT author_id, visibility FROM live_questions WHERE id = $1",
+        ItemKind::QuestionFollowUp => {
+            "SELECT author_id, visibility FROM question_follow_ups WHERE id = $1"
+        }
         ItemKind::Photo => {
             "SELECT r.reporter_id, r.visibility FROM photos ph JOIN reports r ON r.id = ph.report_id WHERE ph.id = $1"
         }

@@ -72,6 +72,12 @@ async fn item(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<ItemRow>
              FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
              FROM question_comments c JOIN questions q ON q.id = c.question_id WHERE c.id = $1"
         }
+        ItemKind::QuestionFollowUp => {
+            "SELECT f.visibility, q.title, '' AS body_html, f.body AS body_text, \
+             '/questions/' || CAST(q.id AS TEXT) || '#follow-up' AS link, \
+             FALSE AS locked, NULL AS photo_uid, FALSE AS blurred \
+             FROM question_follow_ups f JOIN questions q ON q.id = f.question_id WHERE f.id = $1"
+        }
         ItemKind::LiveQuestion => {
             "SELECT q.visibility, s.title, '' AS body_html, q.body AS body_text, \
              '/live/' || CAST(s.id AS TEXT) || '#lq-' || CAST(q.id AS TEXT) AS link, \
@@ -281,6 +287,10 @@ async fn place(svc: &Services, kind: ItemKind, id: i64) -> Result<Option<Place>,
         ItemKind::QuestionComment => {
             "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
              CAST(NULL AS BIGINT) AS comment_id, question_id FROM question_comments WHERE id = $1"
+        }
+        ItemKind::QuestionFollowUp => {
+            "SELECT CAST(NULL AS BIGINT) AS report_id, CAST(NULL AS BIGINT) AS process_id, CAST(NULL AS BIGINT) AS proposal_id, \
+             CAST(NULL AS BIGINT) AS comment_id, question_id FROM question_follow_ups WHERE id = $1"
         }
         // Live questions last an hour or two: their authors are not notified.
         ItemKind::Photo | ItemKind::Account | ItemKind::LiveQuestion => return Ok(None),
@@ -517,6 +527,9 @@ pub async fn act(
         {
             crate::live::moderated(svc, id, visibility, v).await?;
         }
+    }
+    if published && kind == ItemKind::QuestionFollowUp {
+        crate::questions::answers::follow_up_published(svc, id).await?;
     }
     if kind == ItemKind::QuestionComment {
         if let Some(v) = new_visibility(action)

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{deadlines, engage, inbox, EVENT_SQL, NOTIFY_SQL};
 use crate::error::{Error, FieldError};
+use crate::model::moderation::ItemKind;
 use crate::model::question::{EventKind, InboxDetail, ANSWER_MAX, BODY_MAX, NOTE_MAX};
 use crate::model::{Me, Role};
 use crate::time::now;
@@ -329,8 +330,9 @@ pub async fn looking_into(
     Ok(())
 }
 
-/// The asker's one follow-up after an answer: the question goes back to the department,
-/// which gets a new deadline to answer it again.
+/// The asker's one follow-up after an answer. Screened like the question itself: held for
+/// review when the city reviews questions first (or the word list matches), else published
+/// at once; published, it gives the question back to the department with a new deadline.
 pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> Result<(), Error> {
     let me = me.ok_or(Error::Unauthenticated)?;
     let q = current(svc, id).await?;
@@ -338,7 +340,13 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
         return Err(Error::Forbidden);
     }
     crate::moderation::ensure_can_post(svc, me).await?;
-    if q.follow_up.is_some() {
+    let waiting: i64 = with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT count(*) FROM question_follow_ups WHERE question_id = $1 AND visibility = 'held'")
+            .bind(id)
+            .fetch_one(p)
+            .await
+    })?;
+    if q.follow_up.is_some() || waiting > 0 {
         return Err(Error::field("follow_up", Problem::FollowUpUsed));
     }
     if q.status != "answered" {
@@ -354,7 +362,72 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
             Problem::TooLong { max: BODY_MAX },
         ));
     }
+    let mode = crate::moderation::settings::qa_mode(svc).await?;
+    let hold = crate::moderation::screen(svc, me, mode, text).await?;
+    let t = now();
+    let visibility = if hold.is_some() { "held" } else { "visible" };
+    let follow_up_id: i64 = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let fid: i64 = sqlx::query_scalar(
+            "INSERT INTO question_follow_ups (question_id, author_id, body, visibility, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(id).bind(me.id).bind(text).bind(visibility).bind(t)
+        .fetch_one(&mut *tx).await?;
+        if let Some(cause) = hold {
+            crate::moderation::hold_new!(tx, ItemKind::QuestionFollowUp, fid, Some(me.id), cause, t).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(fid)
+    }.await)?;
+    if hold.is_some() {
+        tracing::info!(
+            question = id,
+            follow_up = follow_up_id,
+            "asker's follow-up held for review"
+        );
+        return Ok(());
+    }
+    if !publish_follow_up(svc, follow_up_id).await? {
+        // Another follow-up was published meanwhile: this one is not kept.
+        with_db!(&svc.db, p => {
+            sqlx::query("DELETE FROM question_follow_ups WHERE id = $1")
+                .bind(follow_up_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        return Err(Error::field("follow_up", Problem::FollowUpUsed));
+    }
+    Ok(())
+}
+
+/// Called when moderators publish a held follow-up: the question goes back to the
+/// department as if it had been published when written.
+pub(crate) async fn follow_up_published(svc: &Services, follow_up_id: i64) -> Result<(), Error> {
+    if !publish_follow_up(svc, follow_up_id).await? {
+        tracing::warn!(
+            follow_up = follow_up_id,
+            "approved follow-up found its question no longer answered or already followed up"
+        );
+    }
+    Ok(())
+}
+
+/// Publishes follow-up `follow_up_id` on its question: the text shows under the answer,
+/// the question is open again with a new deadline, followers and the department are told.
+/// False when the question has no answer to follow up any more, or has a follow-up.
+async fn publish_follow_up(svc: &Services, follow_up_id: i64) -> Result<bool, Error> {
+    let row: Option<(i64, Option<i64>, String)> = with_db!(&svc.db, p => {
+        sqlx::query_as("SELECT question_id, author_id, body FROM question_follow_ups WHERE id = $1")
+            .bind(follow_up_id)
+            .fetch_optional(p)
+            .await
+    })?;
+    let (id, author, text) = row.ok_or(Error::NotFound)?;
+    let q = current(svc, id).await?;
     let department_id = q.department_id.ok_or(Error::NotFound)?;
+    let actor = author.unwrap_or(0);
     let t = now();
     let due = deadlines::due(svc, department_id, t).await?;
     let n = with_db!(&svc.db, p => async {
@@ -363,27 +436,27 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
             "UPDATE questions SET follow_up = $1, follow_up_at = $2, status = 'open', received_at = $2, due_at = $3, \
              updated_at = $2 WHERE id = $4 AND follow_up IS NULL AND status = 'answered'",
         )
-        .bind(text).bind(t).bind(due).bind(id)
+        .bind(&text).bind(t).bind(due).bind(id)
         .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             sqlx::query(EVENT_SQL)
                 .bind(id).bind(EventKind::FollowUp.as_str()).bind(department_id).bind(None::<i64>)
-                .bind("").bind(None::<NaiveDate>).bind(me.id).bind(t)
+                .bind("").bind(None::<NaiveDate>).bind(author).bind(t)
                 .execute(&mut *tx).await?;
-            sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::FollowUp.as_str()).bind(t).bind(me.id)
+            sqlx::query(NOTIFY_SQL).bind(id).bind(EventKind::FollowUp.as_str()).bind(t).bind(actor)
                 .execute(&mut *tx).await?;
             sqlx::query(inbox::INBOX_SQL)
-                .bind(id).bind(InboxDetail::FollowUp.as_str()).bind(t).bind(department_id).bind(me.id)
+                .bind(id).bind(InboxDetail::FollowUp.as_str()).bind(t).bind(department_id).bind(actor)
                 .execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(n)
     }.await)?;
     if n != 1 {
-        return Err(Error::field("follow_up", Problem::FollowUpUsed));
+        return Ok(false);
     }
     engage::email_followers(svc, id, EventKind::FollowUp, t).await;
     inbox::email(svc, id, InboxDetail::FollowUp, t).await;
     tracing::info!(question = id, "asker followed up");
-    Ok(())
+    Ok(true)
 }

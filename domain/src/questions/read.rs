@@ -10,8 +10,8 @@ use crate::error::Error;
 use crate::model::deliberation::Visibility;
 use crate::model::moderation::HiddenWhy;
 use crate::model::question::{
-    Answer, Event, EventKind, Filter, QuestionDetail, QuestionPage, QuestionSummary, Revision,
-    Show, Similar, Sort, Status, Viewer, PAGE_SIZE,
+    Answer, Event, EventKind, Filter, PendingFollowUp, QuestionDetail, QuestionPage,
+    QuestionSummary, Revision, Show, Similar, Sort, Status, Viewer, PAGE_SIZE,
 };
 use crate::model::rating::{Level, Rating, CHANGE_DAYS};
 use crate::model::{Me, Role};
@@ -335,6 +335,28 @@ pub async fn get(
         );
     }
     let mut files_by = super::files::of_question(svc, id).await?;
+    // The asker's follow-up not published (yet): for the asker and moderators.
+    let pending: Option<(String, String, String, String)> =
+        if (is_asker || moderator) && r.follow_up.is_none() {
+            with_db!(&svc.db, p => {
+                sqlx::query_as(
+                    "SELECT body, visibility, hidden_reason, hidden_note FROM question_follow_ups \
+                     WHERE question_id = $1 AND visibility <> 'visible' ORDER BY id DESC LIMIT 1",
+                )
+                .bind(id)
+                .fetch_optional(p)
+                .await
+            })?
+        } else {
+            None
+        };
+    let pending_follow_up = pending.map(|(body, visibility, reason, note)| PendingFollowUp {
+        body,
+        hidden: (visibility == "hidden").then(|| HiddenWhy::from_stored(&reason, &note)),
+    });
+    let follow_up_waits = pending_follow_up
+        .as_ref()
+        .is_some_and(|p| p.hidden.is_none());
     let official_of =
         |d: i64| me.is_some_and(|m| m.role == Role::Official && m.department_id == Some(d));
     let answers: Vec<Answer> = answers
@@ -384,7 +406,11 @@ pub async fn get(
         can_route: public
             && status != Status::Answered
             && me.is_some_and(|m| m.role == Role::Admin),
-        can_follow_up: public && is_asker && status == Status::Answered && r.follow_up.is_none(),
+        can_follow_up: public
+            && is_asker
+            && status == Status::Answered
+            && r.follow_up.is_none()
+            && !follow_up_waits,
         can_rate: answers
             .last()
             .filter(|_| public && is_asker && status == Status::Answered)
@@ -431,6 +457,7 @@ pub async fn get(
             overdue: public && overdue(status, r.due_at, t),
             follow_up: r.follow_up,
             follow_up_at: r.follow_up_at,
+            pending_follow_up,
             answers,
             events,
             created_at: r.created_at,
