@@ -572,6 +572,7 @@ pub mod msg {
         QC_HIDDEN = "这条评论已被版主隐藏。原因：" / "Moderators hid this comment. Reason: ";
         QC_SIGN_IN = "登录后可以发表评论。" / "Sign in to comment.";
         NOTIF_QUESTION = "您关注的提问有新进展" / "News on a question you follow";
+        NOTIF_RATE_AGAIN = "整改已办结，请再次评价" / "Rectified and closed: please rate it again";
         NOTIF_INBOX = "需要您部门处理的提问" / "A question for your department";
         QINBOX_RECEIVED = "新提问" / "new question";
         QINBOX_FOLLOW_UP = "提问人追问" / "the asker followed up";
@@ -684,6 +685,18 @@ pub mod msg {
         Q_F_ATTITUDE = "答复态度（可选）" / "Attitude (optional)";
         Q_F_RATING_COMMENT = "评价意见（可选）" / "Comment (optional)";
         Q_RATE_SUBMIT = "提交评价" / "Send the rating";
+        R_RATINGS = "办理满意度评价" / "How the reporter rated the handling";
+        R_ROUND = "第" / "Round";
+        R_RECTIFY = "评价不满意，已要求整改" / "Rated poorly: sent back for rectification";
+        R_DUE = "整改期限" / "due";
+        R_DONE = "整改办结于" / "rectified";
+        R_ON_TIME = "按期整改" / "on time";
+        R_LATE = "超期整改" / "late";
+        R_IN_PROGRESS = "整改中" / "being rectified";
+        R_RATE = "评价办理结果" / "Rate how your report was handled";
+        R_RATE_AGAIN = "整改已办结，请再次评价" / "Rectified: rate it again";
+        R_RATE_CHANGE = "修改您的评价" / "Change your rating";
+        R_RATE_HINT = "评价后 7 天内可以修改，公众只看到评价等级。选择“不满意”或“非常不满意”会把问题退回部门整改，您的意见作为整改理由公开在办理记录中；整改期限（工作日）：" / "You can change your rating for 7 days; the public sees only the level. Rating it dissatisfied or very dissatisfied sends the report back to the department for rectification, with your comment as the reason on the public timeline; working days to rectify:";
         Q_RATED = "提问人评价" / "The asker's rating";
         Q_NOT_RATED_DIM = "不评" / "No rating";
         LEVEL_VERY_SATISFIED = "非常满意" / "Very satisfied";

@@ -52,6 +52,8 @@ pub mod questions;
 #[cfg(feature = "server")]
 pub mod ratelimit;
 #[cfg(feature = "server")]
+pub mod ratings;
+#[cfg(feature = "server")]
 pub mod reports;
 #[cfg(feature = "server")]
 pub mod seed;

@@ -202,6 +202,10 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "您关注的提问有新进展",
             "There is news on a question you follow",
         ),
+        NotificationKind::RateAgain => (
+            "您评价不满意的问题已整改办结，请再次评价",
+            "A report you rated poorly was rectified: rate it again",
+        ),
         NotificationKind::Inbox => ("有提问需要您的部门处理", "A question needs your department"),
         NotificationKind::Moderation => (
             "版主处理了您发布的内容",

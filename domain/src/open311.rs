@@ -876,7 +876,11 @@ async fn post_resident_update(
     let voice = crate::reports::Voice::Client {
         external_id: external,
     };
-    let input = crate::reports::FollowUp { note, reopen };
+    let input = crate::reports::FollowUp {
+        note,
+        reopen,
+        rectify_by: None,
+    };
     let (id, _) = crate::reports::record_follow_up(svc, report_id, voice, input)
         .await
         .map_err(update_error)?;

@@ -161,6 +161,10 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_UTC_OFFSET_MINUTES", default_value_t = 480)]
     pub utc_offset_minutes: i32,
 
+    /// Working days a department has to rectify (整改) what a poor rating sent back.
+    #[arg(long, env = "GONGZHI_RECTIFY_DAYS", default_value_t = 15)]
+    pub rectify_days: i64,
+
     /// Map tiles, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Unset, maps show the
     /// grids and pins on a plain background (the form works either way).
     #[arg(long, env = "GONGZHI_MAP_TILE_URL", default_value = "")]
@@ -219,6 +223,7 @@ impl Config {
             max_photo_mb: 10,
             default_grid: None,
             utc_offset_minutes: 480,
+            rectify_days: 15,
             map_tile_url: String::new(),
             map_attribution: String::new(),
             flags_to_hold: 3,
@@ -318,6 +323,7 @@ impl std::fmt::Debug for Config {
             .field("max_photo_mb", &self.max_photo_mb)
             .field("default_grid", &self.default_grid)
             .field("utc_offset_minutes", &self.utc_offset_minutes)
+            .field("rectify_days", &self.rectify_days)
             .field("map_tile_url", &self.map_tile_url)
             .field("map_attribution", &self.map_attribution)
             .field("flags_to_hold", &self.flags_to_hold)

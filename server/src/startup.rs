@@ -78,7 +78,14 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         max_photo_bytes: config.max_photo_mb * 1024 * 1024,
         default_grid: config.default_grid.clone().filter(|g| !g.trim().is_empty()),
         utc_offset_minutes: config.utc_offset_minutes,
+        rectify_days: config.rectify_days,
     };
+    if !(1..=60).contains(&config.rectify_days) {
+        return Err(StartError::Config(format!(
+            "GONGZHI_RECTIFY_DAYS must be 1 to 60 working days, not {}",
+            config.rectify_days
+        )));
+    }
     if !(1..=100).contains(&config.job_max_attempts) {
         return Err(StartError::Config(
             "GONGZHI_JOB_MAX_ATTEMPTS must be between 1 and 100".into(),

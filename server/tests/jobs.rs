@@ -420,6 +420,7 @@ async fn reporters_updates_are_passed_on_once_or_marked_refused(backend: Backend
         let follow_up = |note: &str| gongzhi_domain::reports::FollowUp {
             note: note.into(),
             reopen: false,
+            rectify_by: None,
         };
         let (event, _) =
             gongzhi_domain::reports::record_follow_up(&a, id, voice, follow_up("补充：北侧也有"))

@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{account, local_day, png, TestApp};
+use common::{account, local_day, png, user, TestApp};
 use gongzhi_domain::deliberation::comments::{self, NewComment, Subject};
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};
@@ -31,22 +31,6 @@ on_both_backends!(
     the_moderation_pages_work_over_http,
     a_reports_text_leaves_lists_search_and_the_api_while_held_or_hidden,
 );
-
-static USERS: AtomicU32 = AtomicU32::new(0);
-
-/// A new activated account with `role`, written directly.
-async fn user(svc: &Services, name: &str, role: Role) -> Me {
-    let n = USERS.fetch_add(1, Ordering::SeqCst);
-    let email = format!("mod-test-{}-{n}@example.org", std::process::id());
-    let t = chrono::Utc::now();
-    with_db!(&svc.db, p => sqlx::query(
-        "INSERT INTO users (email, display_name, password_hash, role, activated_at, created_at, updated_at) \
-         VALUES ($1, $2, 'x', $3, $4, $4, $4)")
-        .bind(&email).bind(name).bind(role.as_str()).bind(t)
-        .execute(p).await.map(|r| r.rows_affected()))
-    .expect("user");
-    account(svc, &email).await
-}
 
 /// A process of the official's department, now in its proposal phase, with one proposal.
 async fn process_with_proposal(svc: &Services, official: &Me, author: &Me) -> (i64, i64) {
@@ -139,8 +123,8 @@ async fn flags_hold_hide_appeal_and_restore_with_a_public_log(app: &TestApp) {
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
-    let first = user(&svc, "老王", Role::Resident).await;
-    let author = user(&svc, "小李", Role::Resident).await;
+    let first = user(&svc, "老王", Role::Resident, None).await;
+    let author = user(&svc, "小李", Role::Resident, None).await;
     let (_, proposal) = process_with_proposal(&svc, &official, &first).await;
     let on = Subject::Proposal(proposal);
     let root = comments::post(&svc, Some(&first), on, say("东门要坡道", None))
@@ -165,9 +149,9 @@ async fn flags_hold_hide_appeal_and_restore_with_a_public_log(app: &TestApp) {
 
     // Bad flags are refused with the field named; one's own content cannot be flagged.
     let flaggers = [
-        user(&svc, "甲", Role::Resident).await,
-        user(&svc, "乙", Role::Resident).await,
-        user(&svc, "丙", Role::Resident).await,
+        user(&svc, "甲", Role::Resident, None).await,
+        user(&svc, "乙", Role::Resident, None).await,
+        user(&svc, "丙", Role::Resident, None).await,
     ];
     assert!(matches!(
         flag(&svc, None, ItemKind::Comment, rude, "abuse", "").await,
@@ -628,9 +612,9 @@ async fn claims_keep_two_moderators_apart(app: &TestApp) {
     let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let one = account(&svc, "moderator@demo.gongzhi.org").await;
-    let two = user(&svc, "第二位版主", Role::Moderator).await;
-    let author = user(&svc, "作者", Role::Resident).await;
-    let flagger = user(&svc, "举报人", Role::Resident).await;
+    let two = user(&svc, "第二位版主", Role::Moderator, None).await;
+    let author = user(&svc, "作者", Role::Resident, None).await;
+    let flagger = user(&svc, "举报人", Role::Resident, None).await;
     let (_, proposal) = process_with_proposal(&svc, &official, &author).await;
     let c = comments::post(
         &svc,
@@ -719,8 +703,8 @@ async fn pre_moderation_the_word_list_and_new_accounts_hold_posts(app: &TestApp)
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
-    let author = user(&svc, "居民甲", Role::Resident).await;
-    let other = user(&svc, "居民乙", Role::Resident).await;
+    let author = user(&svc, "居民甲", Role::Resident, None).await;
+    let other = user(&svc, "居民乙", Role::Resident, None).await;
     let (process, proposal) = process_with_proposal(&svc, &official, &author).await;
     let on = Subject::Proposal(proposal);
 
@@ -863,7 +847,7 @@ async fn pre_moderation_the_word_list_and_new_accounts_hold_posts(app: &TestApp)
 
     // New accounts: when the city enables it, the first 3 posts wait; the fourth does not.
     svc.moderation.hold_new_accounts = true;
-    let newcomer = user(&svc, "新人", Role::Resident).await;
+    let newcomer = user(&svc, "新人", Role::Resident, None).await;
     let mut ids = Vec::new();
     for i in 0..4 {
         ids.push(
@@ -919,7 +903,7 @@ async fn suspended_users_read_but_cannot_post_by_any_path(app: &TestApp) {
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
-    let resident = user(&svc, "捣乱者", Role::Resident).await;
+    let resident = user(&svc, "捣乱者", Role::Resident, None).await;
     let (process, proposal) = process_with_proposal(&svc, &official, &resident).await;
     let on = Subject::Proposal(proposal);
     let mine = comments::post(&svc, Some(&resident), on, say("第一条", None))
@@ -1147,8 +1131,8 @@ async fn locks_photo_blur_and_the_posting_limit_per_address(app: &TestApp) {
     let mut svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
-    let author = user(&svc, "发言人", Role::Resident).await;
-    let other = user(&svc, "另一位", Role::Resident).await;
+    let author = user(&svc, "发言人", Role::Resident, None).await;
+    let other = user(&svc, "另一位", Role::Resident, None).await;
     let (_, proposal) = process_with_proposal(&svc, &official, &author).await;
     let on = Subject::Proposal(proposal);
     let root = comments::post(&svc, Some(&author), on, say("开个头", None))
@@ -1353,7 +1337,7 @@ async fn the_moderation_pages_work_over_http(app: &TestApp) {
     let svc = app.demo().await;
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let moderator_me = account(&svc, "moderator@demo.gongzhi.org").await;
-    let author = user(&svc, "页面作者", Role::Resident).await;
+    let author = user(&svc, "页面作者", Role::Resident, None).await;
     let (_, proposal) = process_with_proposal(&svc, &official, &author).await;
     let c = comments::post(
         &svc,
@@ -1476,7 +1460,7 @@ async fn a_reports_text_leaves_lists_search_and_the_api_while_held_or_hidden(app
     let svc = app.demo().await;
     let moderator = account(&svc, "moderator@demo.gongzhi.org").await;
     let admin = account(&svc, "admin@demo.gongzhi.org").await;
-    let reporter = user(&svc, "报告人", Role::Resident).await;
+    let reporter = user(&svc, "报告人", Role::Resident, None).await;
     let secret = format!("楼下王某某电话13800000000乱贴广告{}", std::process::id());
     let done = gongzhi_domain::reports::submit(
         &svc,
@@ -1498,7 +1482,7 @@ async fn a_reports_text_leaves_lists_search_and_the_api_while_held_or_hidden(app
     // Three flags hold the text: the report stays (it is a problem in public space) but
     // its words leave the page, the list, the search and the Open311 API.
     for i in 0..3 {
-        let f = user(&svc, &format!("邻居{i}"), Role::Resident).await;
+        let f = user(&svc, &format!("邻居{i}"), Role::Resident, None).await;
         flag(&svc, Some(&f), ItemKind::Report, id, "personal_data", "")
             .await
             .unwrap();

@@ -8,3 +8,24 @@ pub mod live;
 pub mod moderation;
 pub mod questions;
 pub mod reports;
+
+/// A domain refusal with one field renamed: where a form's field is called differently
+/// from the domain's (two forms on one page must not share a field name).
+#[cfg(feature = "ssr")]
+pub(crate) fn rename_field(
+    e: gongzhi_domain::Error,
+    from: &str,
+    to: &str,
+) -> crate::error::AppError {
+    match e {
+        gongzhi_domain::Error::Invalid(mut list) => {
+            for f in &mut list {
+                if f.field == from {
+                    f.field = to.to_string();
+                }
+            }
+            crate::error::AppError::Invalid(list)
+        }
+        e => e.into(),
+    }
+}

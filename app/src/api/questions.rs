@@ -301,7 +301,7 @@ pub async fn hand_over_question(
                 &handover_note,
             )
             .await
-            .map_err(|e| rename(e, "note", "handover_note"))?;
+            .map_err(|e| crate::api::rename_field(e, "note", "handover_note"))?;
             Ok(())
         }
         .await,
@@ -331,7 +331,7 @@ pub async fn looking_into_question(
                 &looking_note,
             )
             .await
-            .map_err(|e| rename(e, "note", "looking_note"))?;
+            .map_err(|e| crate::api::rename_field(e, "note", "looking_note"))?;
             Ok(())
         }
         .await,
@@ -405,27 +405,11 @@ pub async fn rate_answer(
             };
             gongzhi_domain::questions::engage::rate(&st.svc, me.as_ref(), id, input)
                 .await
-                .map_err(|e| rename(e, "comment", "rating_comment"))?;
+                .map_err(|e| crate::api::rename_field(e, "comment", "rating_comment"))?;
             Ok(())
         }
         .await,
     )
-}
-
-/// A domain error whose field `from` is called `to` in the form.
-#[cfg(feature = "ssr")]
-fn rename(e: gongzhi_domain::Error, from: &str, to: &str) -> AppError {
-    match e {
-        gongzhi_domain::Error::Invalid(mut list) => {
-            for f in &mut list {
-                if f.field == from {
-                    f.field = to.to_string();
-                }
-            }
-            AppError::Invalid(list)
-        }
-        e => e.into(),
-    }
 }
 
 /// Every department with its question figures, for the comparison page.

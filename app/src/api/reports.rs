@@ -187,6 +187,9 @@ pub struct ReportView {
     pub catalog: Catalog,
     /// Flags, blurs, appeals and moderation controls on this page.
     pub moderation: gongzhi_domain::model::moderation::ReportMarks,
+    /// The reporter's ratings of the handling, the rectifications poor ones sent back, and
+    /// the round the reporter may rate now.
+    pub ratings: gongzhi_domain::model::rating::ReportRatings,
 }
 
 #[server(prefix = "/api", endpoint = "report")]
@@ -230,9 +233,17 @@ pub async fn get_report(id: i64) -> Result<ReportView, AppError> {
                 report.hidden.is_some(),
             )
             .await?;
+            let ratings = gongzhi_domain::ratings::reports::of_report(
+                &st.svc,
+                id,
+                report.status,
+                viewer.is_reporter,
+            )
+            .await?;
             Ok(ReportView {
                 reopenable,
                 moderation,
+                ratings,
                 report,
                 viewer,
                 can_update,
@@ -332,6 +343,7 @@ pub async fn report_follow_up(
             let input = gongzhi_domain::reports::FollowUp {
                 note,
                 reopen: reopen.is_some(),
+                rectify_by: None,
             };
             Ok(
                 gongzhi_domain::reports::follow_up(
@@ -343,6 +355,39 @@ pub async fn report_follow_up(
                 )
                 .await?,
             )
+        }
+        .await,
+    )
+}
+
+/// The reporter rates how a closed report was handled (a poor rating sends it back for
+/// rectification). An anonymous reporter proves it is theirs with the tracking `code`.
+#[server(prefix = "/api", endpoint = "rate_report")]
+pub async fn rate_report(
+    id: i64,
+    #[server(default)] code: String,
+    #[server(default)] level: String,
+    #[server(default)] speed: String,
+    #[server(default)] result: String,
+    #[server(default)] attitude: String,
+    #[server(default)] rating_comment: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            keep_typed(&[("rating_comment", &rating_comment)]);
+            let me = current_user().await?;
+            let input = gongzhi_domain::ratings::RatingInput {
+                level,
+                speed,
+                result,
+                attitude,
+                comment: rating_comment,
+            };
+            let code = Some(code.as_str()).filter(|c| !c.trim().is_empty());
+            gongzhi_domain::ratings::reports::rate(&st.svc, me.as_ref(), code, id, input)
+                .await
+                .map_err(|e| crate::api::rename_field(e, "comment", "rating_comment"))
         }
         .await,
     )

@@ -4,4 +4,5 @@ pub mod form;
 pub mod image;
 pub mod layout;
 pub mod moderation;
+pub mod rating;
 pub mod reports;

@@ -97,6 +97,7 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 NotificationKind::ClosingReport => msg::NOTIF_CLOSING_REPORT,
                 NotificationKind::Question => msg::NOTIF_QUESTION,
                 NotificationKind::Inbox => msg::NOTIF_INBOX,
+                NotificationKind::RateAgain => msg::NOTIF_RATE_AGAIN,
                 _ => msg::NOTIF_PHASE,
             };
             let detail = match kind {

@@ -10,7 +10,6 @@ use gongzhi_domain::model::question::{
     QuestionSummary, Show, Sort, Status, Viewer, ANSWER_MAX, BODY_MAX, COMMENT_MAX, NOTE_MAX,
     TITLE_MAX,
 };
-use gongzhi_domain::model::rating::{Level, COMMENT_MAX as RATING_COMMENT_MAX};
 use gongzhi_domain::model::Department;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,6 +25,7 @@ use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextA
 use crate::components::moderation::{
     fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
 };
+use crate::components::rating::RatingFields;
 use crate::error::{problem_text, AppError};
 use crate::i18n::{
     level_name, msg, question_event_name, question_status_name, t, use_lang, Lang, Msg,
@@ -853,48 +853,6 @@ fn FollowUpForm(id: i64) -> impl IntoView {
     }
 }
 
-/// The five levels as radio buttons (`optional`: with "no rating" first).
-#[component]
-fn LevelChoice(
-    name: &'static str,
-    legend: Msg,
-    optional: bool,
-    chosen: Option<Level>,
-    error: ErrorSignal,
-) -> impl IntoView {
-    let lang = use_lang();
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.field(name).cloned())
-            .map(|p| problem_text(&p, lang))
-    };
-    let err_id = format!("rate-{name}-error");
-    view! {
-        <fieldset class="stance-choice level-choice" aria-describedby=err_id.clone()>
-            <legend>{legend.get(lang)}{(!optional).then(|| view! { <span class="req">{msg::REQUIRED_MARK.get(lang)}</span> })}</legend>
-            {optional.then(|| {
-                let rid = format!("rate-{name}-none");
-                view! {
-                    <label class="check" for=rid.clone()>
-                        <input type="radio" id=rid.clone() name=name value="" checked=chosen.is_none()/>" "{msg::Q_NOT_RATED_DIM.get(lang)}
-                    </label>
-                }
-            })}
-            {Level::ALL.into_iter().map(|l| {
-                let rid = format!("rate-{name}-{}", l.as_str());
-                view! {
-                    <label class="check" for=rid.clone()>
-                        <input type="radio" id=rid.clone() name=name value=l.as_str() required=!optional
-                            checked=chosen == Some(l)/>" "{level_name(l).get(lang)}
-                    </label>
-                }
-            }).collect_view()}
-            <p class="field-error" id=err_id.clone() hidden=move || problem().is_none()>{problem}</p>
-        </fieldset>
-    }
-}
-
 #[component]
 fn RatingForm(id: i64, rating: Option<gongzhi_domain::model::rating::Rating>) -> impl IntoView {
     let action = ServerAction::<RateAnswer>::new();
@@ -908,12 +866,7 @@ fn RatingForm(id: i64, rating: Option<gongzhi_domain::model::rating::Rating>) ->
             <ActionForm action attr:class="stack">
                 <FormAlert error/>
                 <input type="hidden" name="id" value=id.to_string()/>
-                <LevelChoice name="level" legend=msg::Q_F_LEVEL optional=false chosen=r.as_ref().map(|r| r.level) error/>
-                <LevelChoice name="speed" legend=msg::Q_F_SPEED optional=true chosen=r.as_ref().and_then(|r| r.speed) error/>
-                <LevelChoice name="result" legend=msg::Q_F_RESULT optional=true chosen=r.as_ref().and_then(|r| r.result) error/>
-                <LevelChoice name="attitude" legend=msg::Q_F_ATTITUDE optional=true chosen=r.as_ref().and_then(|r| r.attitude) error/>
-                <TextArea name="rating_comment" label=msg::Q_F_RATING_COMMENT maxlength=RATING_COMMENT_MAX rows=2
-                    value=r.as_ref().map(|r| r.comment.clone()).unwrap_or_default() error/>
+                <RatingFields rating=r error/>
                 <button type="submit" class="btn btn-primary">{t(msg::Q_RATE_SUBMIT)}</button>
             </ActionForm>
         </details>

@@ -8,12 +8,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::reports::{
-    get_report, AddReportUpdate, FollowReport, ReportFollowUp, ReportView, SupportReport,
+    get_report, AddReportUpdate, FollowReport, RateReport, ReportFollowUp, ReportView,
+    SupportReport,
 };
 use crate::components::form::{action_error, FormAlert};
 use crate::components::moderation::{
     fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
 };
+use crate::components::rating::RatingFields;
 use crate::components::reports::{StatusBadge, Timeline};
 use crate::error::problem_text;
 use crate::i18n::{msg, t, use_lang};
@@ -21,6 +23,7 @@ use crate::pages::LoadError;
 use crate::util::local_datetime;
 use gongzhi_domain::model::deliberation::Visibility;
 use gongzhi_domain::model::moderation::ItemKind;
+use gongzhi_domain::model::rating::{Rating, ReportRatings};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -38,6 +41,7 @@ pub fn ReportPage() -> impl IntoView {
     let follow = ServerAction::<FollowReport>::new();
     let update = ServerAction::<AddReportUpdate>::new();
     let follow_up = ServerAction::<ReportFollowUp>::new();
+    let rate = ServerAction::<RateReport>::new();
     let data = Resource::new(
         move || {
             (
@@ -46,6 +50,7 @@ pub fn ReportPage() -> impl IntoView {
                 follow.version().get(),
                 update.version().get(),
                 follow_up.version().get(),
+                rate.version().get(),
             )
         },
         |(id, ..)| get_report(id),
@@ -54,7 +59,7 @@ pub fn ReportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <LoadError error=e/> }.into_any(),
-                Ok(view) => view! { <ReportBody view is_new=is_new() support follow update follow_up/> }.into_any(),
+                Ok(view) => view! { <ReportBody view is_new=is_new() support follow update follow_up rate/> }.into_any(),
             })}
         </Transition>
     }
@@ -70,6 +75,7 @@ pub(crate) fn ReportBody(
     follow: ServerAction<FollowReport>,
     update: ServerAction<AddReportUpdate>,
     follow_up: ServerAction<ReportFollowUp>,
+    rate: ServerAction<RateReport>,
     /// The tracking code, when an anonymous reporter opened the report with it.
     #[prop(optional)]
     code: Option<String>,
@@ -116,6 +122,11 @@ pub(crate) fn ReportBody(
     let id = r.id;
     let reporter_here = viewer.is_reporter || code.is_some();
     let reopenable = view.reopenable;
+    let ratings = view.ratings;
+    let open_round = ratings.open_round.filter(|_| reporter_here);
+    let rating_now = open_round.and_then(|r| ratings.of_round(r).cloned());
+    let rate_code = code.clone();
+    let rectify_days = ratings.rectify_days;
     view! {
         <Title text=title.clone()/>
         {is_new.then(|| view! { <div class="alert alert-success" role="status">{t(msg::REPORT_THANKS)}</div> })}
@@ -209,12 +220,88 @@ pub(crate) fn ReportBody(
                 <h2 id="timeline-title">{t(msg::TIMELINE)}</h2>
                 <Timeline entries=r.timeline.clone() catalog=catalog.clone()/>
             </section>
+            <RatingsView ratings/>
+            {open_round.map(|round| view! {
+                <RateForm id code=rate_code round rating=rating_now days=rectify_days action=rate/>
+            })}
             {reporter_here.then(|| view! { <FollowUpForm id code reopenable action=follow_up/> })}
             {view.case_page.then(|| view! {
                 <p class="card"><a class="btn btn-primary" href=format!("/cases/{id}")>{t(msg::WORK_CASE)}</a></p>
             })}
             {(view.can_update && !view.case_page).then(|| view! { <UpdateForm id action=update/> })}
         </article>
+    }
+    .into_any()
+}
+
+/// The reporter's ratings of the handling, round by round, and the rectifications poor
+/// ones sent back (the public sees the levels, never the comments of others).
+#[component]
+fn RatingsView(ratings: ReportRatings) -> impl IntoView {
+    let lang = use_lang();
+    if ratings.rounds.is_empty() && ratings.rectifications.is_empty() {
+        return ().into_any();
+    }
+    let several = ratings.rounds.len() > 1 || !ratings.rectifications.is_empty();
+    view! {
+        <section class="card report-ratings" aria-labelledby="ratings-title">
+            <h2 id="ratings-title">{t(msg::R_RATINGS)}</h2>
+            <ol class="plain-list">
+                {ratings.rounds.iter().map(|r| {
+                    let rating = r.rating.clone();
+                    let fix = ratings.rectifications.iter().find(|x| x.round == r.round).cloned();
+                    view! {
+                        <li class="rating-line">
+                            {several.then(|| format!("{} {} · ", msg::R_ROUND.get(lang), r.round))}
+                            <strong>{crate::i18n::level_name(rating.level).get(lang)}</strong>
+                            {(!rating.comment.is_empty()).then(|| view! { <span class="muted">" — "{rating.comment.clone()}</span> })}
+                            {fix.map(|x| view! {
+                                <p class="muted">{msg::R_RECTIFY.get(lang)}" · "{msg::R_DUE.get(lang)}" "{local_datetime(x.due_at)}
+                                    {match (x.done_at, x.on_time()) {
+                                        (Some(d), Some(on_time)) => view! {
+                                            " · "{msg::R_DONE.get(lang)}" "{local_datetime(d)}" "
+                                            <span class=if on_time { "badge badge-resolved" } else { "badge badge-overdue" }>
+                                                {if on_time { msg::R_ON_TIME.get(lang) } else { msg::R_LATE.get(lang) }}
+                                            </span>
+                                        }.into_any(),
+                                        _ => view! { " · "{msg::R_IN_PROGRESS.get(lang)} }.into_any(),
+                                    }}
+                                </p>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+/// The reporter rates the handling of a closed report (or changes the rating for a few
+/// days); a poor rating sends the report back for rectification.
+#[component]
+fn RateForm(
+    id: i64,
+    code: Option<String>,
+    round: i64,
+    rating: Option<Rating>,
+    days: i64,
+    action: ServerAction<RateReport>,
+) -> impl IntoView {
+    let error = action_error(action);
+    let changing = rating.is_some();
+    view! {
+        <section class="card rating-form" aria-labelledby="rate-title">
+            <h2 id="rate-title">{if changing { t(msg::R_RATE_CHANGE) } else if round > 1 { t(msg::R_RATE_AGAIN) } else { t(msg::R_RATE) }}</h2>
+            <p class="hint">{t(msg::R_RATE_HINT)}" "{days}</p>
+            <ActionForm action attr:class="stack">
+                <FormAlert error/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                {code.map(|c| view! { <input type="hidden" name="code" value=c/> })}
+                <RatingFields rating error/>
+                <button type="submit" class="btn btn-primary">{t(msg::Q_RATE_SUBMIT)}</button>
+            </ActionForm>
+        </section>
     }
     .into_any()
 }

@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::reports::{
-    get_report, track_report, AddReportUpdate, FollowReport, ReportFollowUp, SupportReport,
+    get_report, track_report, AddReportUpdate, FollowReport, RateReport, ReportFollowUp,
+    SupportReport,
 };
 use crate::i18n::{msg, t};
 use crate::pages::report::ReportBody;
@@ -21,6 +22,7 @@ pub fn TrackPage() -> impl IntoView {
     let follow = ServerAction::<FollowReport>::new();
     let update = ServerAction::<AddReportUpdate>::new();
     let follow_up = ServerAction::<ReportFollowUp>::new();
+    let rate = ServerAction::<RateReport>::new();
     // One resource for the code and the report: a resource created inside another's
     // Suspense made the server-side render hang now and then.
     let found = Resource::new(
@@ -31,6 +33,7 @@ pub fn TrackPage() -> impl IntoView {
                 follow.version().get(),
                 update.version().get(),
                 follow_up.version().get(),
+                rate.version().get(),
             )
         },
         |(c, ..)| async move {
@@ -64,7 +67,7 @@ pub fn TrackPage() -> impl IntoView {
             {move || found.get().map(|r| match r {
                 None => ().into_any(),
                 Some(Err(_)) => view! { <p class="alert alert-error" role="alert">{t(msg::TRACK_NOT_FOUND)}</p> }.into_any(),
-                Some(Ok(view)) => view! { <ReportBody view is_new=false support follow update follow_up code=code()/> }.into_any(),
+                Some(Ok(view)) => view! { <ReportBody view is_new=false support follow update follow_up rate code=code()/> }.into_any(),
             })}
         </Transition>
     }

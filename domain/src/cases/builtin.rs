@@ -203,6 +203,9 @@ pub async fn take_step(
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
+            if status == crate::model::report::ReportStatus::Closed {
+                crate::ratings::reports::rectified!(tx, t, report_id).await?;
+            }
         } else if public {
             sqlx::query("UPDATE reports SET updated_at = $1, department_id = COALESCE($2, department_id) WHERE id = $3")
                 .bind(t)

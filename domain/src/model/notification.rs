@@ -29,6 +29,8 @@ pub enum NotificationKind {
     /// A question needs one's department (officials) or a department (admins); the detail
     /// is why: received, follow_up, due_soon, overdue, routing.
     Inbox,
+    /// A report one rated poorly was rectified and closed again: rate it again.
+    RateAgain,
 }
 
 impl NotificationKind {
@@ -43,6 +45,7 @@ impl NotificationKind {
             NotificationKind::Moderation => "moderation",
             NotificationKind::Question => "question",
             NotificationKind::Inbox => "inbox",
+            NotificationKind::RateAgain => "rate_again",
         }
     }
 
@@ -57,6 +60,7 @@ impl NotificationKind {
             NotificationKind::Moderation,
             NotificationKind::Question,
             NotificationKind::Inbox,
+            NotificationKind::RateAgain,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -98,6 +98,56 @@ pub struct Rating {
     pub changeable: bool,
 }
 
+/// One round's rating of a report, as its page shows it (the comment only to its reporter).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundRating {
+    pub round: i64,
+    pub rating: Rating,
+}
+
+/// Work a poor rating sent back (整改): its deadline and when it was done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rectification {
+    /// The round whose rating sent it back.
+    pub round: i64,
+    pub created_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+    /// What the department did (services).
+    pub done_note: String,
+}
+
+impl Rectification {
+    /// Done by its deadline (None while not done).
+    pub fn on_time(&self) -> Option<bool> {
+        self.done_at.map(|d| d <= self.due_at)
+    }
+}
+
+/// A report's ratings and rectifications, oldest first, and the round its reporter may
+/// rate now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportRatings {
+    pub rounds: Vec<RoundRating>,
+    pub rectifications: Vec<Rectification>,
+    /// The report is closed and its reporter may rate this round (a first rating, or a
+    /// change within the days allowed).
+    pub open_round: Option<i64>,
+    /// Working days a rectification has.
+    #[serde(default)]
+    pub rectify_days: i64,
+}
+
+impl ReportRatings {
+    /// The rating of `round`, if given.
+    pub fn of_round(&self, round: i64) -> Option<&Rating> {
+        self.rounds
+            .iter()
+            .find(|r| r.round == round)
+            .map(|r| &r.rating)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

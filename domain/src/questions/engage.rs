@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::model::question::EventKind;
-use crate::model::rating::{Level, CHANGE_DAYS, COMMENT_MAX};
+use crate::model::rating::Subject;
 use crate::model::Me;
 use crate::time::now;
 use crate::{with_db, Problem, Services};
@@ -102,29 +102,7 @@ pub async fn follow(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Resul
     Ok(())
 }
 
-/// A rating as the form sends it.
-#[derive(Clone, Debug, Default)]
-pub struct RatingInput {
-    pub level: String,
-    /// Optional dimensions: speed, result, attitude ("" for none).
-    pub speed: String,
-    pub result: String,
-    pub attitude: String,
-    pub comment: String,
-}
-
-fn optional_level(field: &str, value: &str, problems: &mut Vec<FieldError>) -> Option<Level> {
-    match value.trim() {
-        "" => None,
-        v => {
-            let l = Level::parse(v);
-            if l.is_none() {
-                problems.push(FieldError::new(field, Problem::InvalidChoice));
-            }
-            l
-        }
-    }
-}
+pub use crate::ratings::RatingInput;
 
 /// The asker rates an answer to their question, or changes their rating within
 /// [`CHANGE_DAYS`] days of first giving it.
@@ -148,62 +126,18 @@ pub async fn rate(
     if asker != Some(me.id) || visibility != "visible" {
         return Err(Error::Forbidden);
     }
-    let mut problems = Vec::new();
-    let level = match input.level.trim() {
-        "" => {
-            problems.push(FieldError::new("level", Problem::Required));
-            None
-        }
-        v => {
-            let l = Level::parse(v);
-            if l.is_none() {
-                problems.push(FieldError::new("level", Problem::InvalidChoice));
-            }
-            l
-        }
+    let checked = crate::ratings::check(&input)?;
+    let level = checked.level;
+    let target = crate::ratings::Target {
+        subject: Subject::Answer,
+        subject_id: answer_id,
+        rater_key: format!("u:{}", me.id),
+        rater_id: Some(me.id),
+        department_id: Some(department_id),
+        round: 1,
+        reference: String::new(),
     };
-    let speed = optional_level("speed", &input.speed, &mut problems);
-    let result = optional_level("result", &input.result, &mut problems);
-    let attitude = optional_level("attitude", &input.attitude, &mut problems);
-    let comment = input.comment.trim();
-    if comment.chars().count() > COMMENT_MAX {
-        problems.push(FieldError::new(
-            "comment",
-            Problem::TooLong { max: COMMENT_MAX },
-        ));
-    }
-    let (Some(level), true) = (level, problems.is_empty()) else {
-        return Err(Error::Invalid(problems));
-    };
-    let key = format!("u:{}", me.id);
-    let t = now();
-    let first: Option<DateTime<Utc>> = with_db!(&svc.db, p => {
-        sqlx::query_scalar("SELECT created_at FROM ratings WHERE subject_kind = 'answer' AND subject_id = $1 AND rater_key = $2")
-            .bind(answer_id)
-            .bind(&key)
-            .fetch_optional(p)
-            .await
-    })?;
-    if first.is_some_and(|f| t >= f + chrono::Duration::days(CHANGE_DAYS)) {
-        return Err(Error::field(
-            "level",
-            Problem::RatingLocked { days: CHANGE_DAYS },
-        ));
-    }
-    with_db!(&svc.db, p => {
-        sqlx::query(
-            "INSERT INTO ratings (subject_kind, subject_id, rater_id, rater_key, department_id, level, speed, result, attitude, comment, created_at, updated_at) \
-             VALUES ('answer', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-             ON CONFLICT (subject_kind, subject_id, rater_key) DO UPDATE SET level = excluded.level, speed = excluded.speed, \
-             result = excluded.result, attitude = excluded.attitude, comment = excluded.comment, updated_at = excluded.updated_at",
-        )
-        .bind(answer_id).bind(me.id).bind(&key).bind(department_id).bind(level.as_str())
-        .bind(speed.map(Level::as_str)).bind(result.map(Level::as_str)).bind(attitude.map(Level::as_str))
-        .bind(comment).bind(t)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    crate::ratings::save(svc, &target, &checked).await?;
     tracing::info!(
         question = question_id,
         answer = answer_id,

@@ -252,6 +252,9 @@ pub async fn record_update(
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
+            if status == ReportStatus::Closed.as_str() {
+                crate::ratings::reports::rectified!(tx, t, report_id).await?;
+            }
         } else if update.public {
             sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
                 .bind(t)

@@ -24,6 +24,9 @@ pub struct FollowUp {
     pub note: String,
     /// "Not fixed: handle it again", for a closed report.
     pub reopen: bool,
+    /// A reopen for rectification (整改) after a poor rating, due by then: allowed however
+    /// long ago the report closed.
+    pub rectify_by: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Who speaks for the reporter.
@@ -133,7 +136,12 @@ pub async fn record_follow_up(
     }
     let t = now();
     if input.reopen {
-        if let Some(p) = reopen_problem(status, report.closed_at, t) {
+        let problem = match input.rectify_by {
+            // Rectification: only the status matters.
+            Some(_) => (status != ReportStatus::Closed).then_some(Problem::NotClosed),
+            None => reopen_problem(status, report.closed_at, t),
+        };
+        if let Some(p) = problem {
             problems.push(FieldError::new("reopen", p));
         }
     }
@@ -154,7 +162,9 @@ pub async fn record_follow_up(
         Voice::Reporter { user_id } => user_id,
         Voice::Client { .. } => None,
     };
-    let due = t + chrono::Duration::hours(report.time_limit_hours);
+    let due = input
+        .rectify_by
+        .unwrap_or_else(|| t + chrono::Duration::hours(report.time_limit_hours));
     let seen_status = report.status.clone();
     let result: Result<Option<i64>, sqlx::Error> = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;

@@ -33,6 +33,8 @@ pub struct ReportSettings {
     pub default_grid: Option<String>,
     /// The city's offset from UTC, for date filters ("reports of 2026-11-20").
     pub utc_offset_minutes: i32,
+    /// Working days to rectify (整改) what a poor rating sent back.
+    pub rectify_days: i64,
 }
 
 impl Default for ReportSettings {
@@ -43,6 +45,7 @@ impl Default for ReportSettings {
             max_photo_bytes: crate::photos::DEFAULT_MAX_BYTES,
             default_grid: None,
             utc_offset_minutes: 8 * 60,
+            rectify_days: 15,
         }
     }
 }
