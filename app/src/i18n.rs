@@ -572,6 +572,9 @@ pub mod msg {
         QC_HIDDEN = "这条评论已被版主隐藏。原因：" / "Moderators hid this comment. Reason: ";
         QC_SIGN_IN = "登录后可以发表评论。" / "Sign in to comment.";
         NOTIF_QUESTION = "您关注的提问有新进展" / "News on a question you follow";
+        FEEDS = "订阅（Atom）" / "Subscribe (Atom)";
+        FEED_REPORTS = "新反映问题的订阅源" / "Feed of new reports";
+        FEED_ANSWERS = "部门新答复的订阅源" / "Feed of new answers";
         NOTIF_RATE_AGAIN = "整改已办结，请再次评价" / "Rectified and closed: please rate it again";
         NOTIF_INBOX = "需要您部门处理的提问" / "A question for your department";
         QINBOX_RECEIVED = "新提问" / "new question";

@@ -28,6 +28,8 @@ pub mod deliberation;
 #[cfg(feature = "server")]
 pub mod departments;
 #[cfg(feature = "server")]
+pub mod feeds;
+#[cfg(feature = "server")]
 pub mod flash;
 #[cfg(feature = "server")]
 pub mod grids;

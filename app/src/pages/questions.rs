@@ -136,6 +136,7 @@ pub fn QuestionListPage() -> impl IntoView {
         <p class="filter-actions">
             <a class="btn btn-primary" href="/ask/new">{t(msg::Q_ASK)}</a>
             " "<a class="btn" href="/departments">{t(msg::Q_COMPARE)}</a>
+            " "<a href="/feeds/answers.atom" rel="external" type="application/atom+xml">{t(msg::FEED_ANSWERS)}</a>
             " "<a class="btn" href="/live">{t(msg::LIVE_TITLE)}</a>
         </p>
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
@@ -958,6 +959,10 @@ pub fn DepartmentPage() -> impl IntoView {
                         <p><a href="/departments">{t(msg::DEPT_ALL)}</a></p>
                         <h1>{name.clone()}</h1>
                         <p class="muted">{t(msg::DEPT_COL_DAYS)}": "{d.answer_days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</p>
+                        <p class="feeds">{t(msg::FEEDS)}": "
+                            <a href=format!("/feeds/reports.atom?department={}", d.department.code) rel="external" type="application/atom+xml">{t(msg::FEED_REPORTS)}</a>" · "
+                            <a href=format!("/feeds/answers.atom?department={}", d.department.code) rel="external" type="application/atom+xml">{t(msg::FEED_ANSWERS)}</a>
+                        </p>
                         <div class="table-wrap" tabindex="0" role="region" aria-label=name.clone()>
                             <table class="figures">
                                 <caption class="visually-hidden">{name.clone()}</caption>

@@ -113,7 +113,8 @@ fn ReportList(mine: bool) -> impl IntoView {
             <a href="/reports/new" rel="external" class="btn btn-accent">{t(msg::REPORT_NEW)}</a>
         </div>
         {(!mine).then(|| view! {
-            <p class="lead">{t(msg::REPORTS_LEAD)}</p>
+            <p class="lead">{t(msg::REPORTS_LEAD)}" "
+                <a href="/feeds/reports.atom" rel="external" type="application/atom+xml">{t(msg::FEED_REPORTS)}</a></p>
             <p><A href=move || format!("/reports/map?{}", filter_string(&lq.get()))>{t(msg::MAP_VIEW)}</A></p>
         })}
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>

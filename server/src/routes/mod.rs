@@ -2,6 +2,7 @@
 
 pub mod cases;
 pub mod deliberation;
+pub mod feeds;
 mod form;
 pub mod health;
 pub mod hooks;
