@@ -576,7 +576,7 @@ pub mod msg {
         FEED_REPORTS = "新反映问题的订阅源" / "Feed of new reports";
         FEED_ANSWERS = "部门新答复的订阅源" / "Feed of new answers";
         NOTIF_RATE_AGAIN = "整改已办结，请再次评价" / "Rectified and closed: please rate it again";
-        NOTIF_INBOX = "需要您部门处理的提问" / "A question for your department";
+        NOTIF_INBOX = "需要处理的提问" / "A question that needs you";
         QINBOX_RECEIVED = "新提问" / "new question";
         QINBOX_FOLLOW_UP = "提问人追问" / "the asker followed up";
         QINBOX_DUE_SOON = "即将到期" / "due soon";

@@ -260,7 +260,7 @@ pub fn LivePage() -> impl IntoView {
                         {(!s.description.is_empty()).then(|| view! { <p>{s.description.clone()}</p> })}
                         {(s.state == State::Archived).then(|| view! { <p class="notice">{t(msg::LIVE_READ_ONLY)}</p> })}
                         {(s.state == State::Cancelled).then(|| view! {
-                            <p class="notice">{t(msg::LIVE_CANCELLED_NOTE)}" "{s.cancel_note.clone()}</p>
+                            <p class="notice">{t(msg::LIVE_CANCELLED_NOTE)}{(lang == crate::i18n::Lang::En).then_some(" ")}{s.cancel_note.clone()}</p>
                         })}
                         {d.edit.map(|edit| view! { <ChangeSession session=s.clone() edit/> })}
                         {(s.state == State::Upcoming).then(|| view! { <p class="notice">{t(msg::LIVE_NOT_YET)}</p> })}
