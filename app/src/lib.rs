@@ -63,6 +63,7 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/departments",
     "/admin/deadlines",
     "/live",
+    "/services",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -216,6 +217,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/deadlines") view=AdminDeadlinesPage ssr=SsrMode::Async/>
                     <Route path=path!("/live") view=LiveListPage ssr=SsrMode::Async/>
                     <Route path=path!("/live/:id") view=LivePage ssr=SsrMode::Async/>
+                    <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:code") view=ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

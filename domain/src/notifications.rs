@@ -202,6 +202,10 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "您关注的提问有新进展",
             "There is news on a question you follow",
         ),
+        NotificationKind::ServiceRectify => (
+            "政务服务评价需要整改或已整改",
+            "A service rating was sent for rectification, or rectified",
+        ),
         NotificationKind::RateAgain => (
             "您评价不满意的问题已整改办结，请再次评价",
             "A report you rated poorly was rectified: rate it again",
@@ -242,10 +246,11 @@ pub async fn list(svc: &Services, me: &Me, limit: i64) -> Result<Vec<Notificatio
         sqlx::query_as(&format!(
             "SELECT n.id, n.kind, n.report_id, e.status, e.note, n.process_id, n.proposal_id, n.comment_id, n.question_id, \
              COALESCE(cm.root_id, cm.id) AS thread_id, \
-             COALESCE(x.title, pr.title, qu.title) AS title, n.detail, n.created_at, n.read_at FROM notifications n \
+             COALESCE(x.title, pr.title, qu.title, sv.name_zh || ' / ' || sv.name_en) AS title, sv.code AS service_code, \
+             n.detail, n.created_at, n.read_at FROM notifications n \
              LEFT JOIN report_events e ON e.id = n.event_id LEFT JOIN comments cm ON cm.id = n.comment_id \
              LEFT JOIN proposals x ON x.id = n.proposal_id LEFT JOIN processes pr ON pr.id = n.process_id \
-             LEFT JOIN questions qu ON qu.id = n.question_id \
+             LEFT JOIN questions qu ON qu.id = n.question_id LEFT JOIN services sv ON sv.id = n.service_id \
              WHERE n.user_id = $1 AND {VISIBLE} ORDER BY n.id DESC LIMIT $2",
         ))
         .bind(me.id)

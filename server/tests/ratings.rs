@@ -3,7 +3,9 @@
 //! dimensions, changeable for 7 days; a poor rating sends the report back for rectification
 //! with a deadline in working days — a new 处置 round in the built-in workflow, a reopen
 //! update queued for an external Open311 case system — and once it closes again the
-//! rectification is done and the reporter rates the next round.
+//! rectification is done and the reporter rates the next round. Government services:
+//! admins keep the catalogue, residents rate with an optional reference number, a poor
+//! rating is a rectification the department records in public, and the rater is told.
 
 mod common;
 
@@ -26,6 +28,7 @@ on_both_backends!(
     a_poor_rating_sends_the_case_back_for_another_round,
     anonymous_reporters_rate_with_their_tracking_code,
     the_rating_form_works_over_http,
+    services_are_rated_and_poor_ratings_rectified_in_public,
 );
 on_both_backends_with!(a_poor_rating_reopens_the_request_in_an_external_case_system,);
 
@@ -445,4 +448,244 @@ async fn a_poor_rating_reopens_the_request_in_an_external_case_system(backend: B
     })
     .await;
     app.stop().await;
+}
+
+async fn services_are_rated_and_poor_ratings_rectified_in_public(app: &TestApp) {
+    use gongzhi_domain::ratings::services::{self, ServiceInput};
+    let svc = app.demo().await;
+    let admin = account(&svc, "admin@demo.gongzhi.org").await;
+    let cgj = common::department(&svc, "cgj").await;
+    let jtj = common::department(&svc, "jtj").await;
+    let resident = user(&svc, "办事的居民", Role::Resident, None).await;
+    let city = user(&svc, "城管局审批科", Role::Official, Some(cgj)).await;
+    let transport = user(&svc, "交通局审批科", Role::Official, Some(jtj)).await;
+    let input = |code: &str, name: &str, department: i64| ServiceInput {
+        code: code.into(),
+        name_zh: name.into(),
+        name_en: "Night market stall permit".into(),
+        description_zh: String::new(),
+        description_en: String::new(),
+        department: department.to_string(),
+        active: true,
+    };
+
+    // Only admins keep the catalogue; bad input names each field.
+    assert!(matches!(
+        services::save(
+            &svc,
+            Some(&resident),
+            input("night-stall", "夜市摊位许可", cgj)
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
+    let e = services::save(
+        &svc,
+        Some(&admin),
+        ServiceInput {
+            code: "夜市 许可".into(),
+            name_zh: String::new(),
+            name_en: "x".repeat(101),
+            department: "999999".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![
+            ("code".into(), Problem::InvalidChoice),
+            ("name_zh".into(), Problem::Required),
+            ("name_en".into(), Problem::TooLong { max: 100 }),
+            ("department".into(), Problem::UnknownDepartment),
+        ]
+    );
+    let id = services::save(
+        &svc,
+        Some(&admin),
+        input("night-stall", "夜市摊位许可", cgj),
+    )
+    .await
+    .unwrap();
+    // The same code changes it.
+    assert_eq!(
+        services::save(
+            &svc,
+            Some(&admin),
+            input("night-stall", "夜市临时摊位许可", cgj)
+        )
+        .await
+        .unwrap(),
+        id
+    );
+    let (s, _) = services::by_code(&svc, "night-stall")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.name_zh, "夜市临时摊位许可");
+
+    // Signed-in residents rate, with an optional reference number.
+    assert!(matches!(
+        services::rate(&svc, None, id, "", rated("satisfied")).await,
+        Err(Error::Unauthenticated)
+    ));
+    let e = services::rate(&svc, Some(&resident), id, &"9".repeat(65), rated(""))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![
+            ("level".into(), Problem::Required),
+            ("reference".into(), Problem::TooLong { max: 64 }),
+        ]
+    );
+    services::rate(&svc, Some(&resident), id, "YS-001", rated("satisfied"))
+        .await
+        .unwrap();
+    let poor = RatingInput {
+        level: "dissatisfied".into(),
+        comment: "现场说材料不全，网上却没写".into(),
+        ..Default::default()
+    };
+    services::rate(&svc, Some(&resident), id, "YS-002", poor)
+        .await
+        .unwrap();
+    // Changing a rating (same reference, within 7 days) keeps one rating.
+    services::rate(&svc, Some(&resident), id, "YS-001", rated("very_satisfied"))
+        .await
+        .unwrap();
+    let (_, f) = services::by_code(&svc, "night-stall")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (f.ratings, f.satisfied, f.rectifications, f.rectified),
+        (2, 1, 1, 0)
+    );
+    assert_eq!(f.average(), Some(3.5));
+    let own = services::own(&svc, &resident, id).await.unwrap();
+    assert_eq!(own.len(), 2);
+
+    // The poor one is the department's to rectify, with the rater's words; others don't see it.
+    let list = services::for_department(&svc, Some(&city)).await.unwrap();
+    let r = list
+        .iter()
+        .find(|r| r.service_id == id)
+        .expect("the rectification");
+    assert_eq!(
+        (r.reference.as_str(), r.comment.as_str()),
+        ("YS-002", "现场说材料不全，网上却没写")
+    );
+    assert!(
+        r.due_at > Utc::now() + Duration::days(20),
+        "15 working days"
+    );
+    assert!(services::for_department(&svc, Some(&transport))
+        .await
+        .unwrap()
+        .iter()
+        .all(|x| x.service_id != id));
+    assert!(matches!(
+        services::for_department(&svc, Some(&resident)).await,
+        Err(Error::Forbidden)
+    ));
+    let told: i64 = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'service_rectify' AND detail = 'new'")
+        .bind(city.id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(told, 1);
+
+    // The department records what it did, in public; the rater is told.
+    assert!(matches!(
+        services::record(&svc, Some(&transport), r.id, "改了").await,
+        Err(Error::Forbidden)
+    ));
+    let e = services::record(&svc, Some(&city), r.id, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(problems(e), vec![("done_note".into(), Problem::Required)]);
+    services::record(&svc, Some(&city), r.id, "已在网上办事指南中补全材料清单。")
+        .await
+        .unwrap();
+    let e = services::record(&svc, Some(&city), r.id, "再记一次")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        problems(e),
+        vec![("done_note".into(), Problem::AlreadyAnswered)]
+    );
+    let done = services::done_for_service(&svc, id).await.unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].done_note, "已在网上办事指南中补全材料清单。");
+    assert!(
+        done[0].comment.is_empty() && done[0].reference.is_empty(),
+        "the rater's words stay private"
+    );
+    let told: i64 = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'service_rectify' AND detail = 'done'")
+        .bind(resident.id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(told, 1);
+    let (_, f) = services::by_code(&svc, "night-stall")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((f.rectified, f.rectified_on_time), (1, 1));
+
+    // A service no longer offered takes no ratings, but keeps its page.
+    let mut off = input("night-stall", "夜市临时摊位许可", cgj);
+    off.active = false;
+    services::save(&svc, Some(&admin), off).await.unwrap();
+    let e = services::rate(&svc, Some(&resident), id, "YS-003", rated("basic"))
+        .await
+        .unwrap_err();
+    assert_eq!(problems(e), vec![("level".into(), Problem::InvalidChoice)]);
+    assert!(services::list(&svc, false)
+        .await
+        .unwrap()
+        .iter()
+        .all(|(s, _)| s.id != id));
+    assert!(services::list(&svc, true)
+        .await
+        .unwrap()
+        .iter()
+        .any(|(s, _)| s.id == id));
+
+    // Over HTTP: the catalogue with figures, the page with its form, rating by form post.
+    let anonymous = common::new_client();
+    let html = app.page(&anonymous, "/services", "zh-CN").await;
+    assert!(html.contains("临时占道经营许可") && html.contains("/services/stall-permit"));
+    let client = app
+        .resident("service-rater@example.org", "网上办事人", "rater-pass-2026")
+        .await;
+    let html = app.page(&client, "/services/bus-card", "zh-CN").await;
+    assert!(html.contains("评价这项服务") && html.contains("name=\"reference\""));
+    let (bus, _) = services::by_code(&svc, "bus-card").await.unwrap().unwrap();
+    let sid = bus.id.to_string();
+    let (status, body, _) = app
+        .call(
+            &client,
+            "rate_service",
+            &[
+                ("id", sid.as_str()),
+                ("level", "basic"),
+                ("reference", "LN-77"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let html = app.page(&client, "/services/bus-card", "en").await;
+    assert!(html.contains("Your ratings") && html.contains("LN-77"));
+    let html = app
+        .page(&anonymous, "/services/stall-permit", "zh-CN")
+        .await;
+    assert!(
+        html.contains("审批时限压缩至 3 个工作日"),
+        "the demo's rectification is public"
+    );
+    assert!(
+        !html.contains("网上申请提交后两周没有回音"),
+        "the rater's words are not"
+    );
 }

@@ -8,6 +8,7 @@ pub mod live;
 pub mod moderation;
 pub mod questions;
 pub mod reports;
+pub mod services;
 
 /// A domain refusal with one field renamed: where a form's field is called differently
 /// from the domain's (two forms on one page must not share a field name).

@@ -65,6 +65,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/reports" attr:rel="external">{t(msg::NAV_REPORTS)}</A></li>
                     <li><A href="/deliberation" attr:rel="external">{t(msg::NAV_DELIBERATION)}</A></li>
                     <li><A href="/ask" attr:rel="external">{t(msg::NAV_ASK)}</A></li>
+                    <li><A href="/services" attr:rel="external">{t(msg::NAV_SERVICES)}</A></li>
                     <li><A href="/results">{t(msg::NAV_RESULTS)}</A></li>
                     <Transition fallback=|| ()>
                         {move || is_staff().then(|| view! {

@@ -29,6 +29,8 @@ pub(crate) mod report;
 mod report_new;
 mod reports;
 mod reset;
+#[cfg(feature = "ssr")]
+mod services;
 mod signup;
 #[cfg(feature = "ssr")]
 mod track;
@@ -62,6 +64,8 @@ pub use report::ReportPage;
 pub use report_new::NewReportPage;
 pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
+#[cfg(feature = "ssr")]
+pub use services::{ServicePage, ServicesPage};
 pub use signup::SignUpPage;
 #[cfg(feature = "ssr")]
 pub use track::{TrackFormPage, TrackPage};
@@ -105,6 +109,10 @@ pub use FullPageLoad as AdminDeadlinesPage;
 pub use FullPageLoad as LiveListPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as LivePage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ServicesPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ServicePage;
 
 use leptos::prelude::*;
 

@@ -73,6 +73,9 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 None => format!("#comment-{c}"),
             };
             let href = match (n.proposal_id, n.process_id, n.comment_id) {
+                _ if n.service_code.is_some() => {
+                    format!("/services/{}", n.service_code.clone().unwrap_or_default())
+                }
                 _ if n.question_id.is_some() => {
                     format!("/questions/{}", n.question_id.unwrap_or_default())
                 }
@@ -98,6 +101,8 @@ fn NotificationItem(n: Notification) -> impl IntoView {
                 NotificationKind::Question => msg::NOTIF_QUESTION,
                 NotificationKind::Inbox => msg::NOTIF_INBOX,
                 NotificationKind::RateAgain => msg::NOTIF_RATE_AGAIN,
+                NotificationKind::ServiceRectify if n.detail == "done" => msg::NOTIF_SERVICE_DONE,
+                NotificationKind::ServiceRectify => msg::NOTIF_SERVICE_RECTIFY,
                 _ => msg::NOTIF_PHASE,
             };
             let detail = match kind {

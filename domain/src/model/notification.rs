@@ -31,6 +31,9 @@ pub enum NotificationKind {
     Inbox,
     /// A report one rated poorly was rectified and closed again: rate it again.
     RateAgain,
+    /// A poor rating of a service: for its department's officials (`new`), and for the
+    /// rater once the department recorded what it did (`done`).
+    ServiceRectify,
 }
 
 impl NotificationKind {
@@ -46,6 +49,7 @@ impl NotificationKind {
             NotificationKind::Question => "question",
             NotificationKind::Inbox => "inbox",
             NotificationKind::RateAgain => "rate_again",
+            NotificationKind::ServiceRectify => "service_rectify",
         }
     }
 
@@ -61,6 +65,7 @@ impl NotificationKind {
             NotificationKind::Question,
             NotificationKind::Inbox,
             NotificationKind::RateAgain,
+            NotificationKind::ServiceRectify,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -85,7 +90,11 @@ pub struct Notification {
     pub question_id: Option<i64>,
     /// The thread the comment is in (its first comment's id), to open the discussion there.
     pub thread_id: Option<i64>,
-    /// The proposal's title, else the process's, else the question's.
+    /// The service a service notice is about.
+    #[cfg_attr(feature = "server", sqlx(default))]
+    #[serde(default)]
+    pub service_code: Option<String>,
+    /// The proposal's title, else the process's, else the question's, else the service's.
     pub title: Option<String>,
     /// The outcome or the phase, for kinds that have one.
     pub detail: String,

@@ -148,6 +148,97 @@ impl ReportRatings {
     }
 }
 
+/// The longest code, name and description of a government service.
+pub const SERVICE_CODE_MAX: usize = 40;
+pub const SERVICE_NAME_MAX: usize = 100;
+pub const SERVICE_DESCRIPTION_MAX: usize = 1000;
+/// The longest case or reference number on a service rating.
+pub const REFERENCE_MAX: usize = 64;
+/// The longest account of what a department did to rectify.
+pub const RECTIFY_NOTE_MAX: usize = 2000;
+
+/// A government service residents rate, run by one department.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct Service {
+    pub id: i64,
+    pub department_id: i64,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description_zh: String,
+    pub description_en: String,
+    pub active: bool,
+}
+
+impl Service {
+    pub fn name(&self, lang: crate::model::Lang) -> &str {
+        match lang {
+            crate::model::Lang::Zh => &self.name_zh,
+            crate::model::Lang::En => &self.name_en,
+        }
+    }
+
+    pub fn description(&self, lang: crate::model::Lang) -> &str {
+        match lang {
+            crate::model::Lang::Zh => &self.description_zh,
+            crate::model::Lang::En => &self.description_en,
+        }
+    }
+}
+
+/// A service's ratings and rectifications, counted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct ServiceFigures {
+    pub ratings: i64,
+    /// Rated 基本满意 or better.
+    pub satisfied: i64,
+    /// Sum of the scores (5 … 1), for the average.
+    pub score_sum: i64,
+    pub rectifications: i64,
+    pub rectified: i64,
+    pub rectified_on_time: i64,
+}
+
+impl ServiceFigures {
+    /// The satisfaction rate (share rated 基本满意 or better).
+    pub fn satisfaction(&self) -> Option<f64> {
+        (self.ratings > 0).then(|| self.satisfied as f64 / self.ratings as f64)
+    }
+
+    /// The average score, 5 (非常满意) to 1 (非常不满意).
+    pub fn average(&self) -> Option<f64> {
+        (self.ratings > 0).then(|| self.score_sum as f64 / self.ratings as f64)
+    }
+}
+
+/// One of the viewer's own ratings of a service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnServiceRating {
+    pub reference: String,
+    pub rating: Rating,
+}
+
+/// A poor service rating sent to the department: what was rated, why, by when, and (once
+/// done) what the department did. The rater's words go to the department only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRectification {
+    pub id: i64,
+    pub service_id: i64,
+    pub service_code: String,
+    pub service_name_zh: String,
+    pub service_name_en: String,
+    pub level: Level,
+    /// For the department; empty on public pages.
+    pub comment: String,
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub done_note: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! its reporter rates the next round.
 
 pub mod reports;
+pub mod services;
 
 use chrono::{DateTime, Utc};
 

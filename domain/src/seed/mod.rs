@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod deliberation;
 pub mod load;
 mod questions;
+mod services;
 
 use crate::accounts::{admin::insert_user, find_by_email, password};
 use crate::error::Error;
@@ -142,6 +143,7 @@ pub async fn seed_demo(svc: &Services) -> Result<(), Error> {
     seed_reports(svc).await?;
     deliberation::seed_deliberation(svc).await?;
     questions::seed_questions(svc).await?;
+    services::seed_services(svc).await?;
     Ok(())
 }
 
