@@ -3,7 +3,7 @@ import { open, openPlain, expectAccessible, logIn, ADMIN } from "./helpers";
 
 const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/results", "/no-such-page"];
 // Served as plain HTML without the wasm bundle.
-const plainPages = ["/ask", "/ask/new", "/departments", "/departments/cgj", "/live"];
+const plainPages = ["/ask", "/ask/new", "/departments", "/departments/cgj", "/live", "/services", "/services/stall-permit"];
 
 for (const path of publicPages) {
   test(`accessible: ${path}`, async ({ page }) => {
@@ -27,6 +27,11 @@ test("accessible: signed-in and admin pages, in both languages", async ({ page }
     await expect(page.locator("h1")).toBeVisible();
     await expectAccessible(page);
   }
+  // The services catalogue as an admin: rectifications with their forms, the catalogue form.
+  await openPlain(page, "/services");
+  await expect(page.locator("#rectifications")).toBeVisible();
+  await expectAccessible(page);
+  await open(page, "/me");
   await page.getByRole("button", { name: "切换语言" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expectAccessible(page);
