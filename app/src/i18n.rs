@@ -686,9 +686,9 @@ pub mod msg {
         Q_RATE_CHANGE = "修改评价" / "Change your rating";
         Q_RATE_HINT = "评价提交后 7 天内可以修改。" / "You can change your rating for 7 days.";
         Q_F_LEVEL = "总体评价" / "Overall";
-        Q_F_SPEED = "答复速度（可选）" / "Speed (optional)";
-        Q_F_RESULT = "答复内容（可选）" / "Content (optional)";
-        Q_F_ATTITUDE = "答复态度（可选）" / "Attitude (optional)";
+        Q_F_SPEED = "办理速度（可选）" / "Speed (optional)";
+        Q_F_RESULT = "办理结果（可选）" / "Result (optional)";
+        Q_F_ATTITUDE = "服务态度（可选）" / "Attitude (optional)";
         Q_F_RATING_COMMENT = "评价意见（可选）" / "Comment (optional)";
         Q_RATE_SUBMIT = "提交评价" / "Send the rating";
         SV_TITLE = "政务服务评价" / "Rate government services";
