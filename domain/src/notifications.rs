@@ -216,20 +216,21 @@ pub(crate) async fn email_notice(svc: &Services, n: &Notice) {
             "Moderators acted on something you posted",
         ),
     };
-    for address in to.unwrap_or_default() {
-        let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
+    mail_each(svc, to.unwrap_or_default(), zh, en, &link).await;
+}
+
+/// Mails a notice (its sentence in both languages and the link to the page) to each
+/// address. Mail that cannot be queued is logged; the in-app notification stands.
+pub(crate) async fn mail_each(svc: &Services, to: Vec<String>, zh: &str, en: &str, link: &str) {
+    let subject = format!("共治 Gongzhi: {zh} / {en}");
+    let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
+    for address in to {
         if let Err(e) = svc
             .mailer
-            .send(
-                &svc.db,
-                &svc.jobs,
-                &address,
-                &format!("共治 Gongzhi: {zh} / {en}"),
-                &body,
-            )
+            .send(&svc.db, &svc.jobs, &address, &subject, &body)
             .await
         {
-            tracing::warn!(kind = n.kind.as_str(), error = %e, "notification email failed");
+            tracing::warn!(error = %e, "notification email failed");
         }
     }
 }

@@ -200,20 +200,5 @@ pub(crate) async fn email_followers_about(
         ),
     };
     let link = format!("{}/questions/{id}", svc.public_url.trim_end_matches('/'));
-    for address in to.unwrap_or_default() {
-        let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
-        if let Err(e) = svc
-            .mailer
-            .send(
-                &svc.db,
-                &svc.jobs,
-                &address,
-                &format!("共治 Gongzhi: {zh} / {en}"),
-                &body,
-            )
-            .await
-        {
-            tracing::warn!(error = %e, "question email failed");
-        }
-    }
+    crate::notifications::mail_each(svc, to.unwrap_or_default(), zh, en, &link).await;
 }

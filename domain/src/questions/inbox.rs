@@ -69,22 +69,7 @@ pub(crate) async fn email(
         "{}/questions/{question_id}",
         svc.public_url.trim_end_matches('/')
     );
-    for address in to.unwrap_or_default() {
-        let body = format!("{zh}：\n{link}\n\n{en}:\n{link}\n");
-        if let Err(e) = svc
-            .mailer
-            .send(
-                &svc.db,
-                &svc.jobs,
-                &address,
-                &format!("共治 Gongzhi: {zh} / {en}"),
-                &body,
-            )
-            .await
-        {
-            tracing::warn!(question = question_id, error = %e, "inbox email failed");
-        }
-    }
+    crate::notifications::mail_each(svc, to.unwrap_or_default(), zh, en, &link).await;
 }
 
 #[derive(sqlx::FromRow)]
