@@ -16,8 +16,7 @@ use crate::api::live::{
     live_session, live_sessions, CancelLive, LiveAnswer, LiveAnswering, LiveSubmit, LiveVote,
     ScheduleLive, SessionEdit, UpdateLive,
 };
-use crate::components::form::{action_error, Field, FormAlert, TextArea};
-use crate::error::problem_text;
+use crate::components::form::{action_error, DepartmentField, Field, FormAlert, TextArea};
 use crate::i18n::{msg, t, use_lang, Msg};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
@@ -67,7 +66,6 @@ pub fn LiveListPage() -> impl IntoView {
                     let name = |id: i64| list.departments.iter().find(|d| d.id == id).map(|d| d.name(lang).to_string()).unwrap_or_default();
                     let (archived, current): (Vec<Session>, Vec<Session>) =
                         list.sessions.clone().into_iter().partition(|s| s.state == State::Archived);
-                    let problem = move || error.get().and_then(|e| e.field("department").cloned()).map(|p| problem_text(&p, lang));
                     view! {
                         {current.is_empty().then(|| view! { <p>{t(msg::LIVE_NONE)}</p> })}
                         <ul class="cards">
@@ -86,14 +84,7 @@ pub fn LiveListPage() -> impl IntoView {
                                     <FormAlert error/>
                                     <Field name="title" label=msg::LIVE_F_TITLE required=true maxlength=TITLE_MAX error/>
                                     <TextArea name="description" label=msg::LIVE_F_DESCRIPTION maxlength=DESCRIPTION_MAX rows=3 error/>
-                                    <div class="field">
-                                        <label for="f-department">{t(msg::Q_F_DEPARTMENT)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
-                                        <select id="f-department" name="department" required=true aria-describedby="f-department-error">
-                                            <option value="">{msg::CHOOSE.get(lang)}</option>
-                                            {list.departments.iter().map(|d| view! { <option value=d.id.to_string()>{d.name(lang).to_string()}</option> }).collect_view()}
-                                        </select>
-                                        <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
-                                    </div>
+                                    <DepartmentField id="f-department" label=msg::Q_F_DEPARTMENT departments=list.departments.clone() error/>
                                     <Field name="starts" label=msg::LIVE_F_STARTS input_type="datetime-local" required=true error/>
                                     <Field name="ends" label=msg::LIVE_F_ENDS input_type="datetime-local" required=true error/>
                                     <button type="submit" class="btn btn-primary">{t(msg::LIVE_SCHEDULE_SUBMIT)}</button>
@@ -163,18 +154,11 @@ fn LiveItem(q: LiveQuestion, voted: bool, can_vote: bool, can_answer: bool) -> i
 /// For an admin, before the session starts: change it, or call it off with a public note.
 #[component]
 fn ChangeSession(session: Session, edit: SessionEdit) -> impl IntoView {
-    let lang = use_lang();
     let update = ServerAction::<UpdateLive>::new();
     let error = action_error(update);
     let cancel = ServerAction::<CancelLive>::new();
     let cancel_error = action_error(cancel);
     let s = session;
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.field("department").cloned())
-            .map(|p| problem_text(&p, lang))
-    };
     view! {
         <details class="card" open=error.get_untracked().is_some()>
             <summary>{t(msg::LIVE_CHANGE)}</summary>
@@ -183,15 +167,7 @@ fn ChangeSession(session: Session, edit: SessionEdit) -> impl IntoView {
                 <input type="hidden" name="id" value=s.id.to_string()/>
                 <Field name="title" label=msg::LIVE_F_TITLE required=true maxlength=TITLE_MAX value=s.title.clone() error/>
                 <TextArea name="description" label=msg::LIVE_F_DESCRIPTION maxlength=DESCRIPTION_MAX rows=3 value=s.description.clone() error/>
-                <div class="field">
-                    <label for="f-department">{t(msg::Q_F_DEPARTMENT)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
-                    <select id="f-department" name="department" required=true aria-describedby="f-department-error">
-                        {edit.departments.iter().map(|d| view! {
-                            <option value=d.id.to_string() selected=d.id == s.department_id>{d.name(lang).to_string()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
-                </div>
+                <DepartmentField id="f-department" label=msg::Q_F_DEPARTMENT departments=edit.departments.clone() selected=Some(s.department_id) error/>
                 <Field name="starts" label=msg::LIVE_F_STARTS input_type="datetime-local" required=true value=edit.starts.clone() error/>
                 <Field name="ends" label=msg::LIVE_F_ENDS input_type="datetime-local" required=true value=edit.ends.clone() error/>
                 <button type="submit" class="btn btn-primary">{t(msg::LIVE_CHANGE_SUBMIT)}</button>

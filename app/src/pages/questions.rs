@@ -21,7 +21,7 @@ use crate::api::questions::{
     HandOverQuestion, LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion,
     SetAnswerDays, SetCalendarDay, WantQuestion,
 };
-use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
+use crate::components::form::{action_error, DepartmentField, Field, FormAlert, TextArea};
 use crate::components::moderation::{
     fitting_actions, hidden_text, AppealForm, FlagForm, ModerateForm,
 };
@@ -713,33 +713,6 @@ fn FollowQuestionButton(id: i64, following: bool) -> impl IntoView {
     }
 }
 
-/// The select of departments to hand a question to (all but the current one).
-#[component]
-fn DepartmentSelect(
-    id: &'static str,
-    departments: Vec<Department>,
-    current: Option<i64>,
-    error: ErrorSignal,
-) -> impl IntoView {
-    let lang = use_lang();
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.field("department").cloned())
-            .map(|p| problem_text(&p, lang))
-    };
-    let err_id = format!("{id}-error");
-    view! {
-        <select id=id name="department" required=true aria-describedby=err_id.clone()>
-            <option value="">{msg::CHOOSE.get(lang)}</option>
-            {departments.into_iter().filter(|d| Some(d.id) != current).map(|d| view! {
-                <option value=d.id.to_string()>{d.name(lang).to_string()}</option>
-            }).collect_view()}
-        </select>
-        <p class="field-error" id=err_id hidden=move || problem().is_none()>{problem}</p>
-    }
-}
-
 #[component]
 fn AnswerQuestionForm(id: i64) -> impl IntoView {
     let action = ServerAction::<AnswerQuestion>::new();
@@ -804,10 +777,7 @@ fn HandOverForm(id: i64, departments: Vec<Department>, current: Option<i64>) -> 
             <ActionForm action attr:class="stack">
                 <FormAlert error/>
                 <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for="handover-department">{t(msg::Q_F_HANDOVER_TO)}</label>
-                    <DepartmentSelect id="handover-department" departments current error/>
-                </div>
+                <DepartmentField id="handover-department" label=msg::Q_F_HANDOVER_TO departments exclude=current error/>
                 <TextArea name="handover_note" label=msg::Q_F_NOTE required=true maxlength=NOTE_MAX rows=3 error/>
                 <button type="submit" class="btn">{t(msg::Q_HANDOVER_SUBMIT)}</button>
             </ActionForm>
@@ -826,10 +796,7 @@ fn RouteForm(id: i64, departments: Vec<Department>, current: Option<i64>) -> imp
             <ActionForm action attr:class="stack">
                 <FormAlert error/>
                 <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for="route-department">{t(msg::Q_F_DEPARTMENT)}</label>
-                    <DepartmentSelect id="route-department" departments current error/>
-                </div>
+                <DepartmentField id="route-department" label=msg::Q_F_DEPARTMENT departments exclude=current error/>
                 <button type="submit" class="btn btn-primary">{t(msg::Q_ROUTE_SUBMIT)}</button>
             </ActionForm>
         </section>

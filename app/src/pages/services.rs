@@ -15,9 +15,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::services::{
     service_page, services_page, RateService, RecordRectification, SaveService,
 };
-use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, TextArea};
+use crate::components::form::{action_error, DepartmentField, Field, FormAlert, TextArea};
 use crate::components::rating::RatingFields;
-use crate::error::problem_text;
 use crate::i18n::{level_name, msg, t, use_lang};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
@@ -50,34 +49,6 @@ fn FigureHeads() -> impl IntoView {
     }
 }
 
-/// The select of departments (the service's own chosen).
-#[component]
-fn DepartmentChoice(
-    departments: Vec<Department>,
-    current: Option<i64>,
-    error: ErrorSignal,
-) -> impl IntoView {
-    let lang = use_lang();
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.field("department").cloned())
-            .map(|p| problem_text(&p, lang))
-    };
-    view! {
-        <div class="field">
-            <label for="f-department">{t(msg::DEPARTMENT)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
-            <select id="f-department" name="department" required=true aria-describedby="f-department-error">
-                <option value="">{msg::CHOOSE.get(lang)}</option>
-                {departments.into_iter().map(|d| view! {
-                    <option value=d.id.to_string() selected=Some(d.id) == current>{d.name(lang).to_string()}</option>
-                }).collect_view()}
-            </select>
-            <p class="field-error" id="f-department-error" hidden=move || problem().is_none()>{problem}</p>
-        </div>
-    }
-}
-
 /// The admins' form: a new service, or (with `service`) changes to one; the code names it.
 #[component]
 fn ServiceForm(departments: Vec<Department>, service: Option<Service>) -> impl IntoView {
@@ -97,7 +68,8 @@ fn ServiceForm(departments: Vec<Department>, service: Option<Service>) -> impl I
                 value=v(|s| s.description_zh.clone()) error/>
             <TextArea name="description_en" label=msg::SV_F_DESC_EN maxlength=SERVICE_DESCRIPTION_MAX rows=2
                 value=v(|s| s.description_en.clone()) error/>
-            <DepartmentChoice departments current=service.as_ref().map(|s| s.department_id) error/>
+            <DepartmentField id="f-department" label=msg::DEPARTMENT departments
+                selected=service.as_ref().map(|s| s.department_id) error/>
             <label class="check"><input type="checkbox" name="active" value="on" checked=active/>" "{t(msg::SV_F_ACTIVE)}</label>
             <button type="submit" class="btn btn-primary">{t(msg::SV_SAVE)}</button>
         </ActionForm>
