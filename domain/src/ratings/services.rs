@@ -95,19 +95,23 @@ pub async fn save(svc: &Services, me: Option<&Me>, input: ServiceInput) -> Resul
 
 const SERVICE_COLUMNS: &str = "s.id, s.department_id, s.code, s.name_zh, s.name_en, s.description_zh, s.description_en, s.active";
 
-/// The counting part of a service's figures; joined on `s`.
-const FIGURES_SQL: &str = "\
-     (SELECT count(*) FROM ratings g WHERE g.subject_kind = 'service' AND g.subject_id = s.id) AS ratings, \
-     (SELECT count(*) FROM ratings g WHERE g.subject_kind = 'service' AND g.subject_id = s.id \
-        AND g.level IN ('very_satisfied', 'satisfied', 'basic')) AS satisfied, \
-     (SELECT COALESCE(sum(CASE g.level WHEN 'very_satisfied' THEN 5 WHEN 'satisfied' THEN 4 WHEN 'basic' THEN 3 \
-        WHEN 'dissatisfied' THEN 2 ELSE 1 END), 0) FROM ratings g WHERE g.subject_kind = 'service' AND g.subject_id = s.id) AS score_sum, \
-     (SELECT count(*) FROM rectifications x JOIN ratings g ON g.id = x.rating_id WHERE x.subject_kind = 'service' \
-        AND g.subject_id = s.id) AS rectifications, \
-     (SELECT count(*) FROM rectifications x JOIN ratings g ON g.id = x.rating_id WHERE x.subject_kind = 'service' \
-        AND g.subject_id = s.id AND x.done_at IS NOT NULL) AS rectified, \
-     (SELECT count(*) FROM rectifications x JOIN ratings g ON g.id = x.rating_id WHERE x.subject_kind = 'service' \
-        AND g.subject_id = s.id AND x.done_at IS NOT NULL AND x.done_at <= x.due_at) AS rectified_on_time";
+/// A service's figures, counted for all services at once: its ratings grouped by service,
+/// and its rectifications (through the ratings that caused them) grouped likewise.
+const FIGURES_COLUMNS: &str =
+    "COALESCE(g.ratings, 0) AS ratings, COALESCE(g.satisfied, 0) AS satisfied, \
+     COALESCE(g.score_sum, 0) AS score_sum, COALESCE(x.rectifications, 0) AS rectifications, \
+     COALESCE(x.rectified, 0) AS rectified, COALESCE(x.rectified_on_time, 0) AS rectified_on_time";
+const FIGURES_JOINS: &str = "\
+     LEFT JOIN (SELECT subject_id, count(*) AS ratings, \
+        sum(CASE WHEN level IN ('very_satisfied', 'satisfied', 'basic') THEN 1 ELSE 0 END) AS satisfied, \
+        sum(CASE level WHEN 'very_satisfied' THEN 5 WHEN 'satisfied' THEN 4 WHEN 'basic' THEN 3 \
+            WHEN 'dissatisfied' THEN 2 ELSE 1 END) AS score_sum \
+        FROM ratings WHERE subject_kind = 'service' GROUP BY subject_id) g ON g.subject_id = s.id \
+     LEFT JOIN (SELECT r.subject_id, count(*) AS rectifications, \
+        sum(CASE WHEN f.done_at IS NOT NULL THEN 1 ELSE 0 END) AS rectified, \
+        sum(CASE WHEN f.done_at IS NOT NULL AND f.done_at <= f.due_at THEN 1 ELSE 0 END) AS rectified_on_time \
+        FROM rectifications f JOIN ratings r ON r.id = f.rating_id WHERE f.subject_kind = 'service' \
+        GROUP BY r.subject_id) x ON x.subject_id = s.id";
 
 #[derive(sqlx::FromRow)]
 struct ServiceRow {
@@ -122,7 +126,8 @@ struct ServiceRow {
 pub async fn list(svc: &Services, all: bool) -> Result<Vec<(Service, ServiceFigures)>, Error> {
     let rows: Vec<ServiceRow> = with_db!(&svc.db, p => {
         sqlx::query_as(&format!(
-            "SELECT {SERVICE_COLUMNS}, {FIGURES_SQL} FROM services s WHERE s.active OR $1 ORDER BY s.department_id, s.code"
+            "SELECT {SERVICE_COLUMNS}, {FIGURES_COLUMNS} FROM services s {FIGURES_JOINS} \
+             WHERE s.active OR $1 ORDER BY s.department_id, s.code"
         ))
         .bind(all)
         .fetch_all(p)
@@ -137,7 +142,9 @@ pub async fn by_code(
     code: &str,
 ) -> Result<Option<(Service, ServiceFigures)>, Error> {
     let row: Option<ServiceRow> = with_db!(&svc.db, p => {
-        sqlx::query_as(&format!("SELECT {SERVICE_COLUMNS}, {FIGURES_SQL} FROM services s WHERE s.code = $1"))
+        sqlx::query_as(&format!(
+            "SELECT {SERVICE_COLUMNS}, {FIGURES_COLUMNS} FROM services s {FIGURES_JOINS} WHERE s.code = $1"
+        ))
             .bind(code.trim())
             .fetch_optional(p)
             .await
