@@ -60,6 +60,8 @@ pub mod reports;
 #[cfg(feature = "server")]
 pub mod seed;
 #[cfg(feature = "server")]
+pub mod stats;
+#[cfg(feature = "server")]
 pub mod time;
 
 pub use error::{Error, FieldError, Problem};

@@ -12,6 +12,7 @@ pub mod notification;
 pub mod question;
 pub mod rating;
 pub mod report;
+pub mod stats;
 
 /// What a user may do. Officials belong to exactly one department.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

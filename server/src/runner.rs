@@ -1,5 +1,6 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
-//! (forwarding reports to the case system, sending mail), once a minute tells the
+//! (forwarding reports to the case system, sending mail), counts what changed into the
+//! published results, once a minute tells the
 //! followers of processes that entered a new phase and departments of question deadlines
 //! near or past, and once an hour removes finished jobs
 //! and the photos of forms never sent. It sleeps until this instance
@@ -57,6 +58,10 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                     POLL * 5
                 }
             };
+            // Results are counted within about a second of a change.
+            if let Err(e) = gongzhi_domain::stats::drain(&svc, 10_000).await {
+                tracing::warn!(error = %e, "counting changed results failed");
+            }
             if last_phases.is_none_or(|t| t.elapsed() >= PHASES) {
                 last_phases = Some(tokio::time::Instant::now());
                 if let Err(e) = gongzhi_domain::deliberation::follows::announce_phases(&svc).await {

@@ -21,6 +21,8 @@ pub enum StartError {
     Seed(gongzhi_domain::Error),
     #[error("queueing the case-system poller failed: {0}")]
     Poller(gongzhi_domain::Error),
+    #[error("preparing the published results failed: {0}")]
+    Stats(gongzhi_domain::Error),
     #[error("leptos configuration: {0}")]
     Leptos(String),
     #[error("network: {0}")]
@@ -142,6 +144,9 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         .await
         .map_err(StartError::Poller)?;
     }
+    gongzhi_domain::stats::ensure(&svc)
+        .await
+        .map_err(StartError::Stats)?;
     if config.seed_demo && seed::is_empty(&svc).await.map_err(StartError::Seed)? {
         tracing::info!("empty database: loading the demo city");
         seed::seed_demo(&svc).await.map_err(StartError::Seed)?;
