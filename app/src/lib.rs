@@ -16,7 +16,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::i18n::{msg, Lang};
+use crate::i18n::Lang;
 use crate::pages::*;
 
 /// The HTML document around the app (server side).
@@ -64,6 +64,7 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/admin/deadlines",
     "/live",
     "/services",
+    "/results",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -219,7 +220,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/live/:id") view=LivePage ssr=SsrMode::Async/>
                     <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:code") view=ServicePage ssr=SsrMode::Async/>
-                    <Route path=path!("/results") view=|| view! { <ComingSoon title=msg::NAV_RESULTS/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/results") view=ResultsPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

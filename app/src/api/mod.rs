@@ -8,6 +8,7 @@ pub mod live;
 pub mod moderation;
 pub mod questions;
 pub mod reports;
+pub mod results;
 pub mod services;
 
 /// A domain refusal with one field renamed: where a form's field is called differently

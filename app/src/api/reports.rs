@@ -74,6 +74,13 @@ pub struct ListQuery {
     #[serde(default)]
     pub to: String,
     #[serde(default)]
+    pub closed_from: String,
+    #[serde(default)]
+    pub closed_to: String,
+    /// `on_time` or `late`.
+    #[serde(default)]
+    pub timely: String,
+    #[serde(default)]
     pub q: String,
     #[serde(default)]
     pub before: String,
@@ -107,6 +114,17 @@ pub fn to_filter(
     };
     let from = date("from", &q.from);
     let to = date("to", &q.to);
+    let closed_from = date("closed_from", &q.closed_from);
+    let closed_to = date("closed_to", &q.closed_to);
+    let on_time = match q.timely.trim() {
+        "" => None,
+        "on_time" => Some(true),
+        "late" => Some(false),
+        _ => {
+            problems.push(FieldError::new("timely", Problem::InvalidChoice));
+            None
+        }
+    };
     let (status, open) = match q.status.trim() {
         "" => (None, None),
         "open" => (None, Some(true)),
@@ -142,6 +160,9 @@ pub fn to_filter(
             department: text(&q.department),
             from,
             to,
+            closed_from,
+            closed_to,
+            on_time,
             q: text(&q.q),
             reporter_id: None,
         },

@@ -9,7 +9,6 @@ mod admin_outbox;
 mod admin_users;
 #[cfg(feature = "ssr")]
 mod cases;
-mod coming_soon;
 #[cfg(feature = "ssr")]
 mod deliberation;
 mod home;
@@ -30,6 +29,7 @@ mod report_new;
 mod reports;
 mod reset;
 #[cfg(feature = "ssr")]
+mod results;
 mod services;
 mod signup;
 #[cfg(feature = "ssr")]
@@ -44,7 +44,6 @@ pub use admin_outbox::AdminOutboxPage;
 pub use admin_users::AdminUsersPage;
 #[cfg(feature = "ssr")]
 pub use cases::{CaseInboxPage, CaseWorkPage};
-pub use coming_soon::ComingSoon;
 #[cfg(feature = "ssr")]
 pub use deliberation::{ProcessFormPage, ProcessListPage, ProcessPage, ProposalPage};
 pub use home::HomePage;
@@ -65,6 +64,7 @@ pub use report_new::NewReportPage;
 pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
 #[cfg(feature = "ssr")]
+pub use results::ResultsPage;
 pub use services::{ServicePage, ServicesPage};
 pub use signup::SignUpPage;
 #[cfg(feature = "ssr")]

@@ -24,6 +24,9 @@ fn read_query(q: &leptos_router::params::ParamsMap) -> ListQuery {
         department: g("department"),
         from: g("from"),
         to: g("to"),
+        closed_from: g("closed_from"),
+        closed_to: g("closed_to"),
+        timely: g("timely"),
         q: g("q"),
         before: g("before"),
     }
@@ -39,6 +42,9 @@ fn filter_string(q: &ListQuery) -> String {
         ("department", &q.department),
         ("from", &q.from),
         ("to", &q.to),
+        ("closed_from", &q.closed_from),
+        ("closed_to", &q.closed_to),
+        ("timely", &q.timely),
         ("q", &q.q),
     ]
     .iter()
@@ -169,6 +175,9 @@ fn FilterForm(
     let from_err = field_error("from");
     let to_err = field_error("to");
     let status_err = field_error("status");
+    let closed_from_err = field_error("closed_from");
+    let closed_to_err = field_error("closed_to");
+    let timely_err = field_error("timely");
     let open = !filter_string(&query).is_empty();
     let statuses = ReportStatus::ALL;
     view! {
@@ -238,6 +247,27 @@ fn FilterForm(
                     <input id="flt-to" name="to" type="date" value=query.to.clone()
                         aria-invalid=to_err.is_some().then_some("true") aria-describedby=to_err.is_some().then_some("flt-to-error")/>
                     {to_err.map(|e| view! { <p class="field-error" id="flt-to-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="flt-closed-from">{t(msg::CLOSED_FROM)}</label>
+                    <input id="flt-closed-from" name="closed_from" type="date" value=query.closed_from.clone()
+                        aria-invalid=closed_from_err.is_some().then_some("true") aria-describedby=closed_from_err.is_some().then_some("flt-closed-from-error")/>
+                    {closed_from_err.map(|e| view! { <p class="field-error" id="flt-closed-from-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="flt-closed-to">{t(msg::CLOSED_TO)}</label>
+                    <input id="flt-closed-to" name="closed_to" type="date" value=query.closed_to.clone()
+                        aria-invalid=closed_to_err.is_some().then_some("true") aria-describedby=closed_to_err.is_some().then_some("flt-closed-to-error")/>
+                    {closed_to_err.map(|e| view! { <p class="field-error" id="flt-closed-to-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="flt-timely">{t(msg::TIMELY)}</label>
+                    <select id="flt-timely" name="timely" aria-invalid=timely_err.is_some().then_some("true") aria-describedby=timely_err.is_some().then_some("flt-timely-error")>
+                        <option value="">{t(msg::ANY)}</option>
+                        <option value="on_time" selected=query.timely == "on_time">{t(msg::TIMELY_ON_TIME)}</option>
+                        <option value="late" selected=query.timely == "late">{t(msg::TIMELY_LATE)}</option>
+                    </select>
+                    {timely_err.map(|e| view! { <p class="field-error" id="flt-timely-error">{e}</p> })}
                 </div>
                 <div class="filter-actions">
                     <button type="submit" class="btn btn-primary">{t(msg::APPLY_FILTERS)}</button>

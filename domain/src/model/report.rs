@@ -258,6 +258,11 @@ pub struct ReportFilter {
     pub department: Option<String>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
+    /// Closed (结案) on or after / on or before these local dates.
+    pub closed_from: Option<chrono::NaiveDate>,
+    pub closed_to: Option<chrono::NaiveDate>,
+    /// Closed by the deadline (`true`) or after it (`false`).
+    pub on_time: Option<bool>,
     pub q: Option<String>,
     /// Only this reporter's (My reports); set by the server, never from a query string.
     #[serde(skip)]

@@ -297,6 +297,15 @@ pub struct Results {
     pub pending: i64,
 }
 
+/// A grid drawn for the map of reports by grid: an SVG path and where its label goes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GridShape {
+    pub grid_id: i64,
+    pub path: String,
+    pub label_x: f64,
+    pub label_y: f64,
+}
+
 /// The Monday of a date's week.
 pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))

@@ -204,6 +204,23 @@ fn conditions(svc: &Services, filter: &ReportFilter) -> Conditions {
     if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
         c.push("r.created_at < ?", vec![Bind::Time(day_start(d, offset))]);
     }
+    if let Some(d) = filter.closed_from {
+        c.push(
+            "r.status = 'closed' AND r.closed_at >= ?",
+            vec![Bind::Time(day_start(d, offset))],
+        );
+    }
+    if let Some(d) = filter.closed_to.and_then(|d| d.succ_opt()) {
+        c.push(
+            "r.status = 'closed' AND r.closed_at < ?",
+            vec![Bind::Time(day_start(d, offset))],
+        );
+    }
+    match filter.on_time {
+        Some(true) => c.push("r.status = 'closed' AND r.closed_at <= r.due_at", vec![]),
+        Some(false) => c.push("r.status = 'closed' AND r.closed_at > r.due_at", vec![]),
+        None => {}
+    }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         // Dialect spot (future): full-text search. LIKE works on both backends and for Chinese.
         let pat = like_pattern(q);

@@ -10,6 +10,7 @@
 //! so a page always shows what has happened.
 
 pub mod facts;
+pub mod map;
 
 use std::collections::BTreeMap;
 
