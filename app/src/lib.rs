@@ -65,6 +65,7 @@ pub const PAGES_WITHOUT_WASM: &[&str] = &[
     "/live",
     "/services",
     "/results",
+    "/open-data",
 ];
 
 /// True for a path in [`PAGES_WITHOUT_WASM`].
@@ -221,6 +222,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:code") view=ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open-data") view=OpenDataPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

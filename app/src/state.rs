@@ -25,6 +25,8 @@ pub struct AppState {
     pub smtp_configured: bool,
     /// Map tiles for Leaflet.
     pub map: MapConfig,
+    /// The licence of open data.
+    pub data_licence: String,
 }
 
 /// Map tiles, from config; an empty URL means no tiles.

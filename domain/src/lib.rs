@@ -46,6 +46,8 @@ pub mod notifications;
 #[cfg(feature = "server")]
 pub mod open311;
 #[cfg(feature = "server")]
+pub mod opendata;
+#[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
 pub mod places;

@@ -9,6 +9,7 @@ pub mod job;
 pub mod live;
 pub mod moderation;
 pub mod notification;
+pub mod opendata;
 pub mod question;
 pub mod rating;
 pub mod report;

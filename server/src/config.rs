@@ -174,6 +174,15 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_MAP_ATTRIBUTION", default_value = "")]
     pub map_attribution: String,
 
+    /// The licence open data is published under, shown on /open-data and written into
+    /// every JSON and GeoJSON download.
+    #[arg(
+        long,
+        env = "GONGZHI_DATA_LICENCE",
+        default_value = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+    )]
+    pub data_licence: String,
+
     /// Residents' flags at which content is held for review automatically.
     #[arg(long, env = "GONGZHI_FLAGS_TO_HOLD", default_value_t = 3)]
     pub flags_to_hold: i64,
@@ -226,6 +235,7 @@ impl Config {
             rectify_days: 15,
             map_tile_url: String::new(),
             map_attribution: String::new(),
+            data_licence: "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)".into(),
             flags_to_hold: 3,
             hold_new_accounts: false,
             new_account_posts: 3,
@@ -326,6 +336,7 @@ impl std::fmt::Debug for Config {
             .field("rectify_days", &self.rectify_days)
             .field("map_tile_url", &self.map_tile_url)
             .field("map_attribution", &self.map_attribution)
+            .field("data_licence", &self.data_licence)
             .field("flags_to_hold", &self.flags_to_hold)
             .field("hold_new_accounts", &self.hold_new_accounts)
             .field("new_account_posts", &self.new_account_posts)

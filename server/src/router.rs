@@ -103,6 +103,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
         .route("/answer-files/{uid}", get(routes::questions::answer_file))
         .route("/feeds/reports.atom", get(routes::feeds::reports))
         .route("/feeds/answers.atom", get(routes::feeds::answers))
+        .route("/open-data/{file}", get(routes::opendata::download))
         .route("/api/reports/nearby", get(routes::reports::nearby))
         .route("/grids.geojson", get(routes::reports::grids_geojson))
         .route("/reports.geojson", get(routes::reports::reports_geojson))

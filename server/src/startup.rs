@@ -161,6 +161,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         secure_cookies: config.is_https(),
         trust_forwarded_for: config.trust_forwarded_for,
         smtp_configured,
+        data_licence: config.data_licence.clone(),
         map: gongzhi_app::state::MapConfig {
             tile_url: config.map_tile_url.clone(),
             attribution: config.map_attribution.clone(),

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod deliberation;
 pub mod live;
 pub mod moderation;
+pub mod opendata;
 pub mod questions;
 pub mod reports;
 pub mod results;

@@ -17,7 +17,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{t(msg::FOOTER_TEXT)}</p>
-            <p><a href="/moderation/log" rel="external">{t(msg::MOD_LOG_TITLE)}</a></p>
+            <p>
+                <a href="/moderation/log" rel="external">{t(msg::MOD_LOG_TITLE)}</a>" · "
+                <a href="/open-data" rel="external">{t(msg::NAV_OPEN_DATA)}</a>
+            </p>
         </footer>
     }
 }
@@ -66,7 +69,7 @@ fn Header() -> impl IntoView {
                     <li><A href="/deliberation" attr:rel="external">{t(msg::NAV_DELIBERATION)}</A></li>
                     <li><A href="/ask" attr:rel="external">{t(msg::NAV_ASK)}</A></li>
                     <li><A href="/services" attr:rel="external">{t(msg::NAV_SERVICES)}</A></li>
-                    <li><A href="/results">{t(msg::NAV_RESULTS)}</A></li>
+                    <li><A href="/results" attr:rel="external">{t(msg::NAV_RESULTS)}</A></li>
                     <Transition fallback=|| ()>
                         {move || is_staff().then(|| view! {
                             <li><A href="/cases" attr:rel="external">{t(msg::NAV_CASES)}</A></li>

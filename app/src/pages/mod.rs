@@ -20,6 +20,8 @@ mod moderation;
 mod not_found;
 mod notifications;
 #[cfg(feature = "ssr")]
+mod opendata;
+#[cfg(feature = "ssr")]
 mod outcomes;
 #[cfg(feature = "ssr")]
 mod questions;
@@ -30,6 +32,7 @@ mod reports;
 mod reset;
 #[cfg(feature = "ssr")]
 mod results;
+#[cfg(feature = "ssr")]
 mod services;
 mod signup;
 #[cfg(feature = "ssr")]
@@ -55,6 +58,8 @@ pub use moderation::{ModerationLogPage, ModerationQueuePage, ModerationSettingsP
 pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
 #[cfg(feature = "ssr")]
+pub use opendata::OpenDataPage;
+#[cfg(feature = "ssr")]
 pub use questions::{
     AdminDeadlinesPage, AskPage, DepartmentPage, DepartmentsPage, QuestionListPage, QuestionPage,
 };
@@ -65,6 +70,7 @@ pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
 #[cfg(feature = "ssr")]
 pub use results::ResultsPage;
+#[cfg(feature = "ssr")]
 pub use services::{ServicePage, ServicesPage};
 pub use signup::SignUpPage;
 #[cfg(feature = "ssr")]
@@ -113,6 +119,10 @@ pub use FullPageLoad as LivePage;
 pub use FullPageLoad as ServicesPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as ServicePage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as ResultsPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as OpenDataPage;
 
 use leptos::prelude::*;
 

@@ -11,5 +11,6 @@ pub mod live;
 pub mod open311;
 pub mod open311_cache;
 pub mod open311_spec;
+pub mod opendata;
 pub mod questions;
 pub mod reports;
