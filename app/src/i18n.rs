@@ -746,6 +746,8 @@ pub mod msg {
         RS_HOW_SATISFACTION = "满意率：基本满意及以上的评价所占比例。同一评价人对同一事项以最新一轮评价为准（整改后的重新评价取代之前的评价）。" / "Satisfaction: the share of ratings of 基本满意 (fairly satisfied) or better. Each rater's newest round counts (a rating after rectification replaces the one before).";
         RS_HOW_QUESTIONS = "问政：公开的问题按提问时间计；答复按首次答复时间计，答复时长从问题送达部门起算。" / "Questions: public questions by when they were asked; answers by the first answer, timed from when the question reached the department.";
         RS_OPEN_DATA = "下载这些数据（开放数据）" / "Download the data (open data)";
+        DEPT_REPORTS = "问题办理（全部时间）" / "Reports handled (all time)";
+        DEPT_SEE_RESULTS = "查看本部门的办理结果" / "See this department's results";
         NAV_OPEN_DATA = "开放数据" / "Open data";
         OD_INTRO = "共治的问题反映、问政答复和办理结果，任何人都可以下载、使用和再发布。" / "Gongzhi's reports, answers and results, for anyone to download, use and republish.";
         OD_LICENCE = "许可" / "Licence";

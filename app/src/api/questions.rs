@@ -456,6 +456,8 @@ pub async fn departments_figures() -> Result<DepartmentsData, AppError> {
 pub struct DepartmentData {
     pub department: Department,
     pub figures: DepartmentFigures,
+    /// Its reports and ratings over all time, as the results page counts them.
+    pub results: gongzhi_domain::model::stats::Figures,
     pub answer_days: i64,
     pub unanswered: QuestionPage,
     pub answered: QuestionPage,
@@ -484,6 +486,9 @@ pub async fn department_page(code: String) -> Result<DepartmentData, AppError> {
             Ok(DepartmentData {
                 figures: gongzhi_domain::questions::figures::department(&st.svc, department.id)
                     .await?,
+                results: gongzhi_domain::stats::results(&st.svc, None, Some(department.id))
+                    .await?
+                    .figures,
                 answer_days: gongzhi_domain::questions::deadlines::answer_days(
                     &st.svc,
                     department.id,

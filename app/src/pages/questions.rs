@@ -937,6 +937,27 @@ pub fn DepartmentPage() -> impl IntoView {
                                 <tbody><tr><FigureCells f=d.figures/></tr></tbody>
                             </table>
                         </div>
+                        <h2>{t(msg::DEPT_REPORTS)}</h2>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::DEPT_REPORTS)>
+                            <table class="figures" id="department-results">
+                                <caption class="visually-hidden">{t(msg::DEPT_REPORTS)}</caption>
+                                <thead><tr>
+                                    <th scope="col">{t(msg::RS_RECEIVED)}</th>
+                                    <th scope="col">{t(msg::RS_CLOSED)}</th>
+                                    <th scope="col">{t(msg::RS_ON_TIME)}</th>
+                                    <th scope="col">{t(msg::RS_MEDIAN_CLOSE)}</th>
+                                    <th scope="col">{t(msg::RS_SATISFACTION)}</th>
+                                </tr></thead>
+                                <tbody><tr>
+                                    <td>{d.results.received}</td>
+                                    <td>{d.results.closed}</td>
+                                    <td>{percent(d.results.on_time_rate())}</td>
+                                    <td>{super::results::duration(d.results.close_median, lang)}</td>
+                                    <td>{percent(d.results.satisfaction_rate())}</td>
+                                </tr></tbody>
+                            </table>
+                        </div>
+                        <p><a href=format!("/results?period=all&department={}", query_escape(&d.department.code))>{t(msg::DEPT_SEE_RESULTS)}</a></p>
                         <h2>{t(msg::DEPT_UNANSWERED)}</h2>
                         {if d.unanswered.items.is_empty() {
                             view! { <p>{t(msg::Q_NONE)}</p> }.into_any()
