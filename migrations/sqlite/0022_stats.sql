@@ -38,40 +38,42 @@ CREATE TABLE stats_meta (
     value  TEXT NOT NULL
 );
 
+-- (NOT EXISTS rather than INSERT OR IGNORE: a statement's own conflict clause, such as an
+-- upsert's, would override the trigger's and fail on a subject already marked.)
 CREATE TRIGGER stats_report_insert AFTER INSERT ON reports
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('report', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'report' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_report_update AFTER UPDATE OF status, closed_at, department_id, category_id, grid_id, due_at, created_at ON reports
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('report', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'report' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_report_delete AFTER DELETE ON reports
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('report', OLD.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', OLD.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'report' AND subject_id = OLD.id); END;
 
 CREATE TRIGGER stats_question_insert AFTER INSERT ON questions
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_question_update AFTER UPDATE OF department_id, visibility, created_at ON questions
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_question_delete AFTER DELETE ON questions
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', OLD.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', OLD.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = OLD.id); END;
 
 CREATE TRIGGER stats_answer_insert AFTER INSERT ON answers
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', NEW.question_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', NEW.question_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = NEW.question_id); END;
 CREATE TRIGGER stats_answer_update AFTER UPDATE OF department_id, received_at, due_at, created_at ON answers
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', NEW.question_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', NEW.question_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = NEW.question_id); END;
 CREATE TRIGGER stats_answer_delete AFTER DELETE ON answers
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('question', OLD.question_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', OLD.question_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = OLD.question_id); END;
 
 CREATE TRIGGER stats_rating_insert AFTER INSERT ON ratings
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('ratings:' || NEW.subject_kind, NEW.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || NEW.subject_kind, NEW.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || NEW.subject_kind AND subject_id = NEW.subject_id); END;
 CREATE TRIGGER stats_rating_update AFTER UPDATE ON ratings
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('ratings:' || NEW.subject_kind, NEW.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || NEW.subject_kind, NEW.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || NEW.subject_kind AND subject_id = NEW.subject_id); END;
 CREATE TRIGGER stats_rating_delete AFTER DELETE ON ratings
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('ratings:' || OLD.subject_kind, OLD.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || OLD.subject_kind, OLD.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || OLD.subject_kind AND subject_id = OLD.subject_id); END;
 
 CREATE TRIGGER stats_rectification_insert AFTER INSERT ON rectifications
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('rectification', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'rectification' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_rectification_update AFTER UPDATE ON rectifications
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('rectification', NEW.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'rectification' AND subject_id = NEW.id); END;
 CREATE TRIGGER stats_rectification_delete AFTER DELETE ON rectifications
-BEGIN INSERT OR IGNORE INTO stats_dirty (kind, subject_id) VALUES ('rectification', OLD.id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', OLD.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'rectification' AND subject_id = OLD.id); END;
 
 -- What existed before: counted by the first pass.
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', id FROM reports;
