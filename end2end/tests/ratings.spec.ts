@@ -1,6 +1,17 @@
 import { test, expect, Page } from "@playwright/test";
 import { openPlain, logIn, expectAccessible, DISPATCHER, OFFICIAL } from "./helpers";
 
+/** The urban management bureau's figures this month on the results page. */
+async function figures(page: Page) {
+  await openPlain(page, "/results?period=this_month&department=cgj");
+  const value = async (id: string) => Number(await page.locator(`#fig-${id} .figure-value`).innerText());
+  // Notes read "done on time / done · 新发整改 opened" and "satisfied / rated".
+  const note = async (id: string) => (await page.locator(`#fig-${id} .figure-note`).innerText()).match(/\d+/g)!.map(Number);
+  const [, rectified, opened] = await note("rectified");
+  const [satisfied, rated] = await note("satisfaction");
+  return { received: await value("received"), closed: await value("closed"), rectified, opened, satisfied, rated };
+}
+
 const RESIDENT = { email: "resident@demo.gongzhi.org", password: "resident-demo-2026" };
 
 /** Takes a workflow step on a case page (a plain form). */
@@ -21,6 +32,7 @@ test("a resident rates a closed report 不满意, the case is rectified, and the
   // A signed-in resident files a report with the plain form.
   const residentCtx = await browser.newContext();
   const resident = await residentCtx.newPage();
+  const before = await figures(resident);
   await logIn(resident, RESIDENT.email, RESIDENT.password);
   await resident.goto("/reports/new");
   await expect(resident.locator("form[data-report-form][data-ready]")).toHaveCount(1);
@@ -91,5 +103,21 @@ test("a resident rates a closed report 不满意, the case is rectified, and the
   await expect(reader.locator(".report-ratings")).not.toContainText("只清理了一半");
   await expect(reader.locator("section.rating-form")).toHaveCount(0);
   await expectAccessible(reader);
+
+  // The results page shows the change: one more report received and closed, a rectification
+  // sent back and done, one more rating of 基本满意 or better (the newest round counts). The
+  // other project runs this test too, so counts may have grown by more than one.
+  const after = await figures(reader);
+  expect(after.received).toBeGreaterThanOrEqual(before.received + 1);
+  expect(after.closed).toBeGreaterThanOrEqual(before.closed + 1);
+  expect(after.opened).toBeGreaterThanOrEqual(before.opened + 1);
+  expect(after.rectified).toBeGreaterThanOrEqual(before.rectified + 1);
+  expect(after.satisfied).toBeGreaterThanOrEqual(before.satisfied + 1);
+  expect(after.rated).toBeGreaterThanOrEqual(before.rated + 1);
+  await expectAccessible(reader);
+  // The count links to the list of what it counts, with this report in it.
+  await reader.locator("#fig-received .figure-value").click();
+  await expect(reader).toHaveURL(/\/reports\?from=.*department=cgj/);
+  await expect(reader.locator(`[data-report-id="${id}"]`)).toHaveCount(1);
   await Promise.all([residentCtx.close(), dispatcherCtx.close(), officialCtx.close(), readerCtx.close()]);
 });

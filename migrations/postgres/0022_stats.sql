@@ -2,15 +2,15 @@
 --
 -- Every report, public question, rating and rectification adds a few counts to
 -- stats_cells: by the city's local month, the department, a dimension (the whole, a
--- category, a grid, a day of the month, a class of durations) and a metric. What each one
--- adds is kept in stats_facts, so that when it changes the old counts are taken away and
--- the new ones added. Triggers mark what changed in stats_dirty, whatever the code path
+-- category, a grid, a day of the month, a class of durations) and a metric. The rows each
+-- one was counted from are kept in stats_facts, so that when it changes the old counts are
+-- taken away and the new ones added. Triggers mark what changed in stats_dirty, whatever the code path
 -- that changed it; the server works through that list in the background and before it
 -- shows results. Kept in step with migrations/sqlite/0022_stats.sql.
 
 CREATE TABLE stats_dirty (
     seq         BIGSERIAL PRIMARY KEY,
-    kind        TEXT NOT NULL,     -- 'report', 'question', 'rectification', 'ratings:<subject kind>'
+    kind        TEXT NOT NULL,     -- 'report', 'question', 'rectification', 'ratings:report' (a report's ratings), 'rating' (one of an answer or service)
     subject_id  BIGINT NOT NULL,
     UNIQUE (kind, subject_id)
 );
@@ -18,7 +18,7 @@ CREATE TABLE stats_dirty (
 CREATE TABLE stats_facts (
     kind        TEXT NOT NULL,
     subject_id  BIGINT NOT NULL,
-    cells       TEXT NOT NULL,     -- the counts this subject adds now, one per line
+    cells       TEXT NOT NULL,     -- the subject's rows as last counted, in a compact form
     PRIMARY KEY (kind, subject_id)
 );
 
@@ -66,12 +66,17 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+-- A report's ratings are counted together (a rater's newest round counts); an answer's or
+-- a service's one by one.
 CREATE FUNCTION stats_mark_rating() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r ratings;
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        INSERT INTO stats_dirty (kind, subject_id) VALUES ('ratings:' || OLD.subject_kind, OLD.subject_id) ON CONFLICT DO NOTHING;
+    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+    IF r.subject_kind = 'report' THEN
+        INSERT INTO stats_dirty (kind, subject_id) VALUES ('ratings:report', r.subject_id) ON CONFLICT DO NOTHING;
     ELSE
-        INSERT INTO stats_dirty (kind, subject_id) VALUES ('ratings:' || NEW.subject_kind, NEW.subject_id) ON CONFLICT DO NOTHING;
+        INSERT INTO stats_dirty (kind, subject_id) VALUES ('rating', r.id) ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
 END $$;
@@ -101,5 +106,6 @@ CREATE TRIGGER stats_rectification_change AFTER INSERT OR UPDATE OR DELETE ON re
 -- What existed before: counted by the first pass.
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', id FROM reports;
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', id FROM questions;
-INSERT INTO stats_dirty (kind, subject_id) SELECT DISTINCT 'ratings:' || subject_kind, subject_id FROM ratings;
+INSERT INTO stats_dirty (kind, subject_id) SELECT DISTINCT 'ratings:report', subject_id FROM ratings WHERE subject_kind = 'report';
+INSERT INTO stats_dirty (kind, subject_id) SELECT 'rating', id FROM ratings WHERE subject_kind <> 'report';
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', id FROM rectifications;

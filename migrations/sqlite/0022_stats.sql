@@ -2,15 +2,15 @@
 --
 -- Every report, public question, rating and rectification adds a few counts to
 -- stats_cells: by the city's local month, the department, a dimension (the whole, a
--- category, a grid, a day of the month, a class of durations) and a metric. What each one
--- adds is kept in stats_facts, so that when it changes the old counts are taken away and
--- the new ones added. Triggers mark what changed in stats_dirty, whatever the code path
+-- category, a grid, a day of the month, a class of durations) and a metric. The rows each
+-- one was counted from are kept in stats_facts, so that when it changes the old counts are
+-- taken away and the new ones added. Triggers mark what changed in stats_dirty, whatever the code path
 -- that changed it; the server works through that list in the background and before it
 -- shows results. Kept in step with migrations/postgres/0022_stats.sql.
 
 CREATE TABLE stats_dirty (
     seq         INTEGER PRIMARY KEY,
-    kind        TEXT NOT NULL,     -- 'report', 'question', 'rectification', 'ratings:<subject kind>'
+    kind        TEXT NOT NULL,     -- 'report', 'question', 'rectification', 'ratings:report' (a report's ratings), 'rating' (one of an answer or service)
     subject_id  INTEGER NOT NULL,
     UNIQUE (kind, subject_id)
 );
@@ -18,7 +18,7 @@ CREATE TABLE stats_dirty (
 CREATE TABLE stats_facts (
     kind        TEXT NOT NULL,
     subject_id  INTEGER NOT NULL,
-    cells       TEXT NOT NULL,     -- the counts this subject adds now, one per line
+    cells       TEXT NOT NULL,     -- the subject's rows as last counted, in a compact form
     PRIMARY KEY (kind, subject_id)
 );
 
@@ -62,11 +62,11 @@ CREATE TRIGGER stats_answer_delete AFTER DELETE ON answers
 BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', OLD.question_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'question' AND subject_id = OLD.question_id); END;
 
 CREATE TRIGGER stats_rating_insert AFTER INSERT ON ratings
-BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || NEW.subject_kind, NEW.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || NEW.subject_kind AND subject_id = NEW.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT CASE WHEN NEW.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END, CASE WHEN NEW.subject_kind = 'report' THEN NEW.subject_id ELSE NEW.id END WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = CASE WHEN NEW.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END AND subject_id = CASE WHEN NEW.subject_kind = 'report' THEN NEW.subject_id ELSE NEW.id END); END;
 CREATE TRIGGER stats_rating_update AFTER UPDATE ON ratings
-BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || NEW.subject_kind, NEW.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || NEW.subject_kind AND subject_id = NEW.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT CASE WHEN NEW.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END, CASE WHEN NEW.subject_kind = 'report' THEN NEW.subject_id ELSE NEW.id END WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = CASE WHEN NEW.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END AND subject_id = CASE WHEN NEW.subject_kind = 'report' THEN NEW.subject_id ELSE NEW.id END); END;
 CREATE TRIGGER stats_rating_delete AFTER DELETE ON ratings
-BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'ratings:' || OLD.subject_kind, OLD.subject_id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'ratings:' || OLD.subject_kind AND subject_id = OLD.subject_id); END;
+BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT CASE WHEN OLD.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END, CASE WHEN OLD.subject_kind = 'report' THEN OLD.subject_id ELSE OLD.id END WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = CASE WHEN OLD.subject_kind = 'report' THEN 'ratings:report' ELSE 'rating' END AND subject_id = CASE WHEN OLD.subject_kind = 'report' THEN OLD.subject_id ELSE OLD.id END); END;
 
 CREATE TRIGGER stats_rectification_insert AFTER INSERT ON rectifications
 BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', NEW.id WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE kind = 'rectification' AND subject_id = NEW.id); END;
@@ -78,5 +78,6 @@ BEGIN INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', OLD.id 
 -- What existed before: counted by the first pass.
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', id FROM reports;
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', id FROM questions;
-INSERT OR IGNORE INTO stats_dirty (kind, subject_id) SELECT DISTINCT 'ratings:' || subject_kind, subject_id FROM ratings;
+INSERT INTO stats_dirty (kind, subject_id) SELECT DISTINCT 'ratings:report', subject_id FROM ratings WHERE subject_kind = 'report';
+INSERT INTO stats_dirty (kind, subject_id) SELECT 'rating', id FROM ratings WHERE subject_kind <> 'report';
 INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', id FROM rectifications;

@@ -91,13 +91,14 @@ impl Links {
 /// One headline figure: what it is, its value (a link to what it counts), and a note.
 #[component]
 fn Figure(
+    name: &'static str,
     label: Msg,
     value: String,
     href: String,
     #[prop(optional)] note: String,
 ) -> impl IntoView {
     view! {
-        <div class="figure">
+        <div class="figure" id=format!("fig-{name}")>
             <dt>{t(label)}</dt>
             <dd><a href=href class="figure-value">{value}</a>
                 {(!note.is_empty()).then(|| view! { <span class="figure-note">{note}</span> })}
@@ -114,20 +115,20 @@ fn Headline(f: Figures, links: Links, department_id: Option<i64>) -> impl IntoVi
     let of = |a: i64, b: i64| format!("{a} / {b}");
     view! {
         <dl class="headline" id="figures">
-            <Figure label=msg::RS_RECEIVED value=f.received.to_string() href=links.received(&[])/>
-            <Figure label=msg::RS_CLOSED value=f.closed.to_string() href=links.closed(&[])/>
-            <Figure label=msg::RS_ON_TIME value=percent(f.on_time_rate()) href=links.closed(&[("timely", "on_time")])
+            <Figure name="received" label=msg::RS_RECEIVED value=f.received.to_string() href=links.received(&[])/>
+            <Figure name="closed" label=msg::RS_CLOSED value=f.closed.to_string() href=links.closed(&[])/>
+            <Figure name="on-time" label=msg::RS_ON_TIME value=percent(f.on_time_rate()) href=links.closed(&[("timely", "on_time")])
                 note=of(f.closed_on_time, f.closed)/>
-            <Figure label=msg::RS_MEDIAN_CLOSE value=duration(f.close_median, lang) href=links.closed(&[])/>
-            <Figure label=msg::RS_P90_CLOSE value=duration(f.close_p90, lang) href=links.closed(&[])/>
-            <Figure label=msg::RS_SATISFACTION value=percent(f.satisfaction_rate()) href="#ratings".to_string()
+            <Figure name="median" label=msg::RS_MEDIAN_CLOSE value=duration(f.close_median, lang) href=links.closed(&[])/>
+            <Figure name="p90" label=msg::RS_P90_CLOSE value=duration(f.close_p90, lang) href=links.closed(&[])/>
+            <Figure name="satisfaction" label=msg::RS_SATISFACTION value=percent(f.satisfaction_rate()) href="#ratings".to_string()
                 note=of(f.satisfied(), f.rated())/>
-            <Figure label=msg::RS_RECTIFIED_ON_TIME value=percent(f.rectified_on_time_rate()) href="/services#rectifications".to_string()
+            <Figure name="rectified" label=msg::RS_RECTIFIED_ON_TIME value=percent(f.rectified_on_time_rate()) href="/services#rectifications".to_string()
                 note=format!("{} / {} · {} {}", f.rectifications_done_on_time, f.rectifications_done, msg::RS_RECT_OPENED.get(lang), f.rectifications_opened)/>
-            <Figure label=msg::RS_ASKED value=f.asked.to_string() href=links.questions("", department_id)/>
-            <Figure label=msg::RS_ANSWERED value=f.answered.to_string() href=links.questions("answered", department_id)
+            <Figure name="asked" label=msg::RS_ASKED value=f.asked.to_string() href=links.questions("", department_id)/>
+            <Figure name="answered" label=msg::RS_ANSWERED value=f.answered.to_string() href=links.questions("answered", department_id)
                 note=format!("{} {}", msg::RS_ON_TIME_SHORT.get(lang), percent(f.answered_on_time_rate()))/>
-            <Figure label=msg::RS_MEDIAN_ANSWER value=duration(f.answer_median, lang) href=links.questions("answered", department_id)/>
+            <Figure name="answer-median" label=msg::RS_MEDIAN_ANSWER value=duration(f.answer_median, lang) href=links.questions("answered", department_id)/>
         </dl>
     }
     .into_any()

@@ -1,5 +1,7 @@
-//! What one subject (a report, a public question with its first answer, the ratings of one
-//! rated thing, a rectification) adds to the counts, as plain rows in and counts out.
+//! What one subject (a report, a public question with its first answer, the ratings of a
+//! report or one rating of an answer or a service, a rectification) adds to the counts, as
+//! plain rows in and counts out; and the compact form in which a subject's rows are kept
+//! (stats_facts) so that what it added before can be taken away when it changes.
 
 use std::collections::BTreeMap;
 
@@ -41,6 +43,7 @@ pub struct AnswerRow {
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct RatingRow {
+    pub subject_kind: String,
     pub rater_key: String,
     pub reference: String,
     pub round: i64,
@@ -181,28 +184,181 @@ pub fn counts(fact: &Fact, offset: i32) -> Counts {
     out
 }
 
-/// The stored form of counts: one `month dept dim item metric value` line each, tab-separated.
-pub fn encode(c: &Counts) -> String {
-    let mut s = String::new();
-    for ((m, d, dim, item, metric), v) in c {
-        s.push_str(&format!("{m}\t{d}\t{dim}\t{item}\t{metric}\t{v}\n"));
-    }
-    s
+fn us(t: DateTime<Utc>) -> String {
+    t.timestamp_micros().to_string()
 }
 
-/// Reads [`encode`]'s form back; lines it cannot read are skipped.
-pub fn decode(s: &str) -> Counts {
-    let mut out = Counts::new();
-    for line in s.lines() {
-        let f: Vec<&str> = line.split('\t').collect();
-        if let [m, d, dim, item, metric, v] = f[..] {
-            if let (Ok(d), Ok(item), Ok(v)) = (d.parse(), item.parse(), v.parse::<i64>()) {
-                *out.entry((m.into(), d, dim.into(), item, metric.into()))
-                    .or_insert(0) += v;
+fn opt_us(t: Option<DateTime<Utc>>) -> String {
+    t.map(us).unwrap_or_else(|| "-".into())
+}
+
+fn opt_i(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Text kept in a tab-separated line (tabs and line breaks become spaces).
+fn clean(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The compact stored form of a subject's rows: one tab-separated line per row, times in
+/// microseconds. Empty when the subject adds nothing.
+pub fn encode(fact: &Fact) -> String {
+    match fact {
+        Fact::Report(Some(r)) => format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            us(r.created_at),
+            opt_us(r.closed_at),
+            us(r.due_at),
+            clean(&r.status),
+            r.department_id,
+            r.category_id,
+            opt_i(r.grid_id)
+        ),
+        Fact::Question(Some(q), a) => {
+            let mut s = format!(
+                "{}\t{}\t{}",
+                us(q.created_at),
+                opt_i(q.department_id),
+                clean(&q.visibility)
+            );
+            if let Some(a) = a {
+                s.push_str(&format!(
+                    "\n{}\t{}\t{}\t{}",
+                    a.department_id,
+                    us(a.received_at),
+                    us(a.due_at),
+                    us(a.created_at)
+                ));
             }
+            s
+        }
+        Fact::Ratings(_, rows) => rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    clean(&r.subject_kind),
+                    clean(&r.rater_key),
+                    clean(&r.reference),
+                    r.round,
+                    opt_i(r.department_id),
+                    clean(&r.level),
+                    us(r.created_at)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Fact::Rectification(Some(r)) => format!(
+            "{}\t{}\t{}\t{}",
+            r.department_id,
+            us(r.created_at),
+            us(r.due_at),
+            opt_us(r.done_at)
+        ),
+        Fact::Report(None) | Fact::Question(None, _) | Fact::Rectification(None) => String::new(),
+    }
+}
+
+fn t_of(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(s.parse().ok()?)
+}
+
+fn ot_of(s: &str) -> Option<Option<DateTime<Utc>>> {
+    if s == "-" {
+        Some(None)
+    } else {
+        t_of(s).map(Some)
+    }
+}
+
+fn oi_of(s: &str) -> Option<Option<i64>> {
+    if s == "-" {
+        Some(None)
+    } else {
+        s.parse().ok().map(Some)
+    }
+}
+
+/// Reads [`encode`]'s form back for a subject of `kind`; `None` when it cannot be read.
+pub fn decode(kind: &str, s: &str) -> Option<Fact> {
+    let lines: Vec<Vec<&str>> = s.lines().map(|l| l.split('\t').collect()).collect();
+    match kind {
+        "report" => {
+            let Some([c, x, d, st, dep, cat, g]) = lines.first().map(|l| l.as_slice()) else {
+                return None;
+            };
+            Some(Fact::Report(Some(ReportRow {
+                created_at: t_of(c)?,
+                closed_at: ot_of(x)?,
+                due_at: t_of(d)?,
+                status: st.to_string(),
+                department_id: dep.parse().ok()?,
+                category_id: cat.parse().ok()?,
+                grid_id: oi_of(g)?,
+            })))
+        }
+        "question" => {
+            let Some([c, dep, vis]) = lines.first().map(|l| l.as_slice()) else {
+                return None;
+            };
+            let q = QuestionRow {
+                created_at: t_of(c)?,
+                department_id: oi_of(dep)?,
+                visibility: vis.to_string(),
+            };
+            let a = match lines.get(1).map(|l| l.as_slice()) {
+                Some([dep, r, d, c]) => Some(AnswerRow {
+                    department_id: dep.parse().ok()?,
+                    received_at: t_of(r)?,
+                    due_at: t_of(d)?,
+                    created_at: t_of(c)?,
+                }),
+                _ => None,
+            };
+            Some(Fact::Question(Some(q), a))
+        }
+        "rectification" => {
+            let Some([dep, c, d, done]) = lines.first().map(|l| l.as_slice()) else {
+                return None;
+            };
+            Some(Fact::Rectification(Some(RectificationRow {
+                department_id: dep.parse().ok()?,
+                created_at: t_of(c)?,
+                due_at: t_of(d)?,
+                done_at: ot_of(done)?,
+            })))
+        }
+        _ => {
+            let mut rows = Vec::new();
+            for l in &lines {
+                let [sk, key, reference, round, dep, level, c] = l.as_slice() else {
+                    return None;
+                };
+                rows.push(RatingRow {
+                    subject_kind: sk.to_string(),
+                    rater_key: key.to_string(),
+                    reference: reference.to_string(),
+                    round: round.parse().ok()?,
+                    department_id: oi_of(dep)?,
+                    level: level.to_string(),
+                    created_at: t_of(c)?,
+                });
+            }
+            let subject = rows
+                .first()
+                .and_then(|r| subject_of(&r.subject_kind))
+                .unwrap_or(Subject::Report);
+            Some(Fact::Ratings(subject, rows))
         }
     }
-    out
+}
+
+/// A rated subject's kind from its stored name.
+pub fn subject_of(s: &str) -> Option<Subject> {
+    [Subject::Report, Subject::Answer, Subject::Service]
+        .into_iter()
+        .find(|x| x.as_str() == s)
 }
 
 /// What to add to the counts to go from `old` to `new` (non-zero changes only).
@@ -276,6 +432,7 @@ mod tests {
     #[test]
     fn the_newest_round_of_each_rater_counts() {
         let row = |key: &str, round, level: &str| RatingRow {
+            subject_kind: "report".into(),
             rater_key: key.into(),
             reference: String::new(),
             round,
@@ -308,8 +465,45 @@ mod tests {
             category_id: 2,
             grid_id: Some(4),
         };
-        let closed = counts(&Fact::Report(Some(r("closed"))), 480);
-        assert_eq!(decode(&encode(&closed)), closed);
+        let fact = Fact::Report(Some(r("closed")));
+        let closed = counts(&fact, 480);
+        let stored = encode(&fact);
+        assert!(stored.len() < 80, "{stored}");
+        assert_eq!(counts(&decode("report", &stored).unwrap(), 480), closed);
+        let q = Fact::Question(
+            Some(QuestionRow {
+                created_at: t(2026, 5, 1, 0),
+                department_id: Some(2),
+                visibility: "visible".into(),
+            }),
+            Some(AnswerRow {
+                department_id: 2,
+                received_at: t(2026, 5, 1, 0),
+                due_at: t(2026, 5, 8, 0),
+                created_at: t(2026, 5, 3, 0),
+            }),
+        );
+        assert_eq!(
+            counts(&decode("question", &encode(&q)).unwrap(), 480),
+            counts(&q, 480)
+        );
+        let g = Fact::Ratings(
+            Subject::Service,
+            vec![RatingRow {
+                subject_kind: "service".into(),
+                rater_key: "u\t1".into(),
+                reference: "A-1".into(),
+                round: 1,
+                department_id: None,
+                level: "basic".into(),
+                created_at: t(2026, 5, 2, 0),
+            }],
+        );
+        assert_eq!(
+            counts(&decode("rating", &encode(&g)).unwrap(), 480),
+            counts(&g, 480)
+        );
+        assert!(decode("report", "garbage").is_none());
         let reopened = counts(&Fact::Report(Some(r("reopened"))), 480);
         let d = diff(&closed, &reopened);
         assert!(d.values().all(|v| *v == -1));

@@ -14,7 +14,7 @@ pub mod map;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::Db;
 use crate::error::Error;
@@ -96,18 +96,25 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 "rectification" => Fact::Rectification(
                     sqlx::query_as("SELECT department_id, created_at, due_at, done_at FROM rectifications WHERE id = $1")
                         .bind(id).fetch_optional(&mut *tx).await?),
-                other => match other.strip_prefix("ratings:").and_then(subject) {
-                    Some(s) => Fact::Ratings(s, sqlx::query_as(
-                        "SELECT rater_key, reference, round, department_id, level, created_at FROM ratings \
-                         WHERE subject_kind = $1 AND subject_id = $2")
-                        .bind(s.as_str()).bind(id).fetch_all(&mut *tx).await?),
-                    None => continue,
-                },
+                "ratings:report" => Fact::Ratings(Subject::Report, sqlx::query_as(
+                    "SELECT subject_kind, rater_key, reference, round, department_id, level, created_at FROM ratings \
+                     WHERE subject_kind = 'report' AND subject_id = $1")
+                    .bind(id).fetch_all(&mut *tx).await?),
+                "rating" => {
+                    let rows: Vec<facts::RatingRow> = sqlx::query_as(
+                        "SELECT subject_kind, rater_key, reference, round, department_id, level, created_at FROM ratings WHERE id = $1")
+                        .bind(id).fetch_all(&mut *tx).await?;
+                    let s = rows.first().and_then(|r| facts::subject_of(&r.subject_kind)).unwrap_or(Subject::Service);
+                    Fact::Ratings(s, rows)
+                }
+                _ => continue,
             };
             let new = facts::counts(&fact, offset);
-            let old: Option<String> = sqlx::query_scalar("SELECT cells FROM stats_facts WHERE kind = $1 AND subject_id = $2")
+            let kept: Option<String> = sqlx::query_scalar("SELECT cells FROM stats_facts WHERE kind = $1 AND subject_id = $2")
                 .bind(kind).bind(id).fetch_optional(&mut *tx).await?;
-            let old = old.map(|s| facts::decode(&s)).unwrap_or_default();
+            let old = kept.as_deref().and_then(|s| facts::decode(kind, s))
+                .map(|f| facts::counts(&f, offset)).unwrap_or_default();
+            let stored = facts::encode(&fact);
             for ((month, department, dim, item, metric), delta) in facts::diff(&old, &new) {
                 sqlx::query(
                     "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -116,13 +123,15 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 .bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta)
                 .execute(&mut *tx).await?;
             }
-            if new.is_empty() {
-                sqlx::query("DELETE FROM stats_facts WHERE kind = $1 AND subject_id = $2")
-                    .bind(kind).bind(id).execute(&mut *tx).await?;
-            } else if new != old {
+            if stored.is_empty() {
+                if kept.is_some() {
+                    sqlx::query("DELETE FROM stats_facts WHERE kind = $1 AND subject_id = $2")
+                        .bind(kind).bind(id).execute(&mut *tx).await?;
+                }
+            } else if kept.as_deref() != Some(stored.as_str()) {
                 sqlx::query("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ($1, $2, $3) \
                              ON CONFLICT (kind, subject_id) DO UPDATE SET cells = excluded.cells")
-                    .bind(kind).bind(id).bind(facts::encode(&new)).execute(&mut *tx).await?;
+                    .bind(kind).bind(id).bind(&stored).execute(&mut *tx).await?;
             }
         }
         tx.commit().await?;
@@ -131,47 +140,182 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
     Ok(n)
 }
 
-fn subject(s: &str) -> Option<Subject> {
-    [Subject::Report, Subject::Answer, Subject::Service]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-}
+/// More marked subjects than this at start-up (an upgrade of a big database, a bulk
+/// load) are counted by [`rebuild`] rather than one by one.
+const REBUILD_ABOVE: i64 = 20_000;
 
-/// At start-up: when the counts were made with another UTC offset (or never), every
-/// subject is marked to be counted again from nothing.
+/// At start-up: when the counts were made with another UTC offset, or many subjects wait
+/// to be counted, everything is counted again from nothing ([`rebuild`]).
 pub async fn ensure(svc: &Services) -> Result<(), Error> {
     let offset = svc.reports.utc_offset_minutes.to_string();
-    with_db!(&svc.db, p => async {
+    let kept: Option<String> = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT value FROM stats_meta WHERE name = 'utc_offset_minutes'").fetch_optional(p).await)?;
+    let waiting = pending(&svc.db).await?;
+    match kept {
+        Some(k) if k == offset && waiting <= REBUILD_ABOVE => Ok(()),
+        Some(k) if k == offset => {
+            tracing::info!(
+                waiting,
+                "many changes not yet counted: counting results from scratch"
+            );
+            rebuild(svc).await.map(|_| ())
+        }
+        Some(_) => {
+            tracing::info!(offset = %offset, "the city's UTC offset changed: counting results again");
+            rebuild(svc).await.map(|_| ())
+        }
+        None if waiting > REBUILD_ABOVE => rebuild(svc).await.map(|_| ()),
+        None => {
+            with_db!(&svc.db, p => sqlx::query(
+                "INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1) ON CONFLICT (name) DO NOTHING")
+                .bind(&offset).execute(p).await.map(|r| r.rows_affected()))?;
+            Ok(())
+        }
+    }
+}
+
+/// Rows read per query while rebuilding.
+const REBUILD_PAGE: i64 = 5_000;
+/// Rows per multi-row insert while rebuilding.
+const INSERT_ROWS: usize = 400;
+
+/// Counts everything again from nothing, with the configured offset, in one transaction:
+/// every subject's counts are summed in memory, and its compact rows kept. Reports are read
+/// a page at a time. Returns how many subjects were counted. Meant for start-up (see
+/// [`ensure`]); marks made while it runs are counted afterwards as usual.
+pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
+    let offset = svc.reports.utc_offset_minutes;
+    let started = std::time::Instant::now();
+    let n = with_db!(&svc.db, p => async {
         let mut tx = p.begin().await?;
-        let kept: Option<String> = sqlx::query_scalar("SELECT value FROM stats_meta WHERE name = 'utc_offset_minutes'")
-            .fetch_optional(&mut *tx).await?;
-        match kept {
-            Some(k) if k == offset => {}
-            Some(_) => {
-                tracing::info!(offset = %offset, "the city's UTC offset changed: counting results again");
-                for sql in [
-                    "DELETE FROM stats_cells",
-                    "DELETE FROM stats_facts",
-                    "INSERT INTO stats_dirty (kind, subject_id) SELECT 'report', id FROM reports WHERE true ON CONFLICT DO NOTHING",
-                    "INSERT INTO stats_dirty (kind, subject_id) SELECT 'question', id FROM questions WHERE true ON CONFLICT DO NOTHING",
-                    "INSERT INTO stats_dirty (kind, subject_id) SELECT DISTINCT 'ratings:' || subject_kind, subject_id FROM ratings \
-                     WHERE true ON CONFLICT DO NOTHING",
-                    "INSERT INTO stats_dirty (kind, subject_id) SELECT 'rectification', id FROM rectifications WHERE true ON CONFLICT DO NOTHING",
-                    "UPDATE stats_meta SET value = $1 WHERE name = 'utc_offset_minutes'",
-                ] {
-                    let q = sqlx::query(sql);
-                    let q = if sql.contains("$1") { q.bind(&offset) } else { q };
+        let last_mark: i64 = sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM stats_dirty").fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM stats_cells").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM stats_facts").execute(&mut *tx).await?;
+        let mut total = facts::Counts::new();
+        let mut kept: Vec<(&'static str, i64, String)> = Vec::new();
+        let mut subjects = 0usize;
+        // Adds a subject's counts and keeps its rows; writes kept rows in batches.
+        macro_rules! add {
+            ($kind:expr, $id:expr, $fact:expr) => {{
+                let fact = $fact;
+                for (k, v) in facts::counts(&fact, offset) {
+                    *total.entry(k).or_insert(0) += v;
+                }
+                let stored = facts::encode(&fact);
+                if !stored.is_empty() {
+                    kept.push(($kind, $id, stored));
+                }
+                subjects += 1;
+                if kept.len() >= INSERT_ROWS {
+                    let mut sql = String::from("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ");
+                    for i in 0..kept.len() {
+                        if i > 0 { sql.push(','); }
+                        sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
+                    }
+                    let mut q = sqlx::query(&sql);
+                    for (k, id, c) in kept.drain(..) {
+                        q = q.bind(k).bind(id).bind(c);
+                    }
                     q.execute(&mut *tx).await?;
                 }
-            }
-            None => {
-                sqlx::query("INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1)")
-                    .bind(&offset).execute(&mut *tx).await?;
+            }};
+        }
+        // Reports, a page at a time.
+        let mut after = 0i64;
+        loop {
+            let page: Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, String, i64, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT id, created_at, closed_at, due_at, status, department_id, category_id, grid_id FROM reports \
+                 WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after).bind(REBUILD_PAGE).fetch_all(&mut *tx).await?;
+            let Some(last) = page.last().map(|r| r.0) else { break };
+            after = last;
+            for (id, created_at, closed_at, due_at, status, department_id, category_id, grid_id) in page {
+                add!("report", id, Fact::Report(Some(facts::ReportRow {
+                    created_at, closed_at, due_at, status, department_id, category_id, grid_id,
+                })));
             }
         }
-        tx.commit().await
+        // Public questions with their first answers.
+        let answers: Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT question_id, department_id, received_at, due_at, created_at FROM answers ORDER BY question_id, created_at, id")
+            .fetch_all(&mut *tx).await?;
+        let mut first: BTreeMap<i64, facts::AnswerRow> = BTreeMap::new();
+        for (q, department_id, received_at, due_at, created_at) in answers {
+            first.entry(q).or_insert(facts::AnswerRow { department_id, received_at, due_at, created_at });
+        }
+        let questions: Vec<(i64, DateTime<Utc>, Option<i64>, String)> = sqlx::query_as(
+            "SELECT id, created_at, department_id, visibility FROM questions ORDER BY id").fetch_all(&mut *tx).await?;
+        for (id, created_at, department_id, visibility) in questions {
+            let a = first.remove(&id);
+            add!("question", id, Fact::Question(Some(facts::QuestionRow { created_at, department_id, visibility }), a));
+        }
+        // Ratings: a report's together (the newest round counts), others one by one.
+        let ratings: Vec<(i64, i64, String, String, String, i64, Option<i64>, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT id, subject_id, subject_kind, rater_key, reference, round, department_id, level, created_at FROM ratings \
+             ORDER BY subject_kind, subject_id, id").fetch_all(&mut *tx).await?;
+        let mut group: Vec<facts::RatingRow> = Vec::new();
+        let mut group_id = 0i64;
+        for (id, subject_id, subject_kind, rater_key, reference, round, department_id, level, created_at) in ratings {
+            let row = facts::RatingRow { subject_kind, rater_key, reference, round, department_id, level, created_at };
+            if row.subject_kind == "report" {
+                if group_id != subject_id && !group.is_empty() {
+                    add!("ratings:report", group_id, Fact::Ratings(Subject::Report, std::mem::take(&mut group)));
+                }
+                group_id = subject_id;
+                group.push(row);
+            } else {
+                let s = facts::subject_of(&row.subject_kind).unwrap_or(Subject::Service);
+                add!("rating", id, Fact::Ratings(s, vec![row]));
+            }
+        }
+        if !group.is_empty() {
+            add!("ratings:report", group_id, Fact::Ratings(Subject::Report, std::mem::take(&mut group)));
+        }
+        let rects: Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT id, department_id, created_at, due_at, done_at FROM rectifications ORDER BY id").fetch_all(&mut *tx).await?;
+        for (id, department_id, created_at, due_at, done_at) in rects {
+            add!("rectification", id, Fact::Rectification(Some(facts::RectificationRow { department_id, created_at, due_at, done_at })));
+        }
+        // The last kept rows, then the counts.
+        if !kept.is_empty() {
+            let mut sql = String::from("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ");
+            for i in 0..kept.len() {
+                if i > 0 { sql.push(','); }
+                sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
+            }
+            let mut q = sqlx::query(&sql);
+            for (k, id, c) in kept.drain(..) {
+                q = q.bind(k).bind(id).bind(c);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let cells: Vec<(facts::Key, i64)> = total.into_iter().filter(|(_, v)| *v != 0).collect();
+        for chunk in cells.chunks(INSERT_ROWS) {
+            let mut sql = String::from("INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ");
+            for i in 0..chunk.len() {
+                if i > 0 { sql.push(','); }
+                let b = 6 * i;
+                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
+            }
+            let mut q = sqlx::query(&sql);
+            for ((month, d, dim, item, metric), v) in chunk {
+                q = q.bind(month).bind(d).bind(dim).bind(item).bind(metric).bind(v);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM stats_dirty WHERE seq <= $1").bind(last_mark).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM stats_meta WHERE name = 'utc_offset_minutes'").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1)")
+            .bind(offset.to_string()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(subjects)
     }.await)?;
-    Ok(())
+    tracing::info!(
+        subjects = n,
+        ms = started.elapsed().as_millis() as u64,
+        "published results counted from scratch"
+    );
+    Ok(n)
 }
 
 /// Subjects changed but not yet counted.
