@@ -22,7 +22,7 @@ E2E_PORT ?= 3100
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 
-.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 bench-forwarding bench-deliberation bench-live clean-test-dbs help
+.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 bench-forwarding bench-deliberation bench-live bench-results clean-test-dbs help
 
 help:
 	@echo "make run   - build (first time: installs tools), migrate, seed demo data, serve on http://127.0.0.1:3000"
@@ -110,7 +110,7 @@ end2end/node_modules/.bin/playwright: end2end/package.json
 ## ---- benchmarks ------------------------------------------------------------------------------
 
 # Every benchmark below, one after another (issue 9 gathers them into one table).
-bench: bench-reports bench-open311 bench-deliberation bench-forwarding bench-live
+bench: bench-reports bench-open311 bench-deliberation bench-forwarding bench-live bench-results
 
 # Report pages from a 100,000-report database, on SQLite and PostgreSQL (issue 3's targets).
 bench-reports: build /usr/bin/wrk
@@ -128,6 +128,10 @@ bench-deliberation: build /usr/bin/wrk
 # (issue 7's target).
 bench-live: build
 	GONGZHI_BIN=$(BIN) bash bench/live.sh
+
+# The results page and open data from a city of 1,000,000 reports (issue 8's target).
+bench-results: build /usr/bin/wrk /usr/bin/sqlite3
+	GONGZHI_BIN=$(BIN) bash bench/results.sh
 
 # Submit-to-arrival latency of forwarding between two chained instances (issue 4's target).
 bench-forwarding: build /usr/bin/sqlite3

@@ -34,7 +34,7 @@ wrk_stats() {
 start_server() {
   env GONGZHI_SEED_DEMO=false "$@" "$BIN" serve >>"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 1 "${START_TRIES:-100}"); do curl -sf "$base/readyz" >/dev/null && return 0; sleep 0.2; done
   echo "the server did not start (see its log below)" >&2; tail -20 "$work/server.log" >&2; exit 1
 }
 

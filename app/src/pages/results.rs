@@ -134,6 +134,32 @@ fn Headline(f: Figures, links: Links, department_id: Option<i64>) -> impl IntoVi
     .into_any()
 }
 
+/// The key of a chart's two series.
+#[component]
+fn Keys() -> impl IntoView {
+    view! {
+        <span class="key key-received">{t(msg::RS_RECEIVED)}</span>" "
+        <span class="key key-closed">{t(msg::RS_CLOSED)}</span>
+    }
+}
+
+/// A chart's figures as a table, folded under "Data table".
+#[component]
+fn DataTable(caption: Msg, heads: Vec<Msg>, children: Children) -> impl IntoView {
+    view! {
+        <details class="data-table">
+            <summary>{t(msg::RS_DATA_TABLE)}</summary>
+            <table class="figures">
+                <caption>{t(caption)}</caption>
+                <thead><tr>
+                    {heads.into_iter().map(|h| view! { <th scope="col">{t(h)}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </details>
+    }
+}
+
 /// Weekly received and closed reports as bars (the last 60 weeks of a longer period).
 #[component]
 fn Trend(weeks: Vec<Week>) -> impl IntoView {
@@ -178,30 +204,17 @@ fn Trend(weeks: Vec<Week>) -> impl IntoView {
                 {bars}
             </svg>
             <figcaption>
-                <span class="key key-received">{t(msg::RS_RECEIVED)}</span>" "
-                <span class="key key-closed">{t(msg::RS_CLOSED)}</span>
+                <Keys/>
                 {more.then(|| view! { " · "{t(msg::RS_LAST_60_WEEKS)} })}
             </figcaption>
         </figure>
-        <details class="data-table">
-            <summary>{t(msg::RS_DATA_TABLE)}</summary>
-            <table class="figures">
-                <caption>{t(msg::RS_TREND_TITLE)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(msg::RS_WEEK_OF)}</th>
-                    <th scope="col">{t(msg::RS_RECEIVED)}</th>
-                    <th scope="col">{t(msg::RS_CLOSED)}</th>
-                    <th scope="col">{t(msg::RS_ASKED)}</th>
-                    <th scope="col">{t(msg::RS_ANSWERED)}</th>
-                </tr></thead>
-                <tbody>
+        <DataTable caption=msg::RS_TREND_TITLE
+            heads=vec![msg::RS_WEEK_OF, msg::RS_RECEIVED, msg::RS_CLOSED, msg::RS_ASKED, msg::RS_ANSWERED]>
                     {weeks.into_iter().map(|w| view! {
                         <tr><th scope="row">{w.monday.to_string()}</th><td>{w.received}</td><td>{w.closed}</td>
                             <td>{w.asked}</td><td>{w.answered}</td></tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </details>
+        </DataTable>
     }
     .into_any()
 }
@@ -249,40 +262,30 @@ fn Categories(data: ResultsData, links: Links) -> impl IntoView {
             }
         })
         .collect_view();
+    let table = rows
+        .iter()
+        .map(|c| {
+            let (code, label) = name(c.category_id);
+            view! {
+                <tr><th scope="row">{label}</th>
+                    <td><a href=links.received(&[("category", code.as_str())])>{c.received}</a></td>
+                    <td><a href=links.closed(&[("category", code.as_str())])>{c.closed}</a></td>
+                    <td>{percent(share(c.closed_on_time, c.closed))}</td></tr>
+            }
+        })
+        .collect_view();
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {W} {h}") role="img" aria-labelledby="categories-title" class="chart-svg">
                 <title id="categories-title">{t(msg::RS_CATEGORIES_ALT)}</title>
                 {bars}
             </svg>
-            <figcaption>
-                <span class="key key-received">{t(msg::RS_RECEIVED)}</span>" "
-                <span class="key key-closed">{t(msg::RS_CLOSED)}</span>
-            </figcaption>
+            <figcaption><Keys/></figcaption>
         </figure>
-        <details class="data-table">
-            <summary>{t(msg::RS_DATA_TABLE)}</summary>
-            <table class="figures">
-                <caption>{t(msg::RS_CATEGORIES_TITLE)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(msg::CATEGORY)}</th>
-                    <th scope="col">{t(msg::RS_RECEIVED)}</th>
-                    <th scope="col">{t(msg::RS_CLOSED)}</th>
-                    <th scope="col">{t(msg::RS_ON_TIME)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.iter().map(|c| {
-                        let (code, label) = name(c.category_id);
-                        view! {
-                            <tr><th scope="row">{label}</th>
-                                <td><a href=links.received(&[("category", code.as_str())])>{c.received}</a></td>
-                                <td><a href=links.closed(&[("category", code.as_str())])>{c.closed}</a></td>
-                                <td>{percent(share(c.closed_on_time, c.closed))}</td></tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </details>
+        <DataTable caption=msg::RS_CATEGORIES_TITLE
+            heads=vec![msg::CATEGORY, msg::RS_RECEIVED, msg::RS_CLOSED, msg::RS_ON_TIME]>
+            {table}
+        </DataTable>
     }
     .into_any()
 }
@@ -341,6 +344,20 @@ fn GridMap(data: ResultsData, links: Links) -> impl IntoView {
         .map(|g| (g.code.clone(), g.name(lang).to_string(), g.id))
         .collect();
     rows.sort_by_key(|(_, _, id)| std::cmp::Reverse(count(*id).0));
+    let outside_closed = count(0).1;
+    let table = view! {
+        {rows.into_iter().map(|(code, name, id)| {
+            let (r, c) = count(id);
+            view! {
+                <tr><th scope="row">{name}</th>
+                    <td><a href=links.received(&[("grid", code.as_str())])>{r}</a></td>
+                    <td><a href=links.closed(&[("grid", code.as_str())])>{c}</a></td></tr>
+            }
+        }).collect_view()}
+        {(outside > 0).then(|| view! {
+            <tr><th scope="row">{t(msg::RS_OUTSIDE_GRIDS)}</th><td>{outside}</td><td>{outside_closed}</td></tr>
+        })}
+    };
     view! {
         {(!data.shapes.is_empty()).then(|| view! {
             <figure class="chart">
@@ -352,30 +369,9 @@ fn GridMap(data: ResultsData, links: Links) -> impl IntoView {
                 <figcaption>{t(msg::RS_MAP_KEY)}</figcaption>
             </figure>
         })}
-        <details class="data-table">
-            <summary>{t(msg::RS_DATA_TABLE)}</summary>
-            <table class="figures">
-                <caption>{t(msg::RS_MAP_TITLE)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(msg::GRID)}</th>
-                    <th scope="col">{t(msg::RS_RECEIVED)}</th>
-                    <th scope="col">{t(msg::RS_CLOSED)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|(code, name, id)| {
-                        let (r, c) = count(id);
-                        view! {
-                            <tr><th scope="row">{name}</th>
-                                <td><a href=links.received(&[("grid", code.as_str())])>{r}</a></td>
-                                <td><a href=links.closed(&[("grid", code.as_str())])>{c}</a></td></tr>
-                        }
-                    }).collect_view()}
-                    {(outside > 0).then(|| view! {
-                        <tr><th scope="row">{t(msg::RS_OUTSIDE_GRIDS)}</th><td>{outside}</td><td>{count(0).1}</td></tr>
-                    })}
-                </tbody>
-            </table>
-        </details>
+        <DataTable caption=msg::RS_MAP_TITLE heads=vec![msg::GRID, msg::RS_RECEIVED, msg::RS_CLOSED]>
+            {table}
+        </DataTable>
     }
     .into_any()
 }
@@ -395,9 +391,9 @@ fn Departments(data: ResultsData, links: Links) -> impl IntoView {
         format!("/results?{}", q.join("&"))
     };
     view! {
-        <div class="table-wrap">
-            <table class="figures">
-                <caption>{t(msg::RS_DEPARTMENTS_TITLE)}</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::RS_DEPARTMENTS_TITLE)>
+            <table class="figures wide">
+                <caption class="visually-hidden">{t(msg::RS_DEPARTMENTS_TITLE)}</caption>
                 <thead><tr>
                     <th scope="col">{t(msg::DEPARTMENT)}</th>
                     <th scope="col">{t(msg::RS_RECEIVED)}</th>
@@ -437,9 +433,9 @@ fn Ratings(f: Figures) -> impl IntoView {
         ("service", msg::RS_RATED_SERVICES),
     ];
     view! {
-        <div class="table-wrap">
-            <table class="figures">
-                <caption>{t(msg::RS_RATINGS_TITLE)}</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::RS_RATINGS_TITLE)>
+            <table class="figures wide">
+                <caption class="visually-hidden">{t(msg::RS_RATINGS_TITLE)}</caption>
                 <thead><tr>
                     <th scope="col">{t(msg::RS_RATED)}</th>
                     {Level::ALL.into_iter().map(|l| view! { <th scope="col">{level_name(l).get(lang)}</th> }).collect_view()}

@@ -179,6 +179,19 @@ const REBUILD_PAGE: i64 = 5_000;
 /// Rows per multi-row insert while rebuilding.
 const INSERT_ROWS: usize = 400;
 
+/// `INSERT INTO <into> VALUES ($1, …), (…)` for `rows` rows of `cols` values.
+fn insert_sql(into: &str, rows: usize, cols: usize) -> String {
+    let mut sql = format!("INSERT INTO {into} VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        let marks: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+        sql.push_str(&format!("({})", marks.join(", ")));
+    }
+    sql
+}
+
 /// Counts everything again from nothing, with the configured offset, in one transaction:
 /// every subject's counts are summed in memory, and its compact rows kept. Reports are read
 /// a page at a time. Returns how many subjects were counted. Meant for start-up (see
@@ -194,6 +207,17 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         let mut total = facts::Counts::new();
         let mut kept: Vec<(&'static str, i64, String)> = Vec::new();
         let mut subjects = 0usize;
+        // Writes the kept rows in one statement.
+        macro_rules! flush {
+            () => {{
+                let sql = insert_sql("stats_facts (kind, subject_id, cells)", kept.len(), 3);
+                let mut q = sqlx::query(&sql);
+                for (k, id, c) in kept.drain(..) {
+                    q = q.bind(k).bind(id).bind(c);
+                }
+                q.execute(&mut *tx).await?;
+            }};
+        }
         // Adds a subject's counts and keeps its rows; writes kept rows in batches.
         macro_rules! add {
             ($kind:expr, $id:expr, $fact:expr) => {{
@@ -207,16 +231,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
                 }
                 subjects += 1;
                 if kept.len() >= INSERT_ROWS {
-                    let mut sql = String::from("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ");
-                    for i in 0..kept.len() {
-                        if i > 0 { sql.push(','); }
-                        sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-                    }
-                    let mut q = sqlx::query(&sql);
-                    for (k, id, c) in kept.drain(..) {
-                        q = q.bind(k).bind(id).bind(c);
-                    }
-                    q.execute(&mut *tx).await?;
+                    flush!();
                 }
             }};
         }
@@ -278,25 +293,11 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         }
         // The last kept rows, then the counts.
         if !kept.is_empty() {
-            let mut sql = String::from("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ");
-            for i in 0..kept.len() {
-                if i > 0 { sql.push(','); }
-                sql.push_str(&format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3));
-            }
-            let mut q = sqlx::query(&sql);
-            for (k, id, c) in kept.drain(..) {
-                q = q.bind(k).bind(id).bind(c);
-            }
-            q.execute(&mut *tx).await?;
+            flush!();
         }
         let cells: Vec<(facts::Key, i64)> = total.into_iter().filter(|(_, v)| *v != 0).collect();
         for chunk in cells.chunks(INSERT_ROWS) {
-            let mut sql = String::from("INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ");
-            for i in 0..chunk.len() {
-                if i > 0 { sql.push(','); }
-                let b = 6 * i;
-                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
-            }
+            let sql = insert_sql("stats_cells (month, department_id, dim, item, metric, value)", chunk.len(), 6);
             let mut q = sqlx::query(&sql);
             for ((month, d, dim, item, metric), v) in chunk {
                 q = q.bind(month).bind(d).bind(dim).bind(item).bind(metric).bind(v);
@@ -490,4 +491,15 @@ pub async fn results(
         weeks: weeks.into_values().collect(),
         pending,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn insert_statements_number_their_values() {
+        assert_eq!(
+            super::insert_sql("t (a, b)", 2, 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2),($3, $4)"
+        );
+    }
 }
