@@ -44,7 +44,7 @@ fn DatasetSchema(dataset: Dataset) -> impl IntoView {
                     view! { <a class="chip" href=href.clone()>{href.trim_start_matches("/open-data/").to_string()}</a>" " }
                 }).collect_view()}
             </p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} · {}", title(dataset).get(lang), msg::OD_FIELDS.get(lang))>
                 <table class="figures">
                     <caption>{t(msg::OD_FIELDS)}</caption>
                     <thead><tr>

@@ -149,13 +149,15 @@ fn DataTable(caption: Msg, heads: Vec<Msg>, children: Children) -> impl IntoView
     view! {
         <details class="data-table">
             <summary>{t(msg::RS_DATA_TABLE)}</summary>
-            <table class="figures">
-                <caption>{t(caption)}</caption>
-                <thead><tr>
-                    {heads.into_iter().map(|h| view! { <th scope="col">{t(h)}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>{children()}</tbody>
-            </table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=t(caption)>
+                <table class="figures">
+                    <caption>{t(caption)}</caption>
+                    <thead><tr>
+                        {heads.into_iter().map(|h| view! { <th scope="col">{t(h)}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>{children()}</tbody>
+                </table>
+            </div>
         </details>
     }
 }
@@ -276,7 +278,7 @@ fn Categories(data: ResultsData, links: Links) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {W} {h}") role="img" aria-labelledby="categories-title" class="chart-svg">
+            <svg viewBox=format!("0 0 {W} {h}") role="group" aria-labelledby="categories-title" class="chart-svg">
                 <title id="categories-title">{t(msg::RS_CATEGORIES_ALT)}</title>
                 {bars}
             </svg>
@@ -328,7 +330,7 @@ fn GridMap(data: ResultsData, links: Links) -> impl IntoView {
             let name = g.map(|g| g.name(lang).to_string()).unwrap_or_default();
             let (received, _) = count(s.grid_id);
             view! {
-                <a href=links.received(&[("grid", code.as_str())])>
+                <a href=links.received(&[("grid", code.as_str())]) aria-label=format!("{name}: {received}")>
                     <path class=format!("grid-shape heat-{}", shade(received)) d=s.path.clone()>
                         <title>{format!("{name}: {received}")}</title>
                     </path>
@@ -361,7 +363,7 @@ fn GridMap(data: ResultsData, links: Links) -> impl IntoView {
     view! {
         {(!data.shapes.is_empty()).then(|| view! {
             <figure class="chart">
-                <svg viewBox=format!("-4 -4 {} {:.1}", MAP_WIDTH + 8.0, data.map_height + 8.0) role="img"
+                <svg viewBox=format!("-4 -4 {} {:.1}", MAP_WIDTH + 8.0, data.map_height + 8.0) role="group"
                     aria-labelledby="map-title" class="chart-svg map-svg">
                     <title id="map-title">{t(msg::RS_MAP_ALT)}</title>
                     {shapes.clone()}
