@@ -401,7 +401,7 @@ pub async fn export(
             // counts as the results page, after counting what changed.
             crate::stats::drain(svc, 100_000).await?;
             let (m_from, m_to) = months(scope);
-            let rows: Vec<(String, i64, Option<String>, String, i64, String, i64)> = with_db!(&svc.db, p => sqlx::query_as(
+            let rows: Vec<AggRow> = with_db!(&svc.db, p => sqlx::query_as(
                 "SELECT s.month, s.department_id, d.code, s.dim, s.item, s.metric, CAST(SUM(s.value) AS BIGINT) FROM stats_cells s \
                  LEFT JOIN departments d ON d.id = s.department_id \
                  WHERE s.month >= $1 AND s.month <= $2 AND ($3 = 0 OR s.department_id = $3) AND s.dim <> 'day' AND s.dim <> 'category' AND s.dim <> 'grid' \
@@ -417,11 +417,13 @@ pub async fn export(
     w.finish().await
 }
 
+/// A summed count: month, department id and code, dimension, item, metric, value.
 type AggRow = (String, i64, Option<String>, String, i64, String, i64);
+/// A department's code and its counts by level.
+type LevelTally = (Option<String>, BTreeMap<String, i64>);
 
 async fn write_ratings(w: &mut Writer<'_>, rows: Vec<AggRow>) -> Result<(), Error> {
-    let mut by: BTreeMap<(String, i64, i64), (Option<String>, BTreeMap<String, i64>)> =
-        BTreeMap::new();
+    let mut by: BTreeMap<(String, i64, i64), LevelTally> = BTreeMap::new();
     for (month, d, code, dim, item, metric, v) in rows {
         if dim == "rating" {
             let e = by

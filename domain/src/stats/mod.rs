@@ -179,6 +179,37 @@ const REBUILD_PAGE: i64 = 5_000;
 /// Rows per multi-row insert while rebuilding.
 const INSERT_ROWS: usize = 400;
 
+// Rows as the rebuild reads them.
+type ReportTuple = (
+    i64,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
+type AnswerTuple = (i64, i64, DateTime<Utc>, DateTime<Utc>, DateTime<Utc>);
+type RatingTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    DateTime<Utc>,
+);
+type RectTuple = (
+    i64,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
 /// `INSERT INTO <into> VALUES ($1, …), (…)` for `rows` rows of `cols` values.
 fn insert_sql(into: &str, rows: usize, cols: usize) -> String {
     let mut sql = format!("INSERT INTO {into} VALUES ");
@@ -238,7 +269,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         // Reports, a page at a time.
         let mut after = 0i64;
         loop {
-            let page: Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, String, i64, i64, Option<i64>)> = sqlx::query_as(
+            let page: Vec<ReportTuple> = sqlx::query_as(
                 "SELECT id, created_at, closed_at, due_at, status, department_id, category_id, grid_id FROM reports \
                  WHERE id > $1 ORDER BY id LIMIT $2")
                 .bind(after).bind(REBUILD_PAGE).fetch_all(&mut *tx).await?;
@@ -251,7 +282,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
             }
         }
         // Public questions with their first answers.
-        let answers: Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        let answers: Vec<AnswerTuple> = sqlx::query_as(
             "SELECT question_id, department_id, received_at, due_at, created_at FROM answers ORDER BY question_id, created_at, id")
             .fetch_all(&mut *tx).await?;
         let mut first: BTreeMap<i64, facts::AnswerRow> = BTreeMap::new();
@@ -265,7 +296,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
             add!("question", id, Fact::Question(Some(facts::QuestionRow { created_at, department_id, visibility }), a));
         }
         // Ratings: a report's together (the newest round counts), others one by one.
-        let ratings: Vec<(i64, i64, String, String, String, i64, Option<i64>, String, DateTime<Utc>)> = sqlx::query_as(
+        let ratings: Vec<RatingTuple> = sqlx::query_as(
             "SELECT id, subject_id, subject_kind, rater_key, reference, round, department_id, level, created_at FROM ratings \
              ORDER BY subject_kind, subject_id, id").fetch_all(&mut *tx).await?;
         let mut group: Vec<facts::RatingRow> = Vec::new();
@@ -286,7 +317,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         if !group.is_empty() {
             add!("ratings:report", group_id, Fact::Ratings(Subject::Report, std::mem::take(&mut group)));
         }
-        let rects: Vec<(i64, i64, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        let rects: Vec<RectTuple> = sqlx::query_as(
             "SELECT id, department_id, created_at, due_at, done_at FROM rectifications ORDER BY id").fetch_all(&mut *tx).await?;
         for (id, department_id, created_at, due_at, done_at) in rects {
             add!("rectification", id, Fact::Rectification(Some(facts::RectificationRow { department_id, created_at, due_at, done_at })));
