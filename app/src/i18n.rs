@@ -748,6 +748,8 @@ pub mod msg {
         RS_OPEN_DATA = "下载这些数据（开放数据）" / "Download the data (open data)";
         DEPT_REPORTS = "问题办理（全部时间）" / "Reports handled (all time)";
         DEPT_SEE_RESULTS = "查看本部门的办理结果" / "See this department's results";
+        Q_ASKED_BETWEEN = "提问日期：" / "Asked:";
+        Q_ANSWERED_BETWEEN = "首次答复日期：" / "First answered:";
         NAV_OPEN_DATA = "开放数据" / "Open data";
         OD_INTRO = "共治的问题反映、问政答复和办理结果，任何人都可以下载、使用和再发布。" / "Gongzhi's reports, answers and results, for anyone to download, use and republish.";
         OD_LICENCE = "许可" / "Licence";

@@ -425,6 +425,41 @@ async fn figures_agree_everywhere(app: &TestApp) {
         );
     }
 
+    // The question lists the results page links to count what it counts: the last twelve
+    // months' questions asked, and first answered, per department.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let month = gongzhi_domain::model::stats::Month::of(today);
+    let period = gongzhi_domain::model::stats::Period::last_twelve(month);
+    let this_month = stats::results(&svc, Some(period), None).await.unwrap();
+    let mut asked_total = 0;
+    for d in &departments {
+        let fd = this_month
+            .departments
+            .iter()
+            .find(|(id, _)| *id == d.id)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_default();
+        let list = |answered: bool| gongzhi_domain::model::question::Filter {
+            department: Some(d.id),
+            asked_from: (!answered).then(|| period.first_day()),
+            asked_to: (!answered).then(|| period.last_day()),
+            answered_from: answered.then(|| period.first_day()),
+            answered_to: answered.then(|| period.last_day()),
+            ..Default::default()
+        };
+        let asked = gongzhi_domain::questions::read::list(&svc, None, &list(false))
+            .await
+            .unwrap()
+            .total;
+        let answered = gongzhi_domain::questions::read::list(&svc, None, &list(true))
+            .await
+            .unwrap()
+            .total;
+        assert_eq!((asked, answered), (fd.asked, fd.answered), "{}", d.code);
+        asked_total += asked;
+    }
+    assert!(asked_total > 0, "the demo city has questions");
+
     // The city's results page.
     let html = app
         .page(&new_client(), "/results?period=all", "zh-CN")

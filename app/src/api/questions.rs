@@ -28,6 +28,36 @@ pub struct QuestionList {
     pub own_department: Option<i64>,
 }
 
+/// Date limits of the public list (local days, `YYYY-MM-DD`; empty for none), as the
+/// results page links to them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionDates {
+    #[serde(default)]
+    pub asked_from: String,
+    #[serde(default)]
+    pub asked_to: String,
+    #[serde(default)]
+    pub answered_from: String,
+    #[serde(default)]
+    pub answered_to: String,
+}
+
+impl QuestionDates {
+    /// As query-string pairs (`&name=value` each), for links that keep them.
+    pub fn query(&self) -> String {
+        [
+            ("asked_from", &self.asked_from),
+            ("asked_to", &self.asked_to),
+            ("answered_from", &self.answered_from),
+            ("answered_to", &self.answered_to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("&{k}={}", crate::util::query_escape(v)))
+        .collect()
+    }
+}
+
 #[server(prefix = "/api", endpoint = "questions")]
 pub async fn list_questions(
     #[server(default)] department: String,
@@ -35,6 +65,7 @@ pub async fn list_questions(
     #[server(default)] sort: String,
     #[server(default)] q: String,
     #[server(default)] page: String,
+    #[server(default)] dates: QuestionDates,
 ) -> Result<QuestionList, AppError> {
     with_status(
         async move {
@@ -42,13 +73,31 @@ pub async fn list_questions(
             use gongzhi_domain::model::Role;
             let st = state()?;
             let me = current_user().await?;
+            use gongzhi_domain::{FieldError, Problem};
+            let mut problems = Vec::new();
+            let mut date = |field: &str, s: &str| match s.trim() {
+                "" => None,
+                s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .or_else(|| {
+                        problems.push(FieldError::new(field, Problem::NotADate));
+                        None
+                    }),
+            };
             let filter = Filter {
                 department: department.trim().parse().ok(),
                 show: Show::parse(show.trim()),
                 sort: Sort::parse(sort.trim()),
                 q: q.chars().take(100).collect(),
+                asked_from: date("asked_from", &dates.asked_from),
+                asked_to: date("asked_to", &dates.asked_to),
+                answered_from: date("answered_from", &dates.answered_from),
+                answered_to: date("answered_to", &dates.answered_to),
                 page: page.trim().parse().unwrap_or(0),
             };
+            if !problems.is_empty() {
+                return Err(AppError::Invalid(problems));
+            }
             Ok(QuestionList {
                 page: gongzhi_domain::questions::read::list(&st.svc, me.as_ref(), &filter).await?,
                 departments: gongzhi_domain::departments::list(&st.svc.db).await?,
@@ -479,8 +528,7 @@ pub async fn department_page(code: String) -> Result<DepartmentData, AppError> {
                 department: Some(department.id),
                 show,
                 sort,
-                q: String::new(),
-                page: 0,
+                ..Default::default()
             };
             let read = gongzhi_domain::questions::read::list;
             Ok(DepartmentData {

@@ -18,8 +18,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::questions::{
     ask_form, department_page, departments_figures, get_question, list_questions, AnswerFilesForm,
     AnswerQuestion, AskQuestion, CommentQuestion, EditAnswer, FollowQuestion, FollowUpQuestion,
-    HandOverQuestion, LookingIntoQuestion, RateAnswer, RemoveCalendarDay, RouteQuestion,
-    SetAnswerDays, SetCalendarDay, WantQuestion,
+    HandOverQuestion, LookingIntoQuestion, QuestionDates, RateAnswer, RemoveCalendarDay,
+    RouteQuestion, SetAnswerDays, SetCalendarDay, WantQuestion,
 };
 use crate::components::form::{action_error, DepartmentField, Field, FormAlert, TextArea};
 use crate::components::moderation::{
@@ -125,9 +125,15 @@ pub fn QuestionListPage() -> impl IntoView {
                 get("sort"),
                 get("q"),
                 get("page"),
+                QuestionDates {
+                    asked_from: get("asked_from"),
+                    asked_to: get("asked_to"),
+                    answered_from: get("answered_from"),
+                    answered_to: get("answered_to"),
+                },
             )
         },
-        |(d, s, o, q, p)| list_questions(d, s, o, q, p),
+        |(d, s, o, q, p, dates)| list_questions(d, s, o, q, p, dates),
     );
     view! {
         <Title text=t(msg::Q_TITLE)/>
@@ -147,10 +153,23 @@ pub fn QuestionListPage() -> impl IntoView {
                     let sort = Sort::parse(&get("sort"));
                     let department = get("department");
                     let q = get("q");
+                    let dates = QuestionDates {
+                        asked_from: get("asked_from"),
+                        asked_to: get("asked_to"),
+                        answered_from: get("answered_from"),
+                        answered_to: get("answered_to"),
+                    };
                     let base = format!(
-                        "department={}&sort={}&q={}",
-                        query_escape(&department), sort.as_str(), query_escape(&q)
+                        "department={}&sort={}&q={}{}",
+                        query_escape(&department), sort.as_str(), query_escape(&q), dates.query()
                     );
+                    let dated = dates != QuestionDates::default();
+                    let hidden_dates = [
+                        ("asked_from", dates.asked_from.clone()),
+                        ("asked_to", dates.asked_to.clone()),
+                        ("answered_from", dates.answered_from.clone()),
+                        ("answered_to", dates.answered_to.clone()),
+                    ];
                     let page = list.page.page;
                     let shows: Vec<Show> = Show::ALL
                         .into_iter()
@@ -169,6 +188,9 @@ pub fn QuestionListPage() -> impl IntoView {
                         </nav>
                         <form method="get" action="/ask" class="filters filter-form" role="search">
                             <input type="hidden" name="show" value=show.as_str()/>
+                            {hidden_dates.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! {
+                                <input type="hidden" name=k value=v/>
+                            }).collect_view()}
                             <div class="field">
                                 <label for="q-department">{t(msg::Q_F_DEPARTMENT)}</label>
                                 <select id="q-department" name="department">
@@ -194,6 +216,17 @@ pub fn QuestionListPage() -> impl IntoView {
                                 <button type="submit" class="btn">{t(msg::Q_FILTER)}</button>
                             </div>
                         </form>
+                        {dated.then(|| view! {
+                            <p class="muted">
+                                {(!dates.asked_from.is_empty() || !dates.asked_to.is_empty()).then(|| view! {
+                                    {t(msg::Q_ASKED_BETWEEN)}" "{dates.asked_from.clone()}" – "{dates.asked_to.clone()}" "
+                                })}
+                                {(!dates.answered_from.is_empty() || !dates.answered_to.is_empty()).then(|| view! {
+                                    {t(msg::Q_ANSWERED_BETWEEN)}" "{dates.answered_from.clone()}" – "{dates.answered_to.clone()}" "
+                                })}
+                                <a href=format!("/ask?department={}", query_escape(&department))>{t(msg::CLEAR_FILTERS)}</a>
+                            </p>
+                        })}
                         <p class="muted" role="status">{list.page.total}" "{msg::Q_TOTAL.get(lang)}</p>
                         {if list.page.items.is_empty() {
                             view! { <p>{t(msg::Q_NONE)}</p> }.into_any()

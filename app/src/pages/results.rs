@@ -76,14 +76,23 @@ impl Links {
         p.extend_from_slice(extra);
         format!("/reports?{}", self.query(&p))
     }
-    /// Public questions of the department (the list has no dates).
-    fn questions(&self, show: &str, department_id: Option<i64>) -> String {
+    /// Public questions of the department asked (or, `answered`, first answered) in the period.
+    fn questions(&self, answered: bool, department_id: Option<i64>) -> String {
         let d = department_id.map(|d| d.to_string()).unwrap_or_default();
-        let q: Vec<String> = [("show", show), ("department", d.as_str())]
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
+        let (from, to) = if answered {
+            ("answered_from", "answered_to")
+        } else {
+            ("asked_from", "asked_to")
+        };
+        let q: Vec<String> = [
+            ("department", d.as_str()),
+            (from, self.first.as_str()),
+            (to, self.last.as_str()),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
         format!("/ask?{}", q.join("&"))
     }
 }
@@ -125,10 +134,10 @@ fn Headline(f: Figures, links: Links, department_id: Option<i64>) -> impl IntoVi
                 note=of(f.satisfied(), f.rated())/>
             <Figure name="rectified" label=msg::RS_RECTIFIED_ON_TIME value=percent(f.rectified_on_time_rate()) href="/services#rectifications".to_string()
                 note=format!("{} / {} · {} {}", f.rectifications_done_on_time, f.rectifications_done, msg::RS_RECT_OPENED.get(lang), f.rectifications_opened)/>
-            <Figure name="asked" label=msg::RS_ASKED value=f.asked.to_string() href=links.questions("", department_id)/>
-            <Figure name="answered" label=msg::RS_ANSWERED value=f.answered.to_string() href=links.questions("answered", department_id)
+            <Figure name="asked" label=msg::RS_ASKED value=f.asked.to_string() href=links.questions(false, department_id)/>
+            <Figure name="answered" label=msg::RS_ANSWERED value=f.answered.to_string() href=links.questions(true, department_id)
                 note=format!("{} {}", msg::RS_ON_TIME_SHORT.get(lang), percent(f.answered_on_time_rate()))/>
-            <Figure name="answer-median" label=msg::RS_MEDIAN_ANSWER value=duration(f.answer_median, lang) href=links.questions("answered", department_id)/>
+            <Figure name="answer-median" label=msg::RS_MEDIAN_ANSWER value=duration(f.answer_median, lang) href=links.questions(true, department_id)/>
         </dl>
     }
     .into_any()

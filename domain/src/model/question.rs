@@ -135,6 +135,12 @@ pub struct Filter {
     pub sort: Sort,
     /// Words to find in titles and details.
     pub q: String,
+    /// Asked on or after / on or before these local dates.
+    pub asked_from: Option<chrono::NaiveDate>,
+    pub asked_to: Option<chrono::NaiveDate>,
+    /// First answered on or after / on or before these local dates.
+    pub answered_from: Option<chrono::NaiveDate>,
+    pub answered_to: Option<chrono::NaiveDate>,
     /// Zero-based page.
     pub page: i64,
 }

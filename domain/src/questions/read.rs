@@ -65,6 +65,23 @@ pub async fn list(svc: &Services, me: Option<&Me>, f: &Filter) -> Result<Questio
     };
     // $4 is used by the overdue filter only; every statement binds it so the numbering holds.
     conditions.push("$4 = $4".into());
+    // Dates are the city's local days: asked in [$5, $6), first answered in [$7, $8) when
+    // $9 is 1 (a question never answered has no first answer to compare).
+    let offset = svc.reports.utc_offset_minutes;
+    let day = |d: Option<chrono::NaiveDate>, next: bool, default: i64| match d {
+        Some(d) => crate::time::day_start(if next { d.succ_opt().unwrap_or(d) } else { d }, offset),
+        None => DateTime::from_timestamp(default, 0).unwrap_or_default(),
+    };
+    const EARLY: i64 = 0;
+    const LATE: i64 = 253_402_300_799;
+    let asked = (day(f.asked_from, false, EARLY), day(f.asked_to, true, LATE));
+    let answered = (
+        day(f.answered_from, false, EARLY),
+        day(f.answered_to, true, LATE),
+    );
+    let by_answer = i64::from(f.answered_from.is_some() || f.answered_to.is_some());
+    conditions.push("q.created_at >= $5 AND q.created_at < $6".into());
+    conditions.push("($9 = 0 OR (q.first_answered_at >= $7 AND q.first_answered_at < $8))".into());
     let where_ = conditions.join(" AND ");
     let page = f.page.clamp(0, PAGE_MAX);
     let me_id = me.map(|m| m.id).unwrap_or(0);
@@ -82,8 +99,10 @@ pub async fn list(svc: &Services, me: Option<&Me>, f: &Filter) -> Result<Questio
     );
     let count_sql = format!("SELECT count(*) FROM questions q WHERE {where_}");
     let (rows, total): (Vec<SummaryRow>, i64) = with_db!(&svc.db, p => async {
-        let rows = sqlx::query_as(&sql).bind(me_id).bind(department).bind(&pattern).bind(t).fetch_all(p).await?;
-        let total = sqlx::query_scalar(&count_sql).bind(me_id).bind(department).bind(&pattern).bind(t).fetch_one(p).await?;
+        let rows = sqlx::query_as(&sql).bind(me_id).bind(department).bind(&pattern).bind(t)
+            .bind(asked.0).bind(asked.1).bind(answered.0).bind(answered.1).bind(by_answer).fetch_all(p).await?;
+        let total = sqlx::query_scalar(&count_sql).bind(me_id).bind(department).bind(&pattern).bind(t)
+            .bind(asked.0).bind(asked.1).bind(answered.0).bind(answered.1).bind(by_answer).fetch_one(p).await?;
         Ok::<_, sqlx::Error>((rows, total))
     }.await)?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
