@@ -201,6 +201,8 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::NotADateTime, _) => fixed(msg::P_NOT_A_DATE_TIME),
         (Problem::NotStarted, _) => fixed(msg::P_NOT_STARTED),
         (Problem::SessionOver, _) => fixed(msg::P_SESSION_OVER),
+        (Problem::NotAMonth, _) => fixed(msg::P_NOT_A_MONTH),
+        (Problem::BeforeStart, _) => fixed(msg::P_BEFORE_START),
     }
 }
 

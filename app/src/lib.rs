@@ -222,6 +222,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/:code") view=ServicePage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/ratings") view=RatingsListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/rectifications") view=RectificationsListPage ssr=SsrMode::Async/>
                     <Route path=path!("/open-data") view=OpenDataPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>

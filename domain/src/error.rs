@@ -131,6 +131,10 @@ pub enum Problem {
     NotStarted,
     /// A live session that has ended.
     SessionOver,
+    /// Not a month (YYYY-MM).
+    NotAMonth,
+    /// The end of a range before its start.
+    BeforeStart,
 }
 
 impl Problem {
@@ -232,6 +236,8 @@ impl Problem {
             Problem::NotADateTime => "must be a date and time (YYYY-MM-DDTHH:MM)".into(),
             Problem::NotStarted => "is not open: the session has not started".into(),
             Problem::SessionOver => "is not open: the session has ended".into(),
+            Problem::NotAMonth => "must be a month (YYYY-MM)".into(),
+            Problem::BeforeStart => "must not be before the start of the range".into(),
         }
     }
 }

@@ -469,10 +469,8 @@ async fn write_results(w: &mut Writer<'_>, rows: Vec<AggRow>) -> Result<(), Erro
         answer: BTreeMap<i64, i64>,
     }
     let mut by: BTreeMap<(String, i64), M> = BTreeMap::new();
+    // Department 0 holds the questions no department has yet (a row with no code).
     for (month, d, code, dim, item, metric, v) in rows {
-        if d == 0 {
-            continue;
-        }
         let m = by.entry((month, d)).or_default();
         m.code = code;
         match dim.as_str() {

@@ -3,7 +3,7 @@ import { open, openPlain, expectAccessible, logIn, ADMIN } from "./helpers";
 
 const publicPages = ["/", "/login", "/signup", "/reset", "/reset/some-token", "/activate/some-token", "/no-such-page"];
 // Served as plain HTML without the wasm bundle.
-const plainPages = ["/ask", "/ask/new", "/departments", "/departments/cgj", "/live", "/services", "/services/stall-permit", "/results", "/results?period=all&department=cgj", "/open-data"];
+const plainPages = ["/ask", "/ask/new", "/departments", "/departments/cgj", "/live", "/services", "/services/stall-permit", "/results", "/results?period=all&department=cgj", "/results/ratings", "/results/rectifications?by=done", "/open-data"];
 
 for (const path of publicPages) {
   test(`accessible: ${path}`, async ({ page }) => {

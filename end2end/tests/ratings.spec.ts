@@ -119,5 +119,21 @@ test("a resident rates a closed report 不满意, the case is rectified, and the
   await reader.locator("#fig-received .figure-value").click();
   await expect(reader).toHaveURL(/\/reports\?from=.*department=cgj/);
   await expect(reader.locator(`[data-report-id="${id}"]`)).toHaveCount(1);
+  // The satisfaction figure opens the ratings it counts: this report's newest round only.
+  const shown = await figures(reader);
+  await reader.locator("#fig-satisfaction .figure-value").click();
+  await expect(reader).toHaveURL(/\/results\/ratings\?from=.*department=cgj/);
+  // (The other project may rate in between: at least as many as the figure counted.)
+  expect(Number(await reader.locator("#list-count strong").first().innerText())).toBeGreaterThanOrEqual(shown.rated);
+  const rows = reader.locator(`tbody tr:has(a[href="/reports/${id}"])`);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.locator("td").last()).toHaveText("2");
+  await expectAccessible(reader);
+  // The rectification figure opens the rectifications done, this report's among them.
+  await figures(reader);
+  await reader.locator("#fig-rectified .figure-value").click();
+  await expect(reader).toHaveURL(/\/results\/rectifications\?from=.*by=done/);
+  await expect(reader.locator(`tbody tr:has(a[href="/reports/${id}"])`)).toHaveCount(1);
+  await expectAccessible(reader);
   await Promise.all([residentCtx.close(), dispatcherCtx.close(), officialCtx.close(), readerCtx.close()]);
 });

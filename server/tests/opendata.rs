@@ -241,6 +241,64 @@ async fn bad_download_parameters_name_their_field(app: &TestApp) {
         }
     }
     assert!(page.contains("CC BY 4.0"));
+
+    // The lists and the results page keep working with a bad filter: it is left out and
+    // named at its field, with the reason.
+    for (path, error, text, listed) in [
+        (
+            "/ask?asked_from=yesterday",
+            "<code>asked_from</code>",
+            "请输入日期",
+            "href=\"/questions/",
+        ),
+        (
+            "/ask?answered_from=2026-05-01&answered_to=2026-01-01",
+            "<code>answered_to</code>",
+            "结束日期不能早于开始日期",
+            "href=\"/questions/",
+        ),
+        (
+            "/reports?from=2026-02-30",
+            "id=\"flt-from-error\"",
+            "请输入日期",
+            "href=\"/reports/",
+        ),
+        (
+            "/reports?closed_from=2026-05-01&closed_to=2026-01-01",
+            "id=\"flt-closed-to-error\"",
+            "结束日期不能早于开始日期",
+            "href=\"/reports/",
+        ),
+        (
+            "/results?from=2026-13",
+            "id=\"rs-from-error\"",
+            "请输入月份",
+            "id=\"fig-received\"",
+        ),
+        (
+            "/results/ratings?level=great",
+            "id=\"rl-level-error\"",
+            "这个选项不可用",
+            "id=\"list-count\"",
+        ),
+        (
+            "/results/rectifications?to=soon",
+            "id=\"rl-to-error\"",
+            "请输入日期",
+            "id=\"list-count\"",
+        ),
+        (
+            "/results/rectifications?department=nobody",
+            "id=\"rl-department-error\"",
+            "没有这个部门",
+            "id=\"list-count\"",
+        ),
+    ] {
+        let html = app.page(&new_client(), path, "zh-CN").await;
+        assert!(html.contains(error), "{path}: no {error}");
+        assert!(html.contains(text), "{path}: no {text}");
+        assert!(html.contains(listed), "{path}: nothing listed");
+    }
 }
 
 /// The text of the first element after `marker` that holds only a number.
@@ -288,6 +346,19 @@ async fn figures_agree_everywhere(app: &TestApp) {
             .await
             .unwrap();
     }
+    // A public question no department has yet: it counts city-wide only.
+    gongzhi_domain::questions::ask(
+        &svc,
+        Some(&resident),
+        gongzhi_domain::questions::QuestionInput {
+            title: "谁负责河边步道的路灯维修？".into(),
+            body: "不知道该问哪个部门，请帮忙转给负责的部门。".into(),
+            department: "unsure".into(),
+            ip: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     let _ = account(&svc, "admin@demo.gongzhi.org").await;
 
     let all = stats::results(&svc, None, None).await.unwrap();
@@ -322,7 +393,7 @@ async fn figures_agree_everywhere(app: &TestApp) {
         "questions_answered_on_time",
     ];
     for row in results["data"].as_array().unwrap() {
-        let d = row["department"].as_str().unwrap().to_string();
+        let d = row["department"].as_str().unwrap_or("").to_string();
         for k in keys {
             *sums.entry(d.clone()).or_default().entry(k).or_insert(0) += row[k].as_i64().unwrap();
         }
@@ -459,6 +530,90 @@ async fn figures_agree_everywhere(app: &TestApp) {
         asked_total += asked;
     }
     assert!(asked_total > 0, "the demo city has questions");
+    // City-wide, the list counts the question waiting to be routed too, as the figure does.
+    let city = gongzhi_domain::model::question::Filter {
+        asked_from: Some(period.first_day()),
+        asked_to: Some(period.last_day()),
+        ..Default::default()
+    };
+    let asked = gongzhi_domain::questions::read::list(&svc, None, &city)
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(asked, this_month.figures.asked);
+    assert_eq!(asked, asked_total + 1);
+
+    // The ratings and rectifications behind the satisfaction and rectification figures,
+    // for each department and the city.
+    use gongzhi_domain::model::rating::Level;
+    use gongzhi_domain::model::stats::{ItemRange, RatingFilter, RectFilter, RectState};
+    let mut rated_somewhere = false;
+    for department in departments.iter().map(|d| Some(d.id)).chain([None]) {
+        let r = stats::results(&svc, Some(period), department)
+            .await
+            .unwrap();
+        let range = ItemRange {
+            from: Some(period.first_day()),
+            to: Some(period.last_day()),
+            department,
+            page: 0,
+        };
+        let rated = |levels: Vec<Level>| {
+            let filter = RatingFilter {
+                range: range.clone(),
+                subject: None,
+                levels,
+            };
+            let svc = svc.clone();
+            async move { stats::items::ratings(&svc, &filter).await.unwrap() }
+        };
+        let every = rated(Vec::new()).await;
+        let good = rated(Level::ALL.into_iter().filter(|l| l.satisfied()).collect()).await;
+        assert_eq!(
+            (every.total, good.total),
+            (r.figures.rated(), r.figures.satisfied()),
+            "{department:?}"
+        );
+        assert_eq!(every.by_level, r.figures.ratings, "{department:?}");
+        rated_somewhere |= every.total > 0;
+        let rect = |by_done: bool| {
+            let filter = RectFilter {
+                range: range.clone(),
+                by_done,
+                state: RectState::Any,
+            };
+            let svc = svc.clone();
+            async move { stats::items::rectifications(&svc, &filter).await.unwrap() }
+        };
+        let (opened, done) = (rect(false).await, rect(true).await);
+        assert_eq!(
+            opened.total, r.figures.rectifications_opened,
+            "{department:?}"
+        );
+        assert_eq!(
+            (done.total, done.done_on_time),
+            (
+                r.figures.rectifications_done,
+                r.figures.rectifications_done_on_time
+            ),
+            "{department:?}"
+        );
+    }
+    assert!(rated_somewhere);
+    // The pages show the same totals.
+    let html = app
+        .page(&new_client(), "/results/ratings?department=cgj", "zh-CN")
+        .await;
+    let cgj = departments.iter().find(|d| d.code == "cgj").unwrap().id;
+    let r = stats::results(&svc, None, Some(cgj)).await.unwrap();
+    assert_eq!(number_after(&html, "id=\"list-count\""), r.figures.rated());
+    let html = app
+        .page(&new_client(), "/results/rectifications", "zh-CN")
+        .await;
+    assert_eq!(
+        number_after(&html, "id=\"list-count\""),
+        all.figures.rectifications_opened
+    );
 
     // The city's results page.
     let html = app

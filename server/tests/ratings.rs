@@ -212,9 +212,9 @@ async fn a_poor_rating_sends_the_case_back_for_another_round(app: &TestApp) {
     );
     let fix = &r.rectifications[0];
     assert!(fix.done_at.is_none());
-    // Fifteen working days: at least three weeks of calendar days.
+    // Fifteen working days: three working weeks, at least 19 calendar days (from a Sunday).
     assert!(
-        fix.due_at >= before + Duration::days(20),
+        fix.due_at >= before + Duration::days(18),
         "{:?}",
         fix.due_at
     );
@@ -578,7 +578,7 @@ async fn services_are_rated_and_poor_ratings_rectified_in_public(app: &TestApp) 
         ("YS-002", "现场说材料不全，网上却没写")
     );
     assert!(
-        r.due_at > Utc::now() + Duration::days(20),
+        r.due_at > Utc::now() + Duration::days(18),
         "15 working days"
     );
     assert!(services::for_department(&svc, Some(&transport))

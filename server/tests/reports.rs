@@ -995,8 +995,19 @@ async fn the_public_list_filters_and_pages_by_keyset(app: &TestApp) {
         ("mine", "false".into()),
     ])
     .await;
-    assert_eq!(status, 422);
-    assert_eq!(bad["Invalid"][0]["field"], "from");
+    // A bad filter is left out and named; the list still lists.
+    assert_eq!(status, 200);
+    assert_eq!(bad["problems"][0]["field"], "from");
+    assert_eq!(bad["problems"][0]["problem"]["code"], "not_a_date");
+    assert_eq!(ids(&bad).len(), ids(&all).len());
+    let (_, reversed) = list(vec![
+        ("query[from]", "2026-05-01".into()),
+        ("query[to]", "2026-01-01".into()),
+        ("mine", "false".into()),
+    ])
+    .await;
+    assert_eq!(reversed["problems"][0]["field"], "to");
+    assert_eq!(reversed["problems"][0]["problem"]["code"], "before_start");
     // Keyset pages: the page after `before` continues without overlap.
     let first = ids(&all);
     let (_, next) = list(vec![

@@ -26,6 +26,8 @@ pub struct QuestionList {
     pub is_admin: bool,
     /// The viewer is an official: their department's questions are one click away.
     pub own_department: Option<i64>,
+    /// Date limits left out because they were not dates (or ended before they started).
+    pub problems: Vec<gongzhi_domain::FieldError>,
 }
 
 /// Date limits of the public list (local days, `YYYY-MM-DD`; empty for none), as the
@@ -84,20 +86,32 @@ pub async fn list_questions(
                         None
                     }),
             };
+            let (asked_from, asked_to) = (
+                date("asked_from", &dates.asked_from),
+                date("asked_to", &dates.asked_to),
+            );
+            let (answered_from, answered_to) = (
+                date("answered_from", &dates.answered_from),
+                date("answered_to", &dates.answered_to),
+            );
+            let mut ordered = |field: &str, from: Option<chrono::NaiveDate>, to| match (from, to) {
+                (Some(f), Some(t)) if t < f => {
+                    problems.push(FieldError::new(field, Problem::BeforeStart));
+                    None
+                }
+                _ => to,
+            };
             let filter = Filter {
                 department: department.trim().parse().ok(),
                 show: Show::parse(show.trim()),
                 sort: Sort::parse(sort.trim()),
                 q: q.chars().take(100).collect(),
-                asked_from: date("asked_from", &dates.asked_from),
-                asked_to: date("asked_to", &dates.asked_to),
-                answered_from: date("answered_from", &dates.answered_from),
-                answered_to: date("answered_to", &dates.answered_to),
+                asked_from,
+                asked_to: ordered("asked_to", asked_from, asked_to),
+                answered_from,
+                answered_to: ordered("answered_to", answered_from, answered_to),
                 page: page.trim().parse().unwrap_or(0),
             };
-            if !problems.is_empty() {
-                return Err(AppError::Invalid(problems));
-            }
             Ok(QuestionList {
                 page: gongzhi_domain::questions::read::list(&st.svc, me.as_ref(), &filter).await?,
                 departments: gongzhi_domain::departments::list(&st.svc.db).await?,
@@ -107,6 +121,7 @@ pub async fn list_questions(
                     .as_ref()
                     .filter(|m| m.role == Role::Official)
                     .and_then(|m| m.department_id),
+                problems,
             })
         }
         .await,

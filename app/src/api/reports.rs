@@ -91,6 +91,8 @@ pub struct ListQuery {
 pub struct ListResult {
     pub page: ReportPage,
     pub catalog: Catalog,
+    /// Filters left out because their values were bad, by field.
+    pub problems: Vec<FieldError>,
 }
 
 /// The domain filter of a list query; a bad value is an error naming its field.
@@ -98,6 +100,24 @@ pub struct ListResult {
 pub fn to_filter(
     q: &ListQuery,
 ) -> Result<(gongzhi_domain::model::report::ReportFilter, Option<i64>), AppError> {
+    let (filter, before, problems) = read_filter(q);
+    if problems.is_empty() {
+        Ok((filter, before))
+    } else {
+        Err(AppError::Invalid(problems))
+    }
+}
+
+/// The domain filter of a list query with the bad values left out, and what was wrong with
+/// each (by field): the list page still lists, and says which filter it ignored.
+#[cfg(feature = "ssr")]
+pub fn read_filter(
+    q: &ListQuery,
+) -> (
+    gongzhi_domain::model::report::ReportFilter,
+    Option<i64>,
+    Vec<FieldError>,
+) {
     use gongzhi_domain::model::report::{ReportFilter, ReportStatus};
     use gongzhi_domain::Problem;
     let mut problems = Vec::new();
@@ -116,6 +136,15 @@ pub fn to_filter(
     let to = date("to", &q.to);
     let closed_from = date("closed_from", &q.closed_from);
     let closed_to = date("closed_to", &q.closed_to);
+    let mut ordered = |field: &str, from: Option<chrono::NaiveDate>, to| match (from, to) {
+        (Some(f), Some(t)) if t < f => {
+            problems.push(FieldError::new(field, Problem::BeforeStart));
+            None
+        }
+        _ => to,
+    };
+    let to = ordered("to", from, to);
+    let closed_to = ordered("closed_to", closed_from, closed_to);
     let on_time = match q.timely.trim() {
         "" => None,
         "on_time" => Some(true),
@@ -147,10 +176,7 @@ pub fn to_filter(
             }
         },
     };
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
-    }
-    Ok((
+    (
         ReportFilter {
             category: text(&q.category),
             group: text(&q.group),
@@ -167,7 +193,8 @@ pub fn to_filter(
             reporter_id: None,
         },
         before,
-    ))
+        problems,
+    )
 }
 
 /// The public list (or, with `mine`, the signed-in resident's own reports).
@@ -179,7 +206,7 @@ pub async fn list_reports(
     with_status(
         async move {
             let st = state()?;
-            let (mut filter, before) = to_filter(&query)?;
+            let (mut filter, before, problems) = read_filter(&query);
             if mine {
                 filter.reporter_id = Some(require_user().await?.id);
             }
@@ -187,6 +214,7 @@ pub async fn list_reports(
             Ok(ListResult {
                 page,
                 catalog: load_catalog(true).await?,
+                problems,
             })
         }
         .await,

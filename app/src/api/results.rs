@@ -55,7 +55,7 @@ pub async fn results_page(
             let mut month = |field: &str, s: &str| match s.trim() {
                 "" => None,
                 s => Month::parse(s).or_else(|| {
-                    errors.push(FieldError::new(field, Problem::InvalidChoice));
+                    errors.push(FieldError::new(field, Problem::NotAMonth));
                     None
                 }),
             };
@@ -87,7 +87,7 @@ pub async fn results_page(
             };
             if let Some(p) = period {
                 if p.from > p.to {
-                    errors.push(FieldError::new("to", Problem::InvalidChoice));
+                    errors.push(FieldError::new("to", Problem::BeforeStart));
                     period = Some(Period::last_twelve(this));
                 }
             }
@@ -114,6 +114,159 @@ pub async fn results_page(
                 catalog,
                 shapes,
                 map_height,
+                errors,
+            })
+        }
+        .await,
+    )
+}
+
+/// A list behind a figure: its page of items, the departments to name them by, and what was
+/// wrong with the filters (a bad filter is left out and reported at its field).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemList<P> {
+    pub page: P,
+    pub departments: Vec<gongzhi_domain::model::Department>,
+    pub errors: Vec<FieldError>,
+}
+
+/// The days and department of a list behind a figure, from the query's text.
+#[cfg(feature = "ssr")]
+fn item_range(
+    from: &str,
+    to: &str,
+    department: &str,
+    page: &str,
+    departments: &[gongzhi_domain::model::Department],
+    errors: &mut Vec<FieldError>,
+) -> gongzhi_domain::model::stats::ItemRange {
+    use gongzhi_domain::Problem;
+    let mut day = |field: &str, s: &str| match s.trim() {
+        "" => None,
+        s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .or_else(|| {
+                errors.push(FieldError::new(field, Problem::NotADate));
+                None
+            }),
+    };
+    let (from, mut to) = (day("from", from), day("to", to));
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            errors.push(FieldError::new("to", Problem::BeforeStart));
+            to = None;
+        }
+    }
+    let department = match department.trim() {
+        "" => None,
+        code => match departments.iter().find(|d| d.code == code) {
+            Some(d) => Some(d.id),
+            None => {
+                errors.push(FieldError::new("department", Problem::UnknownDepartment));
+                None
+            }
+        },
+    };
+    gongzhi_domain::model::stats::ItemRange {
+        from,
+        to,
+        department,
+        page: page.trim().parse().unwrap_or(0),
+    }
+}
+
+/// `/results/ratings`: the ratings the satisfaction figures count. `level` is a level's
+/// name, `satisfied` (基本满意 or better) or `poor`.
+#[server(prefix = "/api", endpoint = "results_ratings")]
+pub async fn rated_list(
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    #[server(default)] department: String,
+    #[server(default)] subject: String,
+    #[server(default)] level: String,
+    #[server(default)] page: String,
+) -> Result<ItemList<gongzhi_domain::model::stats::RatedPage>, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::rating::{Level, Subject};
+            use gongzhi_domain::model::stats::RatingFilter;
+            use gongzhi_domain::Problem;
+            let st = state()?;
+            let departments = gongzhi_domain::departments::list(&st.svc.db).await?;
+            let mut errors = Vec::new();
+            let range = item_range(&from, &to, &department, &page, &departments, &mut errors);
+            let subject = match subject.trim() {
+                "" => None,
+                s => Subject::parse(s).or_else(|| {
+                    errors.push(FieldError::new("subject", Problem::InvalidChoice));
+                    None
+                }),
+            };
+            let levels = match level.trim() {
+                "" => Vec::new(),
+                "satisfied" => Level::ALL.into_iter().filter(|l| l.satisfied()).collect(),
+                "poor" => Level::ALL.into_iter().filter(|l| l.poor()).collect(),
+                s => match Level::parse(s) {
+                    Some(l) => vec![l],
+                    None => {
+                        errors.push(FieldError::new("level", Problem::InvalidChoice));
+                        Vec::new()
+                    }
+                },
+            };
+            let filter = RatingFilter {
+                range,
+                subject,
+                levels,
+            };
+            Ok(ItemList {
+                page: gongzhi_domain::stats::items::ratings(&st.svc, &filter).await?,
+                departments,
+                errors,
+            })
+        }
+        .await,
+    )
+}
+
+/// `/results/rectifications`: rectifications opened (or, `by=done`, done) in the days.
+#[server(prefix = "/api", endpoint = "results_rectifications")]
+pub async fn rectification_list(
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    #[server(default)] department: String,
+    #[server(default)] by: String,
+    #[server(default)] state: String,
+    #[server(default)] page: String,
+) -> Result<ItemList<gongzhi_domain::model::stats::RectPage>, AppError> {
+    with_status(
+        async move {
+            use gongzhi_domain::model::stats::{RectFilter, RectState};
+            use gongzhi_domain::Problem;
+            let st = crate::state::state()?;
+            let departments = gongzhi_domain::departments::list(&st.svc.db).await?;
+            let mut errors = Vec::new();
+            let range = item_range(&from, &to, &department, &page, &departments, &mut errors);
+            let by_done = match by.trim() {
+                "" | "opened" => false,
+                "done" => true,
+                _ => {
+                    errors.push(FieldError::new("by", Problem::InvalidChoice));
+                    false
+                }
+            };
+            let state = RectState::parse(state.trim()).unwrap_or_else(|| {
+                errors.push(FieldError::new("state", Problem::InvalidChoice));
+                RectState::Any
+            });
+            let filter = RectFilter {
+                range,
+                by_done,
+                state,
+            };
+            Ok(ItemList {
+                page: gongzhi_domain::stats::items::rectifications(&st.svc, &filter).await?,
+                departments,
                 errors,
             })
         }

@@ -33,6 +33,8 @@ mod reset;
 #[cfg(feature = "ssr")]
 mod results;
 #[cfg(feature = "ssr")]
+mod results_lists;
+#[cfg(feature = "ssr")]
 mod services;
 mod signup;
 #[cfg(feature = "ssr")]
@@ -70,6 +72,8 @@ pub use reports::{MyReportsPage, ReportsMapPage, ReportsPage};
 pub use reset::{ResetPasswordPage, ResetRequestPage};
 #[cfg(feature = "ssr")]
 pub use results::ResultsPage;
+#[cfg(feature = "ssr")]
+pub use results_lists::{RatingsListPage, RectificationsListPage};
 #[cfg(feature = "ssr")]
 pub use services::{ServicePage, ServicesPage};
 pub use signup::SignUpPage;
@@ -121,6 +125,10 @@ pub use FullPageLoad as ServicesPage;
 pub use FullPageLoad as ServicePage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as ResultsPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as RatingsListPage;
+#[cfg(not(feature = "ssr"))]
+pub use FullPageLoad as RectificationsListPage;
 #[cfg(not(feature = "ssr"))]
 pub use FullPageLoad as OpenDataPage;
 

@@ -216,6 +216,24 @@ pub fn QuestionListPage() -> impl IntoView {
                                 <button type="submit" class="btn">{t(msg::Q_FILTER)}</button>
                             </div>
                         </form>
+                        {(!list.problems.is_empty()).then(|| {
+                            let label = |field: &str| match field {
+                                "asked_from" => msg::Q_F_ASKED_FROM,
+                                "asked_to" => msg::Q_F_ASKED_TO,
+                                "answered_from" => msg::Q_F_ANSWERED_FROM,
+                                _ => msg::Q_F_ANSWERED_TO,
+                            };
+                            view! {
+                                <div class="notice" role="alert">
+                                    <p>{t(msg::FILTERS_IGNORED)}</p>
+                                    <ul>
+                                        {list.problems.iter().map(|p| view! {
+                                            <li>{label(&p.field).get(lang)}" ("<code>{p.field.clone()}</code>"): "{problem_text(&p.problem, lang)}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            }
+                        })}
                         {dated.then(|| view! {
                             <p class="muted">
                                 {(!dates.asked_from.is_empty() || !dates.asked_to.is_empty()).then(|| view! {

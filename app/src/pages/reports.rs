@@ -139,8 +139,11 @@ fn ReportList(mine: bool) -> impl IntoView {
                     let first = (!q.before.is_empty()).then(|| format!("{base}?{filters}"));
                     let catalog = res.catalog.clone();
                     let empty = res.page.reports.is_empty();
+                    let ignored = !res.problems.is_empty();
+                    let error = ignored.then(|| crate::error::AppError::Invalid(res.problems.clone()));
                     view! {
-                        <FilterForm base query=q catalog=catalog.clone() error=None/>
+                        <FilterForm base query=q catalog=catalog.clone() error/>
+                        {ignored.then(|| view! { <p class="notice" role="alert">{t(msg::FILTERS_IGNORED)}</p> })}
                         {empty.then(|| view! { <p class="notice">{t(msg::NO_REPORTS)}</p> })}
                         <ul class="report-list">
                             {res.page.reports.into_iter().map(|r| view! { <ReportItem report=r catalog=catalog.clone()/> }).collect_view()}

@@ -76,6 +76,12 @@ impl Links {
         p.extend_from_slice(extra);
         format!("/reports?{}", self.query(&p))
     }
+    /// One of the lists behind the rating and rectification figures, over the period's days.
+    fn items(&self, path: &str, extra: &[(&str, &str)]) -> String {
+        let mut p = vec![("from", self.first.as_str()), ("to", self.last.as_str())];
+        p.extend_from_slice(extra);
+        format!("/results/{path}?{}", self.query(&p))
+    }
     /// Public questions of the department asked (or, `answered`, first answered) in the period.
     fn questions(&self, answered: bool, department_id: Option<i64>) -> String {
         let d = department_id.map(|d| d.to_string()).unwrap_or_default();
@@ -130,9 +136,9 @@ fn Headline(f: Figures, links: Links, department_id: Option<i64>) -> impl IntoVi
                 note=of(f.closed_on_time, f.closed)/>
             <Figure name="median" label=msg::RS_MEDIAN_CLOSE value=duration(f.close_median, lang) href=links.closed(&[])/>
             <Figure name="p90" label=msg::RS_P90_CLOSE value=duration(f.close_p90, lang) href=links.closed(&[])/>
-            <Figure name="satisfaction" label=msg::RS_SATISFACTION value=percent(f.satisfaction_rate()) href="#ratings".to_string()
+            <Figure name="satisfaction" label=msg::RS_SATISFACTION value=percent(f.satisfaction_rate()) href=links.items("ratings", &[])
                 note=of(f.satisfied(), f.rated())/>
-            <Figure name="rectified" label=msg::RS_RECTIFIED_ON_TIME value=percent(f.rectified_on_time_rate()) href="/services#rectifications".to_string()
+            <Figure name="rectified" label=msg::RS_RECTIFIED_ON_TIME value=percent(f.rectified_on_time_rate()) href=links.items("rectifications", &[("by", "done")])
                 note=format!("{} / {} · {} {}", f.rectifications_done_on_time, f.rectifications_done, msg::RS_RECT_OPENED.get(lang), f.rectifications_opened)/>
             <Figure name="asked" label=msg::RS_ASKED value=f.asked.to_string() href=links.questions(false, department_id)/>
             <Figure name="answered" label=msg::RS_ANSWERED value=f.answered.to_string() href=links.questions(true, department_id)
@@ -436,7 +442,7 @@ fn Departments(data: ResultsData, links: Links) -> impl IntoView {
 
 /// Ratings by what was rated and level.
 #[component]
-fn Ratings(f: Figures) -> impl IntoView {
+fn Ratings(f: Figures, links: Links) -> impl IntoView {
     let lang = use_lang();
     let subjects = [
         ("report", msg::RS_RATED_REPORTS),
@@ -457,9 +463,13 @@ fn Ratings(f: Figures) -> impl IntoView {
                         let levels = f.ratings_by_subject.get(key).cloned().unwrap_or_default();
                         let total: i64 = levels.values().sum();
                         view! {
-                            <tr><th scope="row">{label.get(lang)}</th>
-                                {Level::ALL.into_iter().map(|l| view! { <td>{levels.get(l.as_str()).copied().unwrap_or(0)}</td> }).collect_view()}
-                                <td>{percent(share(satisfied_in(&levels), total))}</td></tr>
+                            <tr><th scope="row"><a href=links.items("ratings", &[("subject", key)])>{label.get(lang)}</a></th>
+                                {Level::ALL.into_iter().map(|l| view! {
+                                    <td><a href=links.items("ratings", &[("subject", key), ("level", l.as_str())])>
+                                        {levels.get(l.as_str()).copied().unwrap_or(0)}</a></td>
+                                }).collect_view()}
+                                <td><a href=links.items("ratings", &[("subject", key), ("level", "satisfied")])>
+                                    {percent(share(satisfied_in(&levels), total))}</a></td></tr>
                         }
                     }).collect_view()}
                 </tbody>
@@ -594,7 +604,7 @@ pub fn ResultsPage() -> impl IntoView {
                         })}
                         <section aria-labelledby="ratings-h" id="ratings">
                             <h2 id="ratings-h">{t(msg::RS_RATINGS_TITLE)}</h2>
-                            <Ratings f=f.clone()/>
+                            <Ratings f=f.clone() links=links.clone()/>
                         </section>
                         <section aria-labelledby="how-h" class="card">
                             <h2 id="how-h">{t(msg::RS_HOW_TITLE)}</h2>

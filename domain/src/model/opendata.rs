@@ -353,7 +353,13 @@ pub const RESULT_FIELDS: &[Field] = &[
         "月份（本市当地时间）",
         "Month (city time)",
     ),
-    f("department", Text, false, "部门代码", "Department code"),
+    f(
+        "department",
+        Text,
+        true,
+        "部门代码（为空：尚未分派到部门的问政）",
+        "Department code (empty: questions not yet routed to a department)",
+    ),
     f("received", Integer, false, "受理的问题", "Reports received"),
     f("closed", Integer, false, "结案的问题", "Reports closed"),
     f(

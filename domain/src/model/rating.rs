@@ -70,12 +70,18 @@ pub enum Subject {
 }
 
 impl Subject {
+    pub const ALL: [Subject; 3] = [Subject::Report, Subject::Answer, Subject::Service];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Subject::Report => "report",
             Subject::Answer => "answer",
             Subject::Service => "service",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Subject> {
+        Subject::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -311,6 +311,141 @@ pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
+/// The local days a list of counted items covers (either end open), and its department.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemRange {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// `Some(0)` for items of no department.
+    pub department: Option<i64>,
+    /// Offset pages of [`ITEMS_PAGE`].
+    pub page: i64,
+}
+
+/// Items per page of the counted-items lists.
+pub const ITEMS_PAGE: i64 = 50;
+
+/// Which ratings the ratings list shows: those the satisfaction figures count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RatingFilter {
+    pub range: ItemRange,
+    pub subject: Option<Subject>,
+    /// Empty for every level.
+    pub levels: Vec<Level>,
+}
+
+/// One counted rating as the public sees it: its subject and level, never its rater, comment
+/// or reference number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatedItem {
+    pub id: i64,
+    pub subject: Subject,
+    pub subject_id: i64,
+    /// A report's category, a public question's title, a service's name (empty when the
+    /// question is not public).
+    pub title_zh: String,
+    pub title_en: String,
+    /// Where the subject's page is (`/reports/…`, `/questions/…`, `/services/…`).
+    pub href: String,
+    pub department_id: Option<i64>,
+    pub level: Level,
+    /// A report's rating after rectification has round 2 or more.
+    pub round: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A page of counted ratings, with the counts per level of the whole list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RatedPage {
+    pub items: Vec<RatedItem>,
+    pub by_level: BTreeMap<String, i64>,
+    pub total: i64,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+/// Which rectifications the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RectState {
+    #[default]
+    Any,
+    /// Not done yet.
+    Open,
+    /// Not done and past its deadline.
+    Overdue,
+    Done,
+    DoneOnTime,
+    DoneLate,
+}
+
+impl RectState {
+    pub const ALL: [RectState; 6] = [
+        RectState::Any,
+        RectState::Open,
+        RectState::Overdue,
+        RectState::Done,
+        RectState::DoneOnTime,
+        RectState::DoneLate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RectState::Any => "",
+            RectState::Open => "open",
+            RectState::Overdue => "overdue",
+            RectState::Done => "done",
+            RectState::DoneOnTime => "done_on_time",
+            RectState::DoneLate => "done_late",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RectState> {
+        RectState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Which rectifications: opened in `range`'s days, or done in them (`by_done`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RectFilter {
+    pub range: ItemRange,
+    pub by_done: bool,
+    pub state: RectState,
+}
+
+/// One rectification as the public sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RectItem {
+    pub id: i64,
+    pub subject: Subject,
+    /// A report's category or a service's name.
+    pub title_zh: String,
+    pub title_en: String,
+    pub href: String,
+    pub department_id: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub due_at: chrono::DateTime<chrono::Utc>,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl RectItem {
+    /// Done by its deadline (None while not done).
+    pub fn on_time(&self) -> Option<bool> {
+        self.done_at.map(|d| d <= self.due_at)
+    }
+}
+
+/// A page of rectifications, with the counts of the whole list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RectPage {
+    pub items: Vec<RectItem>,
+    pub total: i64,
+    pub done: i64,
+    pub done_on_time: i64,
+    pub page: i64,
+    pub has_more: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,8 +132,9 @@ pub fn counts(fact: &Fact, offset: i32) -> Counts {
             }
         }
         Fact::Question(Some(q), answer) => {
-            if let (Some(d), "visible") = (q.department_id, q.visibility.as_str()) {
-                a.add_daily(q.created_at, d, "asked");
+            if q.visibility == "visible" {
+                // A question waiting to be routed counts city-wide (department 0).
+                a.add_daily(q.created_at, q.department_id.unwrap_or(0), "asked");
                 if let Some(ans) = answer {
                     let ad = ans.department_id;
                     a.add_daily(ans.created_at, ad, "answered");

@@ -10,6 +10,7 @@
 //! so a page always shows what has happened.
 
 pub mod facts;
+pub mod items;
 pub mod map;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,10 @@ use crate::{with_db, Services};
 
 use facts::Fact;
 
+/// The version of the counting rules in [`facts::counts`]: when it changes, the next start
+/// counts everything again (see [`ensure`]). 2: public questions not yet routed to a
+/// department count as asked city-wide.
+pub const RULES: &str = "2";
 /// Subjects counted per transaction.
 pub const BATCH: i64 = 500;
 /// The most subjects a reader counts before reading (the runner does the rest).
@@ -148,9 +153,21 @@ const REBUILD_ABOVE: i64 = 20_000;
 /// to be counted, everything is counted again from nothing ([`rebuild`]).
 pub async fn ensure(svc: &Services) -> Result<(), Error> {
     let offset = svc.reports.utc_offset_minutes.to_string();
-    let kept: Option<String> = with_db!(&svc.db, p => sqlx::query_scalar(
-        "SELECT value FROM stats_meta WHERE name = 'utc_offset_minutes'").fetch_optional(p).await)?;
+    let (kept, rules): (Option<String>, Option<String>) = with_db!(&svc.db, p => async {
+        let kept = sqlx::query_scalar("SELECT value FROM stats_meta WHERE name = 'utc_offset_minutes'")
+            .fetch_optional(p).await?;
+        let rules = sqlx::query_scalar("SELECT value FROM stats_meta WHERE name = 'rules'")
+            .fetch_optional(p).await?;
+        Ok::<_, sqlx::Error>((kept, rules))
+    }.await)?;
     let waiting = pending(&svc.db).await?;
+    if kept.is_some() && rules.as_deref() != Some(RULES) {
+        tracing::info!(
+            rules = RULES,
+            "the counting rules changed: counting results again"
+        );
+        return rebuild(svc).await.map(|_| ());
+    }
     match kept {
         Some(k) if k == offset && waiting <= REBUILD_ABOVE => Ok(()),
         Some(k) if k == offset => {
@@ -166,9 +183,13 @@ pub async fn ensure(svc: &Services) -> Result<(), Error> {
         }
         None if waiting > REBUILD_ABOVE => rebuild(svc).await.map(|_| ()),
         None => {
-            with_db!(&svc.db, p => sqlx::query(
-                "INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1) ON CONFLICT (name) DO NOTHING")
-                .bind(&offset).execute(p).await.map(|r| r.rows_affected()))?;
+            with_db!(&svc.db, p => async {
+                sqlx::query(
+                    "INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1) ON CONFLICT (name) DO NOTHING")
+                    .bind(&offset).execute(p).await?;
+                sqlx::query("INSERT INTO stats_meta (name, value) VALUES ('rules', $1) ON CONFLICT (name) DO NOTHING")
+                    .bind(RULES).execute(p).await.map(|_| ())
+            }.await)?;
             Ok(())
         }
     }
@@ -336,9 +357,9 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
             q.execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM stats_dirty WHERE seq <= $1").bind(last_mark).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM stats_meta WHERE name = 'utc_offset_minutes'").execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1)")
-            .bind(offset.to_string()).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM stats_meta WHERE name IN ('utc_offset_minutes', 'rules')").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO stats_meta (name, value) VALUES ('utc_offset_minutes', $1), ('rules', $2)")
+            .bind(offset.to_string()).bind(RULES).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(subjects)
     }.await)?;
