@@ -35,11 +35,17 @@ run_backend() {
   list=$(measure "$base/reports")
   filtered=$(measure "$base/reports?category=noise&status=open")
   report=$(measure "$base/reports/$id")
+  # Text search: a rare phrase (a few dozen reports) and one that no report holds, which
+  # without an index means reading every report.
+  rare=$(measure "$base/reports?q=%E6%B0%91%E6%97%8F%E5%A4%A7%E9%81%93123%E5%8F%B7")
+  absent=$(measure "$base/reports?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D")
   stop_server
   {
     echo "| $name | /reports (50 newest) | $list |"
     echo "| $name | /reports?category=noise&status=open | $filtered |"
     echo "| $name | /reports/$id | $report |"
+    echo "| $name | /reports?q=民族大道123号 (rare) | $rare |"
+    echo "| $name | /reports?q=没有这个词 (no match) | $absent |"
   } >>"$work/rows.md"
   echo "$name: seeded $N reports in ${seeded}s" >>"$work/notes.md"
 }

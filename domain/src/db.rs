@@ -123,11 +123,13 @@ impl Db {
     /// Tables and their columns, sorted; used to prove both schemas are the same.
     pub async fn schema_columns(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
         let mut cols: Vec<(String, String)> = match self {
-            // Dialect spot: schema introspection.
+            // Dialect spot: schema introspection. The full-text index's tables are SQLite's
+            // alone (PostgreSQL indexes the columns instead, migration 0023).
             Db::Sqlite(p) => {
                 sqlx::query_as(
                     "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c \
-                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                     AND m.name NOT LIKE 'reports_search%'",
                 )
                 .fetch_all(p)
                 .await?

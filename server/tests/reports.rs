@@ -918,6 +918,7 @@ async fn the_public_list_filters_and_pages_by_keyset(app: &TestApp) {
         let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (status, loc) = post_report(app, &c, &refs, vec![]).await;
         assert_eq!(status, 303, "{loc}");
+        assert!(loc.starts_with("/track/"), "filed, not sent back: {loc}");
     }
     let list = |pairs: Vec<(&'static str, String)>| {
         let c = c.clone();
@@ -968,6 +969,33 @@ async fn the_public_list_filters_and_pages_by_keyset(app: &TestApp) {
     ])
     .await;
     assert_eq!(ids(&text).len(), 1);
+    // Text search: through the trigram index for three or more characters (Chinese too, any
+    // case), by scanning for shorter ones, and quotes and wildcards are only characters.
+    for (q, n) in [
+        ("MARKER", 7),
+        ("个问题", 7),
+        ("第 3 个", 1),
+        ("问题", 7),
+        ("3", 1),
+        ("marker\"3", 0),
+        ("mark%", 0),
+        ("没有这些字", 0),
+    ] {
+        let (_, found) = list(vec![("query[q]", q.into()), ("mine", "false".into())]).await;
+        assert_eq!(ids(&found).len(), n, "{q}");
+    }
+    // The index follows a report's text when it changes.
+    let changed = ids(&text)[0];
+    with_db!(&app.services().db, p => sqlx::query("UPDATE reports SET description = '改过的描述 zebra' WHERE id = $1")
+        .bind(changed).execute(p).await.map(|_| ())).unwrap();
+    let (_, zebra) = list(vec![("query[q]", "ZEBRA".into()), ("mine", "false".into())]).await;
+    assert_eq!(ids(&zebra), vec![changed]);
+    let (_, gone) = list(vec![
+        ("query[q]", "marker3".into()),
+        ("mine", "false".into()),
+    ])
+    .await;
+    assert_eq!(ids(&gone).len(), 0);
     let (_, open) = list(vec![
         ("query[status]", "submitted".into()),
         ("mine", "false".into()),

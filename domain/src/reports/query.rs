@@ -222,7 +222,16 @@ fn conditions(svc: &Services, filter: &ReportFilter) -> Conditions {
         None => {}
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // Dialect spot (future): full-text search. LIKE works on both backends and for Chinese.
+        // LIKE decides on both backends (and for Chinese, which has no spaces). Dialect spot:
+        // on SQLite, a search of three or more characters first narrows the reports to those
+        // the trigram index holds the text in (migration 0023); PostgreSQL's planner uses its
+        // trigram indexes for the LIKE itself.
+        if matches!(svc.db, crate::db::Db::Sqlite(_)) && q.chars().count() >= 3 {
+            c.push(
+                "r.id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)",
+                vec![Bind::Text(format!("\"{}\"", q.replace('"', "\"\"")))],
+            );
+        }
         let pat = like_pattern(q);
         c.push(
             "((r.visibility = 'visible' AND lower(r.description) LIKE ? ESCAPE '\\') OR lower(r.address) LIKE ? ESCAPE '\\')",
