@@ -176,7 +176,7 @@ pub mod msg {
         FILTERS = "筛选" / "Filters";
         APPLY_FILTERS = "筛选" / "Apply filters";
         CLEAR_FILTERS = "清除筛选" / "Clear filters";
-        FILTERS_IGNORED = "有的筛选条件有误（已标出），下面的结果没有使用它们。" / "Some filters are not valid (marked) and were left out of the list below.";
+        FILTERS_IGNORED = "有的筛选条件有误（原因见说明），下面的结果没有使用它们。" / "Some filters are not valid (the reasons are shown) and were left out of the list below.";
         ANY = "全部" / "All";
         CATEGORY = "问题类别" / "Category";
         GROUP = "大类" / "Group";

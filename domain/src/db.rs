@@ -107,6 +107,17 @@ impl Db {
         Ok(())
     }
 
+    /// The statement that begins a transaction which will write. On SQLite it takes the
+    /// write lock first (`BEGIN IMMEDIATE`, waiting for it like any write): a deferred
+    /// transaction that reads and then writes fails at once when another writer commits in
+    /// between. Use it with `begin_with` where a transaction writes under load.
+    pub fn write_begin(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "BEGIN IMMEDIATE",
+            Db::Postgres(_) => "BEGIN",
+        }
+    }
+
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     pub fn backend(&self) -> &'static str {
         match self {

@@ -10,6 +10,24 @@ pub fn day_start(date: NaiveDate, offset_minutes: i32) -> DateTime<Utc> {
         - chrono::Duration::minutes(i64::from(offset_minutes))
 }
 
+/// The UTC bounds `[start, end)` of the local days `from` to `to` (both included); a missing
+/// end is open (the epoch, or the year 9999).
+pub fn day_bounds(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    offset_minutes: i32,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = from
+        .map(|d| day_start(d, offset_minutes))
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    let end = to
+        .and_then(|d| d.succ_opt())
+        .map(|d| day_start(d, offset_minutes))
+        .or_else(|| DateTime::from_timestamp(253_402_300_799, 0))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (start, end)
+}
+
 /// The current UTC time at microsecond precision.
 pub fn now() -> DateTime<Utc> {
     let t = Utc::now();

@@ -75,41 +75,23 @@ pub async fn list_questions(
             use gongzhi_domain::model::Role;
             let st = state()?;
             let me = current_user().await?;
-            use gongzhi_domain::{FieldError, Problem};
+            use crate::api::{day_filter, range_end};
             let mut problems = Vec::new();
-            let mut date = |field: &str, s: &str| match s.trim() {
-                "" => None,
-                s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .ok()
-                    .or_else(|| {
-                        problems.push(FieldError::new(field, Problem::NotADate));
-                        None
-                    }),
-            };
-            let (asked_from, asked_to) = (
-                date("asked_from", &dates.asked_from),
-                date("asked_to", &dates.asked_to),
-            );
-            let (answered_from, answered_to) = (
-                date("answered_from", &dates.answered_from),
-                date("answered_to", &dates.answered_to),
-            );
-            let mut ordered = |field: &str, from: Option<chrono::NaiveDate>, to| match (from, to) {
-                (Some(f), Some(t)) if t < f => {
-                    problems.push(FieldError::new(field, Problem::BeforeStart));
-                    None
-                }
-                _ => to,
-            };
+            let asked_from = day_filter("asked_from", &dates.asked_from, &mut problems);
+            let asked_to = day_filter("asked_to", &dates.asked_to, &mut problems);
+            let asked_to = range_end("asked_to", asked_from, asked_to, &mut problems);
+            let answered_from = day_filter("answered_from", &dates.answered_from, &mut problems);
+            let answered_to = day_filter("answered_to", &dates.answered_to, &mut problems);
+            let answered_to = range_end("answered_to", answered_from, answered_to, &mut problems);
             let filter = Filter {
                 department: department.trim().parse().ok(),
                 show: Show::parse(show.trim()),
                 sort: Sort::parse(sort.trim()),
                 q: q.chars().take(100).collect(),
                 asked_from,
-                asked_to: ordered("asked_to", asked_from, asked_to),
+                asked_to,
                 answered_from,
-                answered_to: ordered("answered_to", answered_from, answered_to),
+                answered_to,
                 page: page.trim().parse().unwrap_or(0),
             };
             Ok(QuestionList {

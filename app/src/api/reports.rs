@@ -122,29 +122,13 @@ pub fn read_filter(
     use gongzhi_domain::Problem;
     let mut problems = Vec::new();
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let mut date = |field: &str, s: &str| match s.trim() {
-        "" => None,
-        s => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                problems.push(FieldError::new(field, Problem::NotADate));
-                None
-            }
-        },
-    };
-    let from = date("from", &q.from);
-    let to = date("to", &q.to);
-    let closed_from = date("closed_from", &q.closed_from);
-    let closed_to = date("closed_to", &q.closed_to);
-    let mut ordered = |field: &str, from: Option<chrono::NaiveDate>, to| match (from, to) {
-        (Some(f), Some(t)) if t < f => {
-            problems.push(FieldError::new(field, Problem::BeforeStart));
-            None
-        }
-        _ => to,
-    };
-    let to = ordered("to", from, to);
-    let closed_to = ordered("closed_to", closed_from, closed_to);
+    use crate::api::{day_filter, range_end};
+    let from = day_filter("from", &q.from, &mut problems);
+    let to = day_filter("to", &q.to, &mut problems);
+    let to = range_end("to", from, to, &mut problems);
+    let closed_from = day_filter("closed_from", &q.closed_from, &mut problems);
+    let closed_to = day_filter("closed_to", &q.closed_to, &mut problems);
+    let closed_to = range_end("closed_to", closed_from, closed_to, &mut problems);
     let on_time = match q.timely.trim() {
         "" => None,
         "on_time" => Some(true),

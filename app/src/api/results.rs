@@ -141,22 +141,9 @@ fn item_range(
     errors: &mut Vec<FieldError>,
 ) -> gongzhi_domain::model::stats::ItemRange {
     use gongzhi_domain::Problem;
-    let mut day = |field: &str, s: &str| match s.trim() {
-        "" => None,
-        s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .or_else(|| {
-                errors.push(FieldError::new(field, Problem::NotADate));
-                None
-            }),
-    };
-    let (from, mut to) = (day("from", from), day("to", to));
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            errors.push(FieldError::new("to", Problem::BeforeStart));
-            to = None;
-        }
-    }
+    let from = crate::api::day_filter("from", from, errors);
+    let to = crate::api::day_filter("to", to, errors);
+    let to = crate::api::range_end("to", from, to, errors);
     let department = match department.trim() {
         "" => None,
         code => match departments.iter().find(|d| d.code == code) {

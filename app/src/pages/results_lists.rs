@@ -58,6 +58,7 @@ fn Filters(
     let lang = use_lang();
     let query = use_query_map();
     let get = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let ignored = !errors.is_empty();
     let err = move |field: &str| {
         errors
             .iter()
@@ -119,7 +120,29 @@ fn Filters(
                 <button type="submit" class="btn btn-primary">{t(msg::RS_SHOW)}</button>
             </div>
         </form>
+        {ignored.then(|| view! { <p class="notice" role="alert">{t(msg::FILTERS_IGNORED)}</p> })}
     }
+}
+
+/// A list's items as a table (the region and caption named `title`), or a line saying
+/// nothing matches.
+#[component]
+fn ItemsTable(title: Msg, heads: Vec<Msg>, rows: Vec<AnyView>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="notice">{t(msg::RL_NONE)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t(title)>
+            <table class="figures items">
+                <caption class="visually-hidden">{t(title)}</caption>
+                <thead><tr>
+                    {heads.into_iter().map(|h| view! { <th scope="col">{t(h)}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// The query string of the current filters without `page`, for the pager's links.
@@ -201,34 +224,16 @@ pub fn RatingsListPage() -> impl IntoView {
                                 <td>{level_name(i.level).get(lang)}</td>
                                 <td>{i.round}</td>
                             </tr>
-                        }
+                        }.into_any()
                     }).collect();
                     view! {
                         <Filters action="/results/ratings" departments=list.departments.clone() errors=list.errors.clone() selects/>
-                        {(!list.errors.is_empty()).then(|| view! { <p class="notice" role="alert">{t(msg::FILTERS_IGNORED)}</p> })}
                         <p role="status" id="list-count">
                             <strong>{p.total}</strong>" "{t(msg::RL_COUNT_RATINGS)}" · "
                             {t(msg::RL_SATISFIED)}" "<strong>{satisfied}</strong>
                         </p>
-                        {if rows.is_empty() {
-                            view! { <p class="notice">{t(msg::RL_NONE)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::RL_RATINGS_TITLE)>
-                                    <table class="figures items">
-                                        <caption class="visually-hidden">{t(msg::RL_RATINGS_TITLE)}</caption>
-                                        <thead><tr>
-                                            <th scope="col">{t(msg::RL_COL_DATE)}</th>
-                                            <th scope="col">{t(msg::RL_COL_ITEM)}</th>
-                                            <th scope="col">{t(msg::DEPARTMENT)}</th>
-                                            <th scope="col">{t(msg::RL_LEVEL)}</th>
-                                            <th scope="col">{t(msg::RL_ROUND)}</th>
-                                        </tr></thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
-                            }.into_any()
-                        }}
+                        <ItemsTable title=msg::RL_RATINGS_TITLE rows
+                            heads=vec![msg::RL_COL_DATE, msg::RL_COL_ITEM, msg::DEPARTMENT, msg::RL_LEVEL, msg::RL_ROUND]/>
                         <Pager base page=p.page has_more=p.has_more/>
                     }.into_any()
                 }
@@ -295,36 +300,17 @@ pub fn RectificationsListPage() -> impl IntoView {
                                 <td>{i.done_at.map(local_date).unwrap_or_else(|| "—".into())}</td>
                                 <td>{state.get(lang)}</td>
                             </tr>
-                        }
+                        }.into_any()
                     }).collect();
                     view! {
                         <Filters action="/results/rectifications" departments=list.departments.clone() errors=list.errors.clone() selects/>
-                        {(!list.errors.is_empty()).then(|| view! { <p class="notice" role="alert">{t(msg::FILTERS_IGNORED)}</p> })}
                         <p role="status" id="list-count">
                             <strong>{p.total}</strong>" "{t(msg::RL_COUNT_RECT)}" · "
                             {t(msg::RL_STATE_DONE)}" "<strong>{p.done}</strong>" · "
                             {t(msg::RL_STATE_DONE_ON_TIME)}" "<strong>{p.done_on_time}</strong>
                         </p>
-                        {if rows.is_empty() {
-                            view! { <p class="notice">{t(msg::RL_NONE)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-wrap" tabindex="0" role="region" aria-label=t(msg::RL_RECT_TITLE)>
-                                    <table class="figures items">
-                                        <caption class="visually-hidden">{t(msg::RL_RECT_TITLE)}</caption>
-                                        <thead><tr>
-                                            <th scope="col">{t(msg::RL_COL_ITEM)}</th>
-                                            <th scope="col">{t(msg::DEPARTMENT)}</th>
-                                            <th scope="col">{t(msg::RL_COL_OPENED)}</th>
-                                            <th scope="col">{t(msg::RL_COL_DUE)}</th>
-                                            <th scope="col">{t(msg::RL_COL_DONE)}</th>
-                                            <th scope="col">{t(msg::RL_STATE)}</th>
-                                        </tr></thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
-                            }.into_any()
-                        }}
+                        <ItemsTable title=msg::RL_RECT_TITLE rows
+                            heads=vec![msg::RL_COL_ITEM, msg::DEPARTMENT, msg::RL_COL_OPENED, msg::RL_COL_DUE, msg::RL_COL_DONE, msg::RL_STATE]/>
                         <Pager base page=p.page has_more=p.has_more/>
                     }.into_any()
                 }

@@ -68,17 +68,8 @@ pub async fn list(svc: &Services, me: Option<&Me>, f: &Filter) -> Result<Questio
     // Dates are the city's local days: asked in [$5, $6), first answered in [$7, $8) when
     // $9 is 1 (a question never answered has no first answer to compare).
     let offset = svc.reports.utc_offset_minutes;
-    let day = |d: Option<chrono::NaiveDate>, next: bool, default: i64| match d {
-        Some(d) => crate::time::day_start(if next { d.succ_opt().unwrap_or(d) } else { d }, offset),
-        None => DateTime::from_timestamp(default, 0).unwrap_or_default(),
-    };
-    const EARLY: i64 = 0;
-    const LATE: i64 = 253_402_300_799;
-    let asked = (day(f.asked_from, false, EARLY), day(f.asked_to, true, LATE));
-    let answered = (
-        day(f.answered_from, false, EARLY),
-        day(f.answered_to, true, LATE),
-    );
+    let asked = crate::time::day_bounds(f.asked_from, f.asked_to, offset);
+    let answered = crate::time::day_bounds(f.answered_from, f.answered_to, offset);
     let by_answer = i64::from(f.answered_from.is_some() || f.answered_to.is_some());
     conditions.push("q.created_at >= $5 AND q.created_at < $6".into());
     conditions.push("($9 = 0 OR (q.first_answered_at >= $7 AND q.first_answered_at < $8))".into());

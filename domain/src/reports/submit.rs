@@ -274,12 +274,7 @@ pub async fn submit(
     let grid_id = grid.as_ref().map(|g| g.id);
     // An async block, so `?` ends the block (not the function) and a unique violation
     // can be told apart below.
-    // On SQLite the write lock is taken first (BEGIN IMMEDIATE), waiting for other writers
-    // like any write, so the insert never meets a snapshot another writer moved past.
-    let begin = match &svc.db {
-        crate::db::Db::Sqlite(_) => "BEGIN IMMEDIATE",
-        crate::db::Db::Postgres(_) => "BEGIN",
-    };
+    let begin = svc.db.write_begin();
     let result: Result<i64, sqlx::Error> = with_db!(&svc.db, p => async {
         let mut tx = p.begin_with(begin).await?;
         let id: i64 = sqlx::query_scalar(

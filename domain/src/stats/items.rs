@@ -3,7 +3,7 @@
 //! Each list applies the same rules as the counts in [`super::facts`], so a figure on the
 //! results page and the total of the list it links to agree.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::model::rating::{Level, Subject};
@@ -11,7 +11,7 @@ use crate::model::stats::{
     ItemRange, RatedItem, RatedPage, RatingFilter, RectFilter, RectItem, RectPage, RectState,
     ITEMS_PAGE,
 };
-use crate::time::{day_start, now};
+use crate::time::{day_bounds, now};
 use crate::{with_db, Services};
 
 /// The deepest page offered (a list this long is better downloaded as open data).
@@ -19,12 +19,7 @@ const PAGE_MAX: i64 = 2_000;
 
 /// The UTC bounds `[start, end)` of a range of local days.
 fn bounds(svc: &Services, r: &ItemRange) -> (DateTime<Utc>, DateTime<Utc>) {
-    let offset = svc.reports.utc_offset_minutes;
-    let at = |d: Option<NaiveDate>, next: bool, default: i64| match d {
-        Some(d) => day_start(if next { d.succ_opt().unwrap_or(d) } else { d }, offset),
-        None => DateTime::from_timestamp(default, 0).unwrap_or_default(),
-    };
-    (at(r.from, false, 0), at(r.to, true, 253_402_300_799))
+    day_bounds(r.from, r.to, svc.reports.utc_offset_minutes)
 }
 
 /// A report's category or a service's name in both languages, through a subquery on the

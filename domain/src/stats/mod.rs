@@ -64,11 +64,9 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
     if any.is_none() {
         return Ok(0);
     }
+    let begin = db.write_begin();
     let n = with_db!(db, p => async {
-        // On SQLite, take the write lock first (waiting for it like any writer): a deferred
-        // transaction that reads and then writes fails at once when another writer commits
-        // in between.
-        let mut tx = p.begin_with(if postgres { "BEGIN" } else { "BEGIN IMMEDIATE" }).await?;
+        let mut tx = p.begin_with(begin).await?;
         if postgres {
             let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
                 .bind(PG_LOCK).fetch_one(&mut *tx).await?;
