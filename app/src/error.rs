@@ -203,6 +203,21 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::SessionOver, _) => fixed(msg::P_SESSION_OVER),
         (Problem::NotAMonth, _) => fixed(msg::P_NOT_A_MONTH),
         (Problem::BeforeStart, _) => fixed(msg::P_BEFORE_START),
+        (Problem::BadCode, _) => fixed(msg::P_BAD_CODE),
+        (Problem::BadChoiceLine { line }, Lang::Zh) => {
+            format!("第 {line} 行应写成：键 | 中文名称 | English name")
+        }
+        (Problem::BadChoiceLine { line }, Lang::En) => {
+            format!("Line {line} should read: key | 中文名称 | English name")
+        }
+        (Problem::DuplicateChoice { line }, Lang::Zh) => {
+            format!("第 {line} 行的键与前面的行重复。")
+        }
+        (Problem::DuplicateChoice { line }, Lang::En) => {
+            format!("Line {line} repeats a key used above.")
+        }
+        (Problem::TooMany { max }, Lang::Zh) => format!("最多 {max} 项。"),
+        (Problem::TooMany { max }, Lang::En) => format!("At most {max}."),
     }
 }
 

@@ -164,15 +164,24 @@ fn is_plain_form_post() -> bool {
 /// For a form posted without wasm: keeps what was typed (never a password) in a
 /// one-minute HttpOnly cookie, so that when the form comes back with problems its fields
 /// are filled in again. Forms handled by wasm keep their values in the page already.
+/// Field names are written as they are (`attributes[0][code]` too); values are escaped.
 pub fn keep_typed(fields: &[(&str, &str)]) {
     if !is_plain_form_post() {
         return;
     }
-    let value = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", crate::util::query_escape(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    // Browsers drop a cookie over 4 KB whole: keep the fields that fit, in order.
+    const BUDGET: usize = 3800;
+    let mut value = String::new();
+    for (k, v) in fields {
+        let pair = format!("{k}={}", crate::util::query_escape(v));
+        if value.len() + pair.len() + 1 > BUDGET {
+            continue;
+        }
+        if !value.is_empty() {
+            value.push('&');
+        }
+        value.push_str(&pair);
+    }
     set_cookie(format!(
         "{TYPED_COOKIE}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"
     ));

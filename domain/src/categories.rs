@@ -8,7 +8,9 @@ use serde::Deserialize;
 use crate::accounts::require_admin;
 use crate::db::Db;
 use crate::error::{Error, Problems};
-use crate::model::catalog::{Attribute, Category, CategoryGroup};
+use crate::model::catalog::{
+    Attribute, AttributeRow, AttributeType, AttributeValue, Category, CategoryGroup,
+};
 use crate::model::Me;
 use crate::time::now;
 use crate::{departments, with_db, Problem};
@@ -129,8 +131,7 @@ pub async fn upsert_group(
     })?)
 }
 
-/// A category as the admin form submits it. `attributes` is the Open311 attribute list as
-/// JSON (see [`Attribute`]).
+/// A category as the admin form submits it; `attributes` are the extra-field rows.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct CategoryInput {
     /// `None` creates a category; `Some(id)` edits that one.
@@ -144,7 +145,7 @@ pub struct CategoryInput {
     pub keywords: String,
     pub department_id: i64,
     pub time_limit_hours: i64,
-    pub attributes: String,
+    pub attributes: Vec<AttributeRow>,
     pub active: bool,
     pub position: i64,
 }
@@ -167,47 +168,117 @@ fn check_text(problems: &mut Problems, field: &str, value: &str, required: bool,
     }
 }
 
-/// Parses and checks an attribute list: valid codes, unique, list types with choices.
-pub fn parse_attributes(json: &str) -> Result<Vec<Attribute>, Problem> {
-    let json = json.trim();
-    if json.is_empty() {
-        return Ok(Vec::new());
+/// The longest question of an extra field.
+pub const ATTRIBUTE_QUESTION_MAX: usize = 200;
+
+/// Checks the extra fields as the form sent them and turns them into Open311 attributes,
+/// in form order. Each problem names its input (`attributes[<row>][<field>]`); rows left
+/// blank or marked for removal are dropped. Codes must be unique, list types need choices
+/// written `key | 中文名称 | English name`, one per line.
+pub fn parse_attribute_rows(rows: &[AttributeRow], problems: &mut Problems) -> Vec<Attribute> {
+    let mut attrs = Vec::new();
+    let mut codes = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.remove.is_some() || row.is_blank() {
+            continue;
+        }
+        let field = |f: &str| format!("attributes[{i}][{f}]");
+        let before = problems.0.len();
+        let code = row.code.trim();
+        if code.is_empty() {
+            problems.add(&field("code"), Problem::Required);
+        } else if !valid_code(code) {
+            problems.add(&field("code"), Problem::BadCode);
+        } else if !codes.insert(code.to_string()) {
+            problems.add(&field("code"), Problem::AlreadyTaken);
+        }
+        let datatype = AttributeType::parse(row.datatype.trim());
+        if datatype.is_none() {
+            problems.add(&field("datatype"), Problem::InvalidChoice);
+        }
+        for (f, v) in [
+            ("description_zh", &row.description_zh),
+            ("description_en", &row.description_en),
+        ] {
+            check_text(problems, &field(f), v, true, ATTRIBUTE_QUESTION_MAX);
+        }
+        let order = match row.order.trim() {
+            "" => i as i64 + 1,
+            v => v.parse().unwrap_or_else(|_| {
+                problems.add(&field("order"), Problem::NotANumber);
+                0
+            }),
+        };
+        let values = match datatype {
+            Some(t) if t.has_values() => match parse_choices(&row.choices) {
+                Ok(v) if v.is_empty() => {
+                    problems.add(&field("choices"), Problem::Required);
+                    v
+                }
+                Ok(v) => v,
+                Err(p) => {
+                    problems.add(&field("choices"), p);
+                    Vec::new()
+                }
+            },
+            _ => Vec::new(),
+        };
+        if let (Some(datatype), true) = (datatype, problems.0.len() == before) {
+            attrs.push(Attribute {
+                code: code.to_string(),
+                datatype,
+                required: row.required.is_some(),
+                description_zh: row.description_zh.trim().to_string(),
+                description_en: row.description_en.trim().to_string(),
+                order,
+                values,
+            });
+        }
     }
-    let mut attrs: Vec<Attribute> =
-        serde_json::from_str(json).map_err(|e| Problem::InvalidJson {
-            detail: e.to_string(),
-        })?;
     if attrs.len() > ATTRIBUTES_MAX {
-        return Err(Problem::InvalidJson {
-            detail: format!("at most {ATTRIBUTES_MAX} attributes"),
+        problems.add(
+            "attributes",
+            Problem::TooMany {
+                max: ATTRIBUTES_MAX,
+            },
+        );
+    }
+    // A stable sort: equal orders keep the form's order.
+    attrs.sort_by_key(|a| a.order);
+    attrs
+}
+
+/// A list field's choices, one per line: `key | 中文名称 | English name` (a full-width ｜
+/// works too). Blank lines are skipped.
+fn parse_choices(text: &str) -> Result<Vec<AttributeValue>, Problem> {
+    let mut values: Vec<AttributeValue> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line_no = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(['|', '｜']).map(str::trim).collect();
+        let [key, zh, en] = parts[..] else {
+            return Err(Problem::BadChoiceLine { line: line_no });
+        };
+        if !valid_code(key)
+            || zh.is_empty()
+            || en.is_empty()
+            || zh.chars().count() > NAME_MAX
+            || en.chars().count() > NAME_MAX
+        {
+            return Err(Problem::BadChoiceLine { line: line_no });
+        }
+        if values.iter().any(|v| v.key == key) {
+            return Err(Problem::DuplicateChoice { line: line_no });
+        }
+        values.push(AttributeValue {
+            key: key.into(),
+            name_zh: zh.into(),
+            name_en: en.into(),
         });
     }
-    let mut seen = HashSet::new();
-    for (i, a) in attrs.iter().enumerate() {
-        let bad = |why: &str| Problem::InvalidJson {
-            detail: format!("attribute {} ({}): {why}", i + 1, a.code),
-        };
-        if !valid_code(&a.code) {
-            return Err(bad("the code must be 1–40 letters, digits, _ - or ."));
-        }
-        if !seen.insert(a.code.clone()) {
-            return Err(bad("the code is used twice"));
-        }
-        if a.description_zh.trim().is_empty() || a.description_en.trim().is_empty() {
-            return Err(bad("needs description_zh and description_en"));
-        }
-        if a.datatype.has_values() && a.values.is_empty() {
-            return Err(bad("a list needs values"));
-        }
-        let mut keys = HashSet::new();
-        for v in &a.values {
-            if v.key.trim().is_empty() || !keys.insert(v.key.clone()) {
-                return Err(bad("each value needs a unique key"));
-            }
-        }
-    }
-    attrs.sort_by_key(|a| a.order);
-    Ok(attrs)
+    Ok(values)
 }
 
 /// Creates or edits a category. Admins only; each problem names its field.
@@ -218,7 +289,7 @@ pub async fn save(db: &Db, actor: Option<&Me>, input: CategoryInput) -> Result<i
     if code.is_empty() {
         problems.add("code", Problem::Required);
     } else if !valid_code(&code) {
-        problems.add("code", Problem::InvalidChoice);
+        problems.add("code", Problem::BadCode);
     }
     check_text(&mut problems, "name_zh", &input.name_zh, true, NAME_MAX);
     check_text(&mut problems, "name_en", &input.name_en, true, NAME_MAX);
@@ -252,21 +323,15 @@ pub async fn save(db: &Db, actor: Option<&Me>, input: CategoryInput) -> Result<i
     if !groups(db).await?.iter().any(|g| g.id == input.group_id) {
         problems.add("group_id", Problem::InvalidChoice);
     }
-    let attributes = match parse_attributes(&input.attributes) {
-        Ok(a) => Some(a),
-        Err(p) => {
-            problems.add("attributes", p);
-            None
-        }
-    };
+    let attributes = parse_attribute_rows(&input.attributes, &mut problems);
     if let Some(existing) = by_code(db, &code).await? {
         if Some(existing.id) != input.id {
             problems.add("code", Problem::AlreadyTaken);
         }
     }
     problems.into_result()?;
-    let attributes = serde_json::to_string(&attributes.unwrap_or_default())
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let attributes =
+        serde_json::to_string(&attributes).map_err(|e| Error::Internal(e.to_string()))?;
     let keywords = split_keywords(&input.keywords).join(",");
     let t = now();
     let result = with_db!(db, p => {
@@ -308,22 +373,113 @@ pub async fn save(db: &Db, actor: Option<&Me>, input: CategoryInput) -> Result<i
 mod tests {
     use super::*;
 
+    fn row(code: &str, datatype: &str, choices: &str) -> AttributeRow {
+        AttributeRow {
+            code: code.into(),
+            datatype: datatype.into(),
+            description_zh: "位置".into(),
+            description_en: "Where".into(),
+            choices: choices.into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(problems: &Problems) -> Vec<(&str, &Problem)> {
+        problems
+            .0
+            .iter()
+            .map(|f| (f.field.as_str(), &f.problem))
+            .collect()
+    }
+
     #[test]
-    fn attributes_are_checked_with_named_problems() {
-        assert_eq!(parse_attributes("").unwrap(), vec![]);
-        let ok = r#"[{"code":"pos","datatype":"singlevaluelist","required":true,"description_zh":"位置","description_en":"Where","order":1,
-                     "values":[{"key":"road","name_zh":"车行道","name_en":"Road"}]}]"#;
-        assert_eq!(parse_attributes(ok).unwrap().len(), 1);
-        let no_values = r#"[{"code":"pos","datatype":"multivaluelist","required":false,"description_zh":"位置","description_en":"Where","order":1}]"#;
-        assert!(
-            matches!(parse_attributes(no_values), Err(Problem::InvalidJson { detail }) if detail.contains("a list needs values"))
+    fn attribute_rows_become_open311_attributes() {
+        let mut problems = Problems::default();
+        let rows = [
+            AttributeRow {
+                order: "2".into(),
+                required: Some("on".into()),
+                ..row(
+                    "pos",
+                    "singlevaluelist",
+                    "road | 车行道 | Road\n\nwalk ｜ 人行道 ｜ Pavement\n",
+                )
+            },
+            // The spare row, untouched, and a removed one with nonsense in it.
+            AttributeRow::default(),
+            AttributeRow {
+                remove: Some("on".into()),
+                ..row("坏", "colour", "")
+            },
+            AttributeRow {
+                order: "1".into(),
+                ..row("size", "number", "ignored | for | numbers")
+            },
+        ];
+        let attrs = parse_attribute_rows(&rows, &mut problems);
+        assert!(problems.0.is_empty(), "{:?}", problems.0);
+        assert_eq!(
+            attrs.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(),
+            ["size", "pos"]
         );
-        assert!(matches!(
-            parse_attributes("{"),
-            Err(Problem::InvalidJson { .. })
-        ));
-        let bad_type = r#"[{"code":"x","datatype":"colour","required":false,"description_zh":"a","description_en":"a","order":1}]"#;
-        assert!(parse_attributes(bad_type).is_err());
+        assert!(attrs[1].required && !attrs[0].required);
+        assert_eq!(attrs[1].values[1].key, "walk");
+        assert_eq!(attrs[1].values[1].name_en, "Pavement");
+        assert!(attrs[0].values.is_empty());
+        // Back to rows and again: the same attributes.
+        let again: Vec<AttributeRow> = attrs.iter().map(AttributeRow::from).collect();
+        assert_eq!(parse_attribute_rows(&again, &mut problems), attrs);
+    }
+
+    #[test]
+    fn bad_attribute_rows_are_named_by_row_and_field() {
+        let mut problems = Problems::default();
+        let rows = [
+            row("pos", "multivaluelist", ""),
+            row("pos", "string", ""),
+            row("a b", "colour", ""),
+            AttributeRow {
+                description_en: String::new(),
+                order: "first".into(),
+                ..row("kind", "singlevaluelist", "a | 甲 | A\nb | 乙\n")
+            },
+            row("dup", "singlevaluelist", "a | 甲 | A\na | 乙 | B"),
+        ];
+        let attrs = parse_attribute_rows(&rows, &mut problems);
+        assert_eq!(
+            fields(&problems),
+            [
+                ("attributes[0][choices]", &Problem::Required),
+                ("attributes[1][code]", &Problem::AlreadyTaken),
+                ("attributes[2][code]", &Problem::BadCode),
+                ("attributes[2][datatype]", &Problem::InvalidChoice),
+                ("attributes[3][description_en]", &Problem::Required),
+                ("attributes[3][order]", &Problem::NotANumber),
+                (
+                    "attributes[3][choices]",
+                    &Problem::BadChoiceLine { line: 2 }
+                ),
+                (
+                    "attributes[4][choices]",
+                    &Problem::DuplicateChoice { line: 2 }
+                ),
+            ]
+        );
+        assert!(attrs.is_empty());
+        let many: Vec<AttributeRow> = (0..=ATTRIBUTES_MAX)
+            .map(|i| row(&format!("f{i}"), "string", ""))
+            .collect();
+        let mut problems = Problems::default();
+        parse_attribute_rows(&many, &mut problems);
+        assert_eq!(
+            fields(&problems),
+            [(
+                "attributes",
+                &Problem::TooMany {
+                    max: ATTRIBUTES_MAX
+                }
+            )]
+        );
     }
 
     #[test]

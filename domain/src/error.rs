@@ -135,6 +135,14 @@ pub enum Problem {
     NotAMonth,
     /// The end of a range before its start.
     BeforeStart,
+    /// Not a code: 1–40 ASCII letters, digits, `_`, `-` or `.`.
+    BadCode,
+    /// A line of a choice list that is not `key | 中文 | English`.
+    BadChoiceLine { line: usize },
+    /// A choice key used on an earlier line too.
+    DuplicateChoice { line: usize },
+    /// More entries than allowed.
+    TooMany { max: usize },
 }
 
 impl Problem {
@@ -238,6 +246,16 @@ impl Problem {
             Problem::SessionOver => "is not open: the session has ended".into(),
             Problem::NotAMonth => "must be a month (YYYY-MM)".into(),
             Problem::BeforeStart => "must not be before the start of the range".into(),
+            Problem::BadCode => {
+                "must be 1–40 letters, digits, underscores, hyphens or dots".into()
+            }
+            Problem::BadChoiceLine { line } => {
+                format!("line {line} must read: key | Chinese name | English name")
+            }
+            Problem::DuplicateChoice { line } => {
+                format!("line {line} uses a key that an earlier line uses")
+            }
+            Problem::TooMany { max } => format!("may have at most {max} entries"),
         }
     }
 }

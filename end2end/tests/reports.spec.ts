@@ -45,6 +45,49 @@ test("a resident reports with a photo and a map pin", async ({ page }) => {
   await expect(page.getByText("小区门口的路灯连续三晚不亮。")).toBeVisible();
 });
 
+test("an admin adds extra fields field by field and residents are asked them", async ({ page }, info) => {
+  // Each browser project adds its own category to the one server.
+  const name = `护栏损坏 ${info.project.name}`;
+  await logIn(page, "admin@demo.gongzhi.org", "admin-demo-2026");
+  await open(page, "/admin/categories/new");
+  await page.locator("#f-code").fill(`guardrail_${info.project.name}`);
+  await page.getByLabel("中文名称").fill(name);
+  await page.getByLabel("英文名称").fill(`Damaged guardrail ${info.project.name}`);
+  await page.getByLabel("处理时限（小时）").fill("24");
+  // The spare row becomes field 1: a choose-one question, first without its choices.
+  const first = page.getByRole("group", { name: "字段 1", exact: true });
+  await first.getByLabel("编码").fill("where");
+  await first.getByLabel("类型").selectOption({ label: "单选" });
+  await first.getByLabel("居民必须填写").check();
+  await first.getByLabel("中文问题").fill("护栏在哪里");
+  await first.getByLabel("英文问题").fill("Where is the guardrail");
+  await page.getByRole("button", { name: "保存" }).click();
+  // Refused at the choices box; what was typed stays.
+  await expect(first.locator(".field-invalid textarea")).toHaveCount(1);
+  await expect(first.getByText("请填写此项。")).toBeVisible();
+  await expect(first.getByLabel("编码")).toHaveValue("where");
+  await first.getByLabel("选项").fill("road | 车行道 | Road\nwalk | 人行道 | Pavement");
+  // With wasm, another field is added in place; a number field shows no choices box.
+  await page.getByRole("button", { name: "再加一个字段" }).click();
+  const second = page.getByRole("group", { name: "字段 2", exact: true });
+  await second.getByLabel("编码").fill("length_m");
+  await second.getByLabel("类型").selectOption({ label: "数字" });
+  await expect(second.getByLabel("选项")).toBeHidden();
+  await second.getByLabel("中文问题").fill("损坏长度（米）");
+  await second.getByLabel("英文问题").fill("Damaged length (m)");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page).toHaveURL(/\/admin\/categories$/);
+  await expect(page.locator(".admin-row", { hasText: name })).toContainText("2 附加字段");
+  // Residents are asked both questions, in order, with the choices.
+  await openForm(page);
+  await chooseCategory(page, name);
+  const asked = page.getByRole("group", { name, exact: true });
+  const where = asked.getByLabel("护栏在哪里");
+  await expect(where).toBeVisible();
+  await expect(where.locator("option", { hasText: "人行道" })).toHaveCount(1);
+  await expect(asked.getByLabel("损坏长度（米）")).toBeVisible();
+});
+
 test("an anonymous resident reports and follows by tracking code", async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -120,7 +120,6 @@ async fn admins_manage_categories_with_field_errors(app: &TestApp) {
     let groups = gongzhi_domain::categories::groups(&app.db).await.unwrap();
     let depts = gongzhi_domain::departments::list(&app.db).await.unwrap();
     let (g, d) = (groups[0].id.to_string(), depts[0].id.to_string());
-    let attributes = r#"[{"code":"size","datatype":"number","required":true,"description_zh":"面积","description_en":"Area","order":1}]"#;
     let base = vec![
         ("id", ""),
         ("code", "pothole_small"),
@@ -132,7 +131,29 @@ async fn admins_manage_categories_with_field_errors(app: &TestApp) {
         ("keywords", "坑,pothole"),
         ("department_id", d.as_str()),
         ("time_limit_hours", "48"),
-        ("attributes", attributes),
+        // The extra fields, as the form's rows send them: a list, a number, the spare row.
+        ("attributes[0][code]", "where"),
+        ("attributes[0][datatype]", "singlevaluelist"),
+        ("attributes[0][required]", "on"),
+        ("attributes[0][description_zh]", "坑在哪里"),
+        ("attributes[0][description_en]", "Where is it"),
+        ("attributes[0][order]", "2"),
+        (
+            "attributes[0][choices]",
+            "road | 车行道 | Road\nwalk | 人行道 | Pavement",
+        ),
+        ("attributes[1][code]", "size"),
+        ("attributes[1][datatype]", "number"),
+        ("attributes[1][description_zh]", "面积"),
+        ("attributes[1][description_en]", "Area"),
+        ("attributes[1][order]", "1"),
+        ("attributes[1][choices]", ""),
+        ("attributes[2][code]", ""),
+        ("attributes[2][datatype]", "string"),
+        ("attributes[2][description_zh]", ""),
+        ("attributes[2][description_en]", ""),
+        ("attributes[2][order]", ""),
+        ("attributes[2][choices]", ""),
         ("active", "on"),
         ("position", "3"),
     ];
@@ -152,7 +173,8 @@ async fn admins_manage_categories_with_field_errors(app: &TestApp) {
                 ("code", "坏编码"),
                 ("name_en", ""),
                 ("time_limit_hours", "0"),
-                ("attributes", "[{"),
+                ("attributes[0][choices]", "road | 车行道"),
+                ("attributes[1][code]", "where"),
             ]),
         )
         .await;
@@ -163,7 +185,13 @@ async fn admins_manage_categories_with_field_errors(app: &TestApp) {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    for f in ["code", "name_en", "time_limit_hours", "attributes"] {
+    for f in [
+        "code",
+        "name_en",
+        "time_limit_hours",
+        "attributes[0][choices]",
+        "attributes[1][code]",
+    ] {
         assert!(fields.contains(&f), "{f} missing in {body}");
     }
     assert!(
@@ -187,7 +215,24 @@ async fn admins_manage_categories_with_field_errors(app: &TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!(c.keywords, vec!["坑", "pothole"]);
-    assert_eq!(c.attributes[0].code, "size");
+    // In their order, the list with its choices; the spare row left nothing.
+    let codes: Vec<&str> = c.attributes.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(codes, ["size", "where"]);
+    assert!(c.attributes[1].required && !c.attributes[0].required);
+    assert_eq!(c.attributes[1].values[1].name_zh, "人行道");
+    // Ticking "remove" on a row takes that field out.
+    let id = c.id.to_string();
+    let mut remove = with(&[]);
+    remove.iter_mut().find(|(n, _)| *n == "id").unwrap().1 = id.as_str();
+    remove.push(("attributes[1][remove]", "on"));
+    let (status, body, _) = app.call(&admin, "admin_save_category", &remove).await;
+    assert_eq!(status, 200, "{body}");
+    let c = gongzhi_domain::categories::get(&app.db, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.attributes.len(), 1);
+    assert_eq!(c.attributes[0].code, "where");
     assert!(c.matches("POTHOLE") && c.matches("坑") && !c.matches("noise"));
     // Residents may not.
     let resident = app

@@ -109,7 +109,7 @@ pub async fn save_category(
     keywords: String,
     department_id: String,
     time_limit_hours: String,
-    attributes: String,
+    attributes: Option<Vec<gongzhi_domain::model::catalog::AttributeRow>>,
     active: Option<String>,
     position: String,
 ) -> Result<i64, AppError> {
@@ -117,6 +117,35 @@ pub async fn save_category(
         async move {
             use gongzhi_domain::{FieldError, Problem};
             let st = state()?;
+            // Without wasm a refused form comes back with what was typed (the text inputs
+            // of the extra-field rows too, as far as a cookie holds them).
+            let rows = attributes.as_deref().unwrap_or_default();
+            let row_fields: Vec<(String, &str)> = rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| {
+                    [
+                        ("code", &r.code),
+                        ("description_zh", &r.description_zh),
+                        ("description_en", &r.description_en),
+                        ("choices", &r.choices),
+                        ("order", &r.order),
+                    ]
+                    .map(|(f, v)| (format!("attributes[{i}][{f}]"), v.as_str()))
+                })
+                .collect();
+            let mut typed = vec![
+                ("code", code.as_str()),
+                ("name_zh", &name_zh),
+                ("name_en", &name_en),
+                ("description_zh", &description_zh),
+                ("description_en", &description_en),
+                ("keywords", &keywords),
+                ("time_limit_hours", &time_limit_hours),
+                ("position", &position),
+            ];
+            typed.extend(row_fields.iter().map(|(k, v)| (k.as_str(), *v)));
+            keep_typed(&typed);
             let me = current_user().await?;
             let mut problems = Vec::new();
             let mut number = |field: &str, v: &str, default: Option<i64>| match (v.trim(), default)
@@ -149,7 +178,7 @@ pub async fn save_category(
                 keywords,
                 department_id: number("department_id", &department_id, None),
                 time_limit_hours: number("time_limit_hours", &time_limit_hours, None),
-                attributes,
+                attributes: attributes.unwrap_or_default(),
                 active: active.is_some(),
                 position: number("position", &position, Some(0)),
             };

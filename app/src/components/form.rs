@@ -41,7 +41,8 @@ fn described_by(
 #[component]
 pub fn Field(
     /// The form field name, also used for the element id.
-    name: &'static str,
+    #[prop(into)]
+    name: String,
     label: Msg,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: &'static str,
@@ -56,13 +57,16 @@ pub fn Field(
     // over what was saved.
     #[cfg(feature = "ssr")]
     let value = (input_type != "password")
-        .then(|| crate::state::typed_value(name))
+        .then(|| crate::state::typed_value(&name))
         .flatten()
         .or(value);
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
+    let problem = {
+        let name = name.clone();
+        Memo::new(move |_| error.get().and_then(|e| e.field(&name).cloned()))
+    };
     let described = described_by(
         hint.is_some().then(|| hint_id.clone()),
         err_id.clone(),
@@ -96,7 +100,7 @@ pub fn Field(
 /// A labelled text area with its hint and error text (like [`Field`]).
 #[component]
 pub fn TextArea(
-    name: &'static str,
+    #[prop(into)] name: String,
     label: Msg,
     #[prop(optional)] hint: Option<Msg>,
     #[prop(optional)] required: bool,
@@ -108,11 +112,14 @@ pub fn TextArea(
     let lang = use_lang();
     // A form posted without wasm that came back: what was typed wins over what was saved.
     #[cfg(feature = "ssr")]
-    let value = crate::state::typed_value(name).or(value);
+    let value = crate::state::typed_value(&name).or(value);
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
+    let problem = {
+        let name = name.clone();
+        Memo::new(move |_| error.get().and_then(|e| e.field(&name).cloned()))
+    };
     let described = described_by(
         hint.is_some().then(|| hint_id.clone()),
         err_id.clone(),

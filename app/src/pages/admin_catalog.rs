@@ -1,7 +1,7 @@
 //! Administration of what residents can report: categories (Open311 services) and the
 //! city's management grids.
 
-use gongzhi_domain::model::catalog::Category;
+use gongzhi_domain::model::catalog::{AttributeRow, AttributeType, Category};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::{admin_catalog, places_count, ImportGrids, ImportPlaces, SaveCategory};
 use crate::api::reports::Catalog;
-use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, Submit};
+use crate::components::form::{action_error, ErrorSignal, Field, FormAlert, Submit, TextArea};
 use crate::error::problem_text;
 use crate::i18n::{msg, t, use_lang, Msg};
 use crate::pages::LoadError;
@@ -106,10 +106,12 @@ fn CategoryForm(catalog: Catalog, existing: Option<Category>) -> impl IntoView {
     let pending = action.pending().into();
     let c = existing.clone();
     let v = move |f: fn(&Category) -> String| c.as_ref().map(f).unwrap_or_default();
-    let attributes = existing
-        .as_ref()
-        .map(|c| serde_json::to_string_pretty(&c.attributes).unwrap_or_default())
-        .unwrap_or_else(|| "[]".into());
+    // The saved extra fields and one spare row for a new one.
+    let rows: Vec<AttributeRow> = existing
+        .iter()
+        .flat_map(|c| c.attributes.iter().map(AttributeRow::from))
+        .chain([AttributeRow::default()])
+        .collect();
     let title = existing
         .as_ref()
         .map(|c| c.name(lang).to_string())
@@ -133,13 +135,99 @@ fn CategoryForm(catalog: Catalog, existing: Option<Category>) -> impl IntoView {
             <Field name="keywords" label=msg::KEYWORDS maxlength=500 value=v(|c| c.keywords.join(", ")) error/>
             <TextArea name="description_zh" label=msg::DESCRIPTION_ZH value=v(|c| c.description_zh.clone()) rows=2 error/>
             <TextArea name="description_en" label=msg::DESCRIPTION_EN value=v(|c| c.description_en.clone()) rows=2 error/>
-            <TextArea name="attributes" label=msg::ATTRIBUTES hint=msg::ATTRIBUTES_HINT value=attributes rows=10 error/>
+            <AttributeRows rows error/>
             <Field name="position" label=msg::POSITION value=v(|c| c.position.to_string()) error/>
             <label class="check"><input type="checkbox" name="active" value="on" checked=active/>" "{t(msg::ACTIVE_CATEGORY)}</label>
             <Submit label=msg::SAVE pending/>
         </ActionForm>
     }
     .into_any()
+}
+
+/// The category's extra fields (Open311 attributes), one group of inputs each, ending
+/// with a spare row for a new one. Without wasm the spare row is the way to add a field
+/// (save, and the form comes back with a new spare row); with wasm "add another field"
+/// adds rows in place. Rows are never taken out of the page, only marked for removal, so
+/// the row numbers in input names and in the server's problems stay the same.
+#[component]
+fn AttributeRows(rows: Vec<AttributeRow>, error: ErrorSignal) -> impl IntoView {
+    let lang = use_lang();
+    let count = RwSignal::new(rows.len());
+    let rows = StoredValue::new(rows);
+    // Effects run only in the browser: the add button shows once wasm can handle it.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    let problem = Memo::new(move |_| error.get().and_then(|e| e.field("attributes").cloned()));
+    view! {
+        <fieldset class="attr-rows" aria-describedby="attributes-hint attributes-error">
+            <legend>{t(msg::ATTRIBUTES)}</legend>
+            <p class="hint" id="attributes-hint">{t(msg::ATTRIBUTES_HINT)}</p>
+            <p class="field-error" id="attributes-error" hidden=move || problem.get().is_none()>
+                {move || problem.get().map(|p| problem_text(&p, lang))}
+            </p>
+            <For each=move || 0..count.get() key=|i| *i let:i>
+                <AttributeRowFields i row=rows.with_value(|r| r.get(i).cloned()).unwrap_or_default() error/>
+            </For>
+            <button type="button" class="btn" hidden=move || !hydrated.get()
+                on:click=move |_| count.update(|n| *n += 1)>{t(msg::ADD_ATTRIBUTE)}</button>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// One extra field's inputs, named `attributes[<i>][<field>]`.
+#[component]
+fn AttributeRowFields(i: usize, row: AttributeRow, error: ErrorSignal) -> impl IntoView {
+    let lang = use_lang();
+    let name = move |f: &str| format!("attributes[{i}][{f}]");
+    let datatype = name("datatype");
+    let type_id = format!("f-{datatype}");
+    let type_problem = {
+        let datatype = datatype.clone();
+        Memo::new(move |_| error.get().and_then(|e| e.field(&datatype).cloned()))
+    };
+    let type_err = format!("{type_id}-error");
+    let chosen = AttributeType::parse(&row.datatype).unwrap_or(AttributeType::String);
+    view! {
+        <fieldset class="attr-row">
+            <legend>{format!("{} {}", msg::ATTRIBUTE_N.get(lang), i + 1)}</legend>
+            <Field name=name("code") label=msg::CODE hint=msg::ATTRIBUTE_CODE_HINT required=true maxlength=40 value=row.code error/>
+            <div class="field" class:field-invalid=move || type_problem.get().is_some()>
+                <label for=type_id.clone()>{t(msg::ATTRIBUTE_TYPE)}</label>
+                <select id=type_id name=datatype aria-describedby=type_err.clone()
+                    aria-invalid=move || type_problem.get().is_some().then_some("true")>
+                    {AttributeType::ALL.into_iter().map(|ty| view! {
+                        <option value=ty.as_str() selected=ty == chosen>{type_label(ty).get(lang)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" id=type_err hidden=move || type_problem.get().is_none()>
+                    {move || type_problem.get().map(|p| problem_text(&p, lang))}
+                </p>
+            </div>
+            <label class="check"><input type="checkbox" name=name("required") value="on" checked=row.required.is_some()/>
+                " "{t(msg::ATTRIBUTE_REQUIRED)}</label>
+            <Field name=name("description_zh") label=msg::QUESTION_ZH required=true maxlength=200 value=row.description_zh error/>
+            <Field name=name("description_en") label=msg::QUESTION_EN required=true maxlength=200 value=row.description_en error/>
+            <div class="attr-choices">
+                <TextArea name=name("choices") label=msg::CHOICES hint=msg::CHOICES_HINT rows=3 value=row.choices error/>
+            </div>
+            <Field name=name("order") label=msg::POSITION value=row.order error/>
+            <label class="check"><input type="checkbox" name=name("remove") value="on"/>" "{t(msg::REMOVE_ATTRIBUTE)}</label>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// What an admin reads for an Open311 datatype.
+fn type_label(ty: AttributeType) -> Msg {
+    match ty {
+        AttributeType::String => msg::TYPE_STRING,
+        AttributeType::Text => msg::TYPE_TEXT,
+        AttributeType::Number => msg::TYPE_NUMBER,
+        AttributeType::Datetime => msg::TYPE_DATE,
+        AttributeType::Singlevaluelist => msg::TYPE_SINGLE,
+        AttributeType::Multivaluelist => msg::TYPE_MULTI,
+    }
 }
 
 /// A labelled select with its error.
@@ -160,37 +248,6 @@ fn Select(
             <select id=id name=name aria-invalid=move || problem.get().is_some().then_some("true") aria-describedby=err_id.clone()>
                 {options.into_iter().map(|(v, text, selected)| view! { <option value=v selected=selected>{text}</option> }).collect_view()}
             </select>
-            <p class="field-error" id=err_id hidden=move || problem.get().is_none()>{move || problem.get().map(|p| problem_text(&p, lang))}</p>
-        </div>
-    }
-    .into_any()
-}
-
-/// A labelled textarea with its hint and error.
-#[component]
-fn TextArea(
-    name: &'static str,
-    label: Msg,
-    #[prop(optional)] hint: Option<Msg>,
-    value: String,
-    rows: u32,
-    error: ErrorSignal,
-) -> impl IntoView {
-    let lang = use_lang();
-    let id = format!("f-{name}");
-    let hint_id = format!("{id}-hint");
-    let err_id = format!("{id}-error");
-    let problem = Memo::new(move |_| error.get().and_then(|e| e.field(name).cloned()));
-    let described = if hint.is_some() {
-        format!("{hint_id} {err_id}")
-    } else {
-        err_id.clone()
-    };
-    view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=id.clone()>{label.get(lang)}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h.get(lang)}</p> })}
-            <textarea id=id name=name rows=rows.to_string() aria-invalid=move || problem.get().is_some().then_some("true") aria-describedby=described>{value}</textarea>
             <p class="field-error" id=err_id hidden=move || problem.get().is_none()>{move || problem.get().map(|p| problem_text(&p, lang))}</p>
         </div>
     }

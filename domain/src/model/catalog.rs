@@ -204,6 +204,57 @@ impl Attribute {
     }
 }
 
+/// One extra field as the admin's category form sends it: raw text, checked by the server
+/// (`categories::parse_attribute_rows`). The form names its inputs
+/// `attributes[<row>][<field>]`; a row left empty, or with `remove` ticked, is dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttributeRow {
+    pub code: String,
+    /// An Open311 datatype name ([`AttributeType::as_str`]).
+    pub datatype: String,
+    /// A ticked checkbox: present (any value) when required.
+    pub required: Option<String>,
+    pub description_zh: String,
+    pub description_en: String,
+    /// Where it appears in the form; empty puts it in row order.
+    pub order: String,
+    /// For list types, one choice per line: `key | 中文名称 | English name`.
+    pub choices: String,
+    /// A ticked "remove this field" checkbox.
+    pub remove: Option<String>,
+}
+
+impl AttributeRow {
+    /// True when nothing was typed: the spare row at the end of the form.
+    pub fn is_blank(&self) -> bool {
+        self.code.trim().is_empty()
+            && self.description_zh.trim().is_empty()
+            && self.description_en.trim().is_empty()
+            && self.choices.trim().is_empty()
+    }
+}
+
+impl From<&Attribute> for AttributeRow {
+    fn from(a: &Attribute) -> Self {
+        AttributeRow {
+            code: a.code.clone(),
+            datatype: a.datatype.as_str().into(),
+            required: a.required.then(|| "on".into()),
+            description_zh: a.description_zh.clone(),
+            description_en: a.description_en.clone(),
+            order: a.order.to_string(),
+            choices: a
+                .values
+                .iter()
+                .map(|v| format!("{} | {} | {}", v.key, v.name_zh, v.name_en))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            remove: None,
+        }
+    }
+}
+
 /// The longest answer to a text attribute.
 pub const ATTRIBUTE_TEXT_MAX: usize = 500;
 

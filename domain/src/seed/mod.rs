@@ -11,6 +11,7 @@ mod services;
 use crate::accounts::{admin::insert_user, find_by_email, password};
 use crate::error::Error;
 use crate::model::case::Step;
+use crate::model::catalog::{Attribute, AttributeRow};
 use crate::model::{Me, Role};
 use crate::with_db;
 use crate::{categories, departments, grids, Services};
@@ -194,7 +195,7 @@ pub async fn seed_catalog(svc: &Services) -> Result<(), Error> {
                 keywords: c.keywords.into(),
                 department_id,
                 time_limit_hours: c.time_limit_hours,
-                attributes: c.attributes.into(),
+                attributes: demo_attributes(c.code, c.attributes)?,
                 active: true,
                 position: i as i64,
             },
@@ -204,6 +205,17 @@ pub async fn seed_catalog(svc: &Services) -> Result<(), Error> {
     grids::load(&svc.db, &catalog::grids_geojson()).await?;
     crate::places::load(&svc.db, catalog::PLACES).await?;
     Ok(())
+}
+
+/// A demo category's extra fields, written as Open311 attribute JSON in the catalogue, as
+/// the rows the admin form sends.
+fn demo_attributes(code: &str, json: &str) -> Result<Vec<AttributeRow>, Error> {
+    if json.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let attrs: Vec<Attribute> = serde_json::from_str(json)
+        .map_err(|e| Error::Internal(format!("demo category {code} has bad attributes: {e}")))?;
+    Ok(attrs.iter().map(AttributeRow::from).collect())
 }
 
 /// Demo reports filed this many days ago (by category).
