@@ -39,6 +39,42 @@ macro_rules! with_db {
     };
 }
 
+/// Begins a transaction that will write. On SQLite it takes the write lock first (`BEGIN
+/// IMMEDIATE`, waiting for it like any write, up to the busy timeout): a deferred
+/// transaction that reads and then writes fails at once with "database is locked" when
+/// another writer commits in between, which under load turns into refused submissions.
+/// Every domain transaction writes, so every one begins this way.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
+    > + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
+    > + Send {
+        self.begin()
+    }
+}
+
 /// Why the database could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -105,17 +141,6 @@ impl Db {
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
-    }
-
-    /// The statement that begins a transaction which will write. On SQLite it takes the
-    /// write lock first (`BEGIN IMMEDIATE`, waiting for it like any write): a deferred
-    /// transaction that reads and then writes fails at once when another writer commits in
-    /// between. Use it with `begin_with` where a transaction writes under load.
-    pub fn write_begin(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "BEGIN IMMEDIATE",
-            Db::Postgres(_) => "BEGIN",
-        }
     }
 
     /// `sqlite` or `postgres`, for logs and `/readyz`.

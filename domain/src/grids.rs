@@ -2,6 +2,7 @@
 //! grid that contains its place.
 
 use crate::accounts::require_admin;
+use crate::db::BeginWrite;
 use crate::db::Db;
 use crate::error::Error;
 use crate::geo::{parse_grids, Area, Point};
@@ -76,7 +77,7 @@ pub(crate) async fn load(db: &Db, geojson: &str) -> Result<ImportSummary, Error>
     let t = now();
     let (mut created, mut updated) = (0, 0);
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for (f, department_id, geometry) in &rows {
             let b = f.area.bbox();
             let existed: Option<i64> = sqlx::query_scalar("SELECT id FROM grids WHERE code = $1")

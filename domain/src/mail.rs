@@ -6,6 +6,7 @@
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::db::BeginWrite;
 use crate::db::Db;
 use chrono::{DateTime, Utc};
 
@@ -63,7 +64,7 @@ impl Mailer {
     ) -> Result<(), Error> {
         let smtp = matches!(self, Mailer::Smtp { .. });
         let id: i64 = with_db!(db, p => async {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO outbox (to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )

@@ -3,6 +3,7 @@
 //! found in the typed address wins ("民族大道 100 号" matches 民族大道).
 
 use crate::accounts::require_admin;
+use crate::db::BeginWrite;
 use crate::db::Db;
 use crate::error::Error;
 use crate::geo::Point;
@@ -76,7 +77,7 @@ pub(crate) async fn load(db: &Db, csv: &str) -> Result<usize, Error> {
     }
     let t = now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for (name, point) in &places {
             sqlx::query(
                 "INSERT INTO places (name, lat, lon, created_at) VALUES ($1, $2, $3, $4) \

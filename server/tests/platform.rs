@@ -12,8 +12,49 @@ on_both_backends!(
     cross_site_posts_are_refused,
     health_and_readiness,
     unknown_pages_are_404_with_the_app_frame,
+    read_then_write_transactions_at_once_all_commit,
 );
 on_both_backends_with!(times_show_in_the_configured_city_time);
+
+/// Many transactions that read and then write, all at once: every one commits. On SQLite a
+/// deferred transaction is refused ("database is locked") when another writer commits
+/// between its read and its write; `begin_write` takes the write lock first, so they queue.
+async fn read_then_write_transactions_at_once_all_commit(app: &TestApp) {
+    use gongzhi_domain::db::BeginWrite;
+    use gongzhi_domain::with_db;
+    const N: i64 = 24;
+    with_db!(&app.db, p => sqlx::query("CREATE TABLE write_probe (seen BIGINT NOT NULL)").execute(p).await.map(drop))
+        .unwrap();
+    let tasks: Vec<_> = (0..N)
+        .map(|_| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                with_db!(&db, p => async {
+                    let mut tx = p.begin_write().await?;
+                    let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM write_probe")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    sqlx::query("INSERT INTO write_probe (seen) VALUES ($1)")
+                        .bind(seen)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await
+                }.await)
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().expect("every transaction commits");
+    }
+    let seen: Vec<i64> = with_db!(&app.db, p => sqlx::query_scalar("SELECT seen FROM write_probe ORDER BY seen").fetch_all(p).await)
+        .unwrap();
+    assert_eq!(seen.len() as i64, N);
+    if matches!(app.backend, Backend::Sqlite) {
+        // One after another: each saw every one before it.
+        assert_eq!(seen, (0..N).collect::<Vec<_>>());
+    }
+}
 
 async fn pages_render_in_the_browsers_language(app: &TestApp) {
     let c = new_client();

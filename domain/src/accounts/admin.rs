@@ -1,5 +1,6 @@
 //! Administration of users: the list, roles and departments, and the first admin.
 
+use crate::db::BeginWrite;
 use crate::error::{Error, Problems};
 use crate::model::{Me, Role, UserSummary};
 use crate::time::now;
@@ -107,7 +108,7 @@ pub async fn set_role(
         department_id
     );
     with_db!(&svc.db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("UPDATE users SET role = $1, department_id = $2, updated_at = $3 WHERE id = $4")
             .bind(role.as_str())
             .bind(department_id)

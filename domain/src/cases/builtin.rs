@@ -5,6 +5,7 @@
 //! Two officials acting on the same case at once cannot both move it: a step names the
 //! stage it was taken from, and only the first to commit finds the case still there.
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::case::{
     CaseDetail, CaseEntry, CaseSummary, Inbox, InboxView, Stage, Step, CASE_NOTE_MAX,
@@ -155,7 +156,7 @@ pub async fn take_step(
     };
     let t = now();
     let event_id: Option<i64> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         // The first write names the stage the official saw: a step taken meanwhile by
         // someone else leaves nothing to update.
         let moved = sqlx::query(

@@ -11,6 +11,7 @@ pub mod builtin;
 pub mod open311;
 pub mod webhook;
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::report::ReportStatus;
 use crate::time::now;
@@ -148,7 +149,7 @@ pub async fn forward(svc: &Services, report_id: i64) -> Result<(), ForwardError>
 async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) -> Result<(), Error> {
     let t = now();
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE reports SET forward_state = 'sent', forward_error = '', forward_attempts = forward_attempts + 1, \
              external_id = $1, sent_at = $2 WHERE id = $3 AND forward_state = 'waiting'",

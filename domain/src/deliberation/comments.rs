@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::{
     Comment, CommentOrder, CommentPage, CommentState, Stance, Thread, Visibility,
@@ -218,7 +219,7 @@ pub async fn post(
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let (id, notice): (i64, Option<Notice>) = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (process_id, proposal_id, parent_id, root_id, depth, author_id, stance, body, body_html, visibility, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -331,7 +332,7 @@ pub async fn edit(svc: &Services, me: Option<&Me>, id: i64, body: &str) -> Resul
         .filter(|_| Visibility::parse(&row.visibility) == Visibility::Visible);
     let body_html = super::markdown::render(&body);
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("UPDATE comments SET body = $1, body_html = $2, edited_at = $3 WHERE id = $4")
             .bind(&body).bind(&body_html).bind(t).bind(id)
             .execute(&mut *tx)
@@ -377,7 +378,7 @@ pub async fn vote(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<
     }
     let t = now();
     let count: Option<i64> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = if on {
             sqlx::query("INSERT INTO comment_votes (comment_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (comment_id, user_id) DO NOTHING")
                 .bind(id).bind(me.id).bind(t)

@@ -2,6 +2,7 @@
 //! phase. A proposal's author follows it (and its process) from the moment it is made, and
 //! may stop.
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::deliberation::{Phase, PhaseDates, Visibility};
 use crate::model::notification::NotificationKind;
@@ -145,7 +146,7 @@ pub async fn announce_phases(svc: &Services) -> Result<usize, Error> {
         };
         let old = r.announced_phase.clone().unwrap_or_default();
         let won: bool = with_db!(&svc.db, p => async {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE processes SET announced_phase = $1 WHERE id = $2 AND COALESCE(announced_phase, '') = $3",
             )

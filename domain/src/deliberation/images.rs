@@ -7,6 +7,7 @@
 //! proposal's image is part of what residents support, so only its author sets it, and only
 //! while the proposal can still be edited (no support, no comment, not merged).
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::deliberation::{Image, IMAGE_ALT_MAX};
 use crate::model::report::PhotoRef;
@@ -140,7 +141,7 @@ async fn replace(svc: &Services, owner: Owner, new: Option<(&Stored, &str)>) -> 
     );
     let t = now();
     let old: Option<Vec<(String, String)>> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let claimed = sqlx::query(claim)
             .bind(owner.id()).bind(t)
             .execute(&mut *tx)

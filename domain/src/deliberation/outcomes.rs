@@ -3,6 +3,7 @@
 //! under study, implemented with progress), the process's closing report, and merging
 //! duplicate proposals. Each tells those who support or follow what it touches.
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::{
     Outcome, Phase, Visibility, CLOSING_REPORT_MAX, OUTCOME_BODY_MAX,
@@ -128,7 +129,7 @@ pub async fn answer(
         audience: Audience::ProposalPeople(id),
     };
     let answer_id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let answer_id: i64 = sqlx::query_scalar(
             "INSERT INTO proposal_outcomes (proposal_id, outcome, body, body_html, progress, department_id, author_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -188,7 +189,7 @@ pub async fn closing_report(
         audience: Audience::ProcessPeople(id),
     };
     let first: bool = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let first = sqlx::query(
             "UPDATE processes SET closing_report_at = $1 WHERE id = $2 AND closing_report_at IS NULL",
         )
@@ -263,7 +264,7 @@ pub async fn merge(svc: &Services, me: Option<&Me>, id: i64, into: &str) -> Resu
         audience: Audience::ProposalPeople(id),
     };
     let merged: bool = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         // Marked first, only if still unmerged: two officials merging at once merge once.
         let n = sqlx::query(
             "UPDATE proposals SET merged_into = $1, merged_at = $2, updated_at = $2 WHERE id = $3 AND merged_into IS NULL",

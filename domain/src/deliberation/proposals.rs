@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::{
     Outcome, OutcomeEntry, ProposalDetail, ProposalOrder, ProposalRef, ProposalSummary,
@@ -134,7 +135,7 @@ pub async fn create(
     let visibility = if hold.is_some() { "held" } else { "visible" };
     // The author follows the proposal and its process from the start (and may stop).
     let id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO proposals (process_id, author_id, title, body, body_html, lat, lon, address, visibility, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
@@ -196,7 +197,7 @@ pub async fn edit(
     let t = now();
     // Checked again in the write: a support arriving meanwhile wins.
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE proposals SET title = $1, body = $2, body_html = $3, lat = $4, lon = $5, address = $6, \
              edited_at = $7, updated_at = $7 WHERE id = $8 AND support_count = 0 AND comment_count = 0 AND merged_into IS NULL \
@@ -496,7 +497,7 @@ pub async fn support(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Resu
     // The count moves in the same transaction as the support, and only when the support
     // row really changed.
     let changed: Result<Option<i64>, sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = if on {
             sqlx::query(
                 "INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3) \

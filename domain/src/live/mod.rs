@@ -9,6 +9,7 @@ pub mod hub;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::live::{
     rank, LiveEvent, LiveQuestion, QuestionStatus, Session, SessionPage, State, ANSWER_MAX,
@@ -510,7 +511,7 @@ pub async fn submit(
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let (id, wire): (i64, Option<Wire>) = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO live_questions (session_id, author_id, body, visibility, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -549,7 +550,7 @@ pub(crate) async fn moderated(
     };
     let t = now();
     let wire: Option<Wire> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let session: Option<i64> = sqlx::query_scalar("SELECT session_id FROM live_questions WHERE id = $1")
             .bind(id).fetch_optional(&mut *tx).await?;
         let Some(session) = session else { return Ok(None) };
@@ -588,7 +589,7 @@ pub async fn vote(svc: &Services, me: Option<&Me>, question: i64, on: bool) -> R
     let (session, _) = question_session(svc, question, "vote").await?;
     let t = now();
     let changed: Option<(i64, Wire)> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = if on {
             sqlx::query(
                 "INSERT INTO live_votes (question_id, user_id, created_at) VALUES ($1, $2, $3) \
@@ -644,7 +645,7 @@ pub async fn answering(svc: &Services, me: Option<&Me>, question: i64) -> Result
     }
     let t = now();
     let wires: Vec<Wire> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let before: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM live_questions WHERE session_id = $1 AND status = 'answering' AND id <> $2",
         )
@@ -692,7 +693,7 @@ pub async fn answer(
     let html = crate::deliberation::markdown::render(body);
     let t = now();
     let wire: Option<Wire> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE live_questions SET status = 'answered', answer = $1, answer_html = $2, answered_by = $3, answered_at = $4 \
              WHERE id = $5 AND status <> 'answered'",

@@ -2,6 +2,7 @@
 //! into the queue, and someone other than the moderator who hid it decides (restore, or
 //! uphold the hiding).
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::Visibility;
 use crate::model::moderation::{Cause, ItemKind};
@@ -44,7 +45,7 @@ pub async fn appeal(
     let t = now();
     let cause = Cause::Appeal;
     let done: bool = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let hidden_by: Option<i64> = sqlx::query_scalar(
             "SELECT moderator_id FROM moderation_log WHERE item_kind = $1 AND item_id = $2 AND action = 'hide' ORDER BY id DESC LIMIT 1",
         )

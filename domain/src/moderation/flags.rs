@@ -2,6 +2,7 @@
 //! queue at once; at [`super::ModerationSettings::flags_to_hold`] open flags it is also held
 //! (taken off public pages) until a moderator looks.
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::Visibility;
 use crate::model::moderation::{ItemKind, Reason, ReportMarks};
@@ -78,7 +79,7 @@ pub async fn flag(
     let threshold = svc.moderation.flags_to_hold;
     let table = super::table(kind);
     let outcome: Option<Flagged> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "INSERT INTO flags (item_kind, item_id, user_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (item_kind, item_id, user_id) DO NOTHING",

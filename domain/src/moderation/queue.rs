@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::deliberation::Visibility;
 use crate::model::moderation::{Action, Cause, FlagCount, ItemKind, QueueEntry, Reason};
@@ -432,7 +433,7 @@ pub async fn act(
     let reason_code = reason.map(|r| r.as_str()).unwrap_or_default();
     let table = super::table(kind);
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if let (Some(table), Some(v)) = (table, new_visibility(action)) {
             let sql = match v {
                 Visibility::Hidden => format!("UPDATE {table} SET visibility = 'hidden', hidden_reason = $1, hidden_note = $2 WHERE id = $3"),

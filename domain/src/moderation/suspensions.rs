@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::moderation::{Action, ItemKind, Reason, SuspendedUser, Suspension};
 use crate::model::{Me, Role};
@@ -140,7 +141,7 @@ pub async fn suspend(svc: &Services, me: Option<&Me>, input: SuspendInput) -> Re
         Action::Ban
     };
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query(
             "INSERT INTO suspensions (user_id, reason, note, ends_at, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -174,7 +175,7 @@ pub async fn lift(svc: &Services, me: Option<&Me>, user_id: i64) -> Result<(), E
         return Err(Error::Forbidden);
     }
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE suspensions SET lifted_at = $1, lifted_by = $2 WHERE user_id = $3 AND lifted_at IS NULL \
              AND (ends_at IS NULL OR ends_at > $1)",

@@ -7,6 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{deadlines, engage, inbox, EVENT_SQL, NOTIFY_SQL};
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::moderation::ItemKind;
 use crate::model::question::{EventKind, InboxDetail, ANSWER_MAX, BODY_MAX, NOTE_MAX};
@@ -96,7 +97,7 @@ pub async fn answer(svc: &Services, me: Option<&Me>, id: i64, body: &str) -> Res
         _ => (t, deadlines::due(svc, department_id, t).await?),
     };
     let answer_id: Option<i64> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         // Checked again in the write: two officials answering at once make one answer.
         let n = sqlx::query(
             "UPDATE questions SET status = 'answered', expected_on = NULL, answered_at = $1, \
@@ -169,7 +170,7 @@ pub async fn edit(
     let html = crate::deliberation::markdown::render(&body);
     let t = now();
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query(
             "INSERT INTO answer_revisions (answer_id, body, body_html, written_at, replaced_at, editor_id) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -233,7 +234,7 @@ pub async fn hand_over(
     let t = now();
     let due = deadlines::due(svc, to_id, t).await?;
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE questions SET department_id = $1, status = 'open', received_at = $2, due_at = $3, expected_on = NULL, \
              updated_at = $2 WHERE id = $4 AND department_id = $5 AND status <> 'answered'",
@@ -309,7 +310,7 @@ pub async fn looking_into(
     };
     let t = now();
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE questions SET status = 'looking_into', expected_on = $1, updated_at = $2 \
              WHERE id = $3 AND department_id = $4 AND status <> 'answered'",
@@ -367,7 +368,7 @@ pub async fn follow_up(svc: &Services, me: Option<&Me>, id: i64, text: &str) -> 
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let follow_up_id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let fid: i64 = sqlx::query_scalar(
             "INSERT INTO question_follow_ups (question_id, author_id, body, visibility, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -431,7 +432,7 @@ async fn publish_follow_up(svc: &Services, follow_up_id: i64) -> Result<bool, Er
     let t = now();
     let due = deadlines::due(svc, department_id, t).await?;
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE questions SET follow_up = $1, follow_up_at = $2, status = 'open', received_at = $2, due_at = $3, \
              updated_at = $2 WHERE id = $4 AND follow_up IS NULL AND status = 'answered'",

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::deliberation::Visibility;
 use crate::model::moderation::{HiddenWhy, ItemKind, Mode};
@@ -54,7 +55,7 @@ pub async fn post(
     let t = now();
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO question_comments (question_id, author_id, body, visibility, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -95,7 +96,7 @@ pub(crate) async fn moderated(
     };
     let t = now();
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let row: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT question_id, author_id FROM question_comments WHERE id = $1")
             .bind(id).fetch_optional(&mut *tx).await?;
         if let Some((q, author)) = row {

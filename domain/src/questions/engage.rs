@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::question::EventKind;
 use crate::model::rating::Subject;
@@ -39,7 +40,7 @@ pub async fn want(svc: &Services, me: Option<&Me>, id: i64, on: bool) -> Result<
     }
     let t = now();
     let changed: Option<i64> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = if on {
             sqlx::query(
                 "INSERT INTO question_wants (question_id, user_id, created_at) VALUES ($1, $2, $3) \

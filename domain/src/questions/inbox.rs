@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::model::question::InboxDetail;
 use crate::time::now;
@@ -119,7 +120,7 @@ pub async fn remind(svc: &Services) -> Result<usize, Error> {
             continue;
         };
         let won: bool = with_db!(&svc.db, p => async {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // Claimed only while the deadline still is what made the notice due (a hand-over
             // may have set a new one meanwhile).
             let (upto, after) = match detail {

@@ -16,6 +16,7 @@ pub mod read;
 
 use chrono::{DateTime, Utc};
 
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::model::moderation::ItemKind;
 use crate::model::question::{EventKind, InboxDetail, BODY_MAX, TITLE_MAX};
@@ -158,7 +159,7 @@ pub async fn ask(svc: &Services, me: Option<&Me>, input: QuestionInput) -> Resul
     let received_at = due_at.map(|_| t);
     let visibility = if hold.is_some() { "held" } else { "visible" };
     let id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO questions (asker_id, department_id, title, body, status, received_at, due_at, visibility, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -212,7 +213,7 @@ pub(crate) async fn published(svc: &Services, id: i64) -> Result<(), Error> {
         _ => None,
     };
     with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if let Some(due) = due_at {
             sqlx::query("UPDATE questions SET received_at = $1, due_at = $2, updated_at = $1 WHERE id = $3 AND received_at IS NULL")
                 .bind(t).bind(due).bind(id)
@@ -272,7 +273,7 @@ pub async fn route(
         None
     };
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE questions SET department_id = $1, status = 'open', received_at = $2, due_at = $3, expected_on = NULL, \
              updated_at = $4 WHERE id = $5 AND status <> 'answered'",

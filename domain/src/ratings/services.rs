@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{check, rectify_due, save as save_rating, RatingInput, Target};
+use crate::db::BeginWrite;
 use crate::error::{Error, Problems};
 use crate::model::rating::{
     Level, OwnServiceRating, Rating, Service, ServiceFigures, ServiceRectification, Subject,
@@ -209,7 +210,7 @@ pub async fn rate(
         let due = rectify_due(svc, t).await?;
         // One rectification per poor rating (changing it to another poor level adds none).
         let n = with_db!(&svc.db, p => async {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query(
                 "INSERT INTO rectifications (subject_kind, subject_id, round, rating_id, department_id, due_at, created_at) \
                  VALUES ('service', $1, 1, $1, $2, $3, $4) ON CONFLICT (subject_kind, subject_id, round) DO NOTHING",
@@ -409,7 +410,7 @@ pub async fn record(svc: &Services, me: Option<&Me>, id: i64, note: &str) -> Res
     }
     let t = now();
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE rectifications SET done_at = $1, done_note = $2, done_by = $3 WHERE id = $4 AND done_at IS NULL",
         )

@@ -1,6 +1,7 @@
 //! What people do with a filed report: "me too" supports and follows by residents, and
 //! timeline updates by the responsible department, which notify every follower.
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::mail::Mailer;
 use crate::model::report::{ReportStatus, Viewer};
@@ -21,7 +22,7 @@ pub async fn support(svc: &Services, actor: Option<&Me>, report_id: i64) -> Resu
     report_exists(svc, report_id).await?;
     let t = now();
     Ok(with_db!(&svc.db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         // ON CONFLICT DO NOTHING makes a second "me too" (or a double click) a no-op.
         let added = sqlx::query(
             "INSERT INTO report_supports (report_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -58,7 +59,7 @@ pub async fn unsupport(svc: &Services, actor: Option<&Me>, report_id: i64) -> Re
     let me = actor.ok_or(Error::Unauthenticated)?;
     report_exists(svc, report_id).await?;
     Ok(with_db!(&svc.db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let removed = sqlx::query("DELETE FROM report_supports WHERE report_id = $1 AND user_id = $2")
             .bind(report_id)
             .bind(me.id)
@@ -224,7 +225,7 @@ pub async fn record_update(
     // writes later fails at once (SQLITE_BUSY) when another writer committed in between.
     // A race on the same external update is settled by the unique index below.
     let result: Result<(i64, bool), sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_department_id, actor_id, note, at, external_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",

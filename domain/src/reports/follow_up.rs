@@ -8,6 +8,7 @@
 //! on as an Open311 update by a `send_update` job queued in the same transaction.
 
 use crate::cases::CaseSystem;
+use crate::db::BeginWrite;
 use crate::error::{Error, FieldError};
 use crate::jobs::Task;
 use crate::model::report::{reopen_problem, ReportStatus};
@@ -167,7 +168,7 @@ pub async fn record_follow_up(
         .unwrap_or_else(|| t + chrono::Duration::hours(report.time_limit_hours));
     let seen_status = report.status.clone();
     let result: Result<Option<i64>, sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         // The first write checks the status the checks above saw: a report closed or
         // reopened meanwhile leaves nothing to update, and the caller is told.
         let moved = if input.reopen {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::BeginWrite;
 use crate::error::{Error, Problems};
 use crate::geo::Point;
 use crate::model::catalog::{check_answers, Answer, Category, Grid};
@@ -274,9 +275,8 @@ pub async fn submit(
     let grid_id = grid.as_ref().map(|g| g.id);
     // An async block, so `?` ends the block (not the function) and a unique violation
     // can be told apart below.
-    let begin = svc.db.write_begin();
     let result: Result<i64, sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin_with(begin).await?;
+        let mut tx = p.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
              reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) \

@@ -7,6 +7,7 @@
 use chrono::{Duration, SecondsFormat};
 use rand::{Rng, SeedableRng};
 
+use crate::db::BeginWrite;
 use crate::error::Error;
 use crate::geo::{Area, Point};
 use crate::time::now;
@@ -117,7 +118,7 @@ pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error>
         let events = "INSERT INTO report_events (report_id, kind, status, public, actor_role, note, at) \
              SELECT id, 'submitted', 'submitted', TRUE, 'resident', '', created_at FROM reports WHERE id > $1";
         with_db!(&svc.db, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let before: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM reports").fetch_one(&mut *tx).await?;
             sqlx::query(&sql).execute(&mut *tx).await?;
             sqlx::query(events).bind(before).execute(&mut *tx).await?;
@@ -171,7 +172,7 @@ pub async fn synthetic_discussion(svc: &Services, n: usize) -> Result<i64, Error
         })
         .collect();
     let id: i64 = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let proposal: i64 = sqlx::query_scalar(
             "INSERT INTO proposals (process_id, author_id, title, body, body_html, comment_count, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::db::BeginWrite;
 use crate::db::Db;
 use crate::error::Error;
 use crate::model::rating::Subject;
@@ -64,9 +65,8 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
     if any.is_none() {
         return Ok(0);
     }
-    let begin = db.write_begin();
     let n = with_db!(db, p => async {
-        let mut tx = p.begin_with(begin).await?;
+        let mut tx = p.begin_write().await?;
         if postgres {
             let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
                 .bind(PG_LOCK).fetch_one(&mut *tx).await?;
@@ -253,7 +253,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
     let offset = svc.reports.utc_offset_minutes;
     let started = std::time::Instant::now();
     let n = with_db!(&svc.db, p => async {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let last_mark: i64 = sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM stats_dirty").fetch_one(&mut *tx).await?;
         sqlx::query("DELETE FROM stats_cells").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM stats_facts").execute(&mut *tx).await?;
