@@ -76,7 +76,9 @@ pub struct JobSettings {
     pub backoff_base: Duration,
     /// The longest wait between tries.
     pub backoff_max: Duration,
-    /// How long a claim lasts; a job still running after it may be claimed again.
+    /// How long a claim lasts unless renewed. The runner renews its claims every third of
+    /// it while alive ([`renew_leases`]), so a job is claimed again soon after its runner
+    /// dies (killed, power cut) and never while it is being worked.
     pub lease: Duration,
     /// Wakes this instance's runner when a job is enqueued (other instances poll).
     pub wake: Arc<tokio::sync::Notify>,
@@ -88,7 +90,7 @@ impl Default for JobSettings {
             max_attempts: 10,
             backoff_base: Duration::seconds(5),
             backoff_max: Duration::hours(1),
-            lease: Duration::minutes(5),
+            lease: Duration::seconds(30),
             wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
@@ -191,6 +193,20 @@ pub async fn claim(
     };
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
+}
+
+/// Extends every claim `worker` holds to `lease` from now: the heartbeat of a live runner.
+/// Returns how many jobs it holds.
+pub async fn renew_leases(db: &Db, worker: &str, lease: Duration) -> Result<u64, Error> {
+    let t = now();
+    Ok(with_db!(db, p => {
+        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE locked_by = $2 AND state = 'running'")
+            .bind(t + lease)
+            .bind(worker)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
 }
 
 /// Marks a claimed job done. False when the claim was lost (the lease ended and another

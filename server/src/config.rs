@@ -136,6 +136,11 @@ pub struct Config {
     #[arg(long, env = "GONGZHI_JOB_BACKOFF_MS", default_value_t = 5000)]
     pub job_backoff_ms: i64,
 
+    /// How long a runner's claim on a job lasts, in seconds. A live runner renews its
+    /// claims every third of it; the jobs of one that died are taken up again after it.
+    #[arg(long, env = "GONGZHI_JOB_LEASE_SECONDS", default_value_t = 30)]
+    pub job_lease_seconds: i64,
+
     /// Where photos are stored: a directory (default `data/blobs`), or an S3-compatible
     /// bucket as `s3://ACCESS_KEY:SECRET@host[:port]/bucket?region=..&path_style=true`.
     #[arg(long, env = "GONGZHI_BLOB_STORE", default_value = "data/blobs")]
@@ -226,6 +231,7 @@ impl Config {
             job_runner: true,
             job_max_attempts: 10,
             job_backoff_ms: 5000,
+            job_lease_seconds: 30,
             blob_store: "data/blobs".into(),
             allow_anonymous: true,
             duplicate_radius_m: 50.0,
@@ -327,6 +333,7 @@ impl std::fmt::Debug for Config {
             .field("job_runner", &self.job_runner)
             .field("job_max_attempts", &self.job_max_attempts)
             .field("job_backoff_ms", &self.job_backoff_ms)
+            .field("job_lease_seconds", &self.job_lease_seconds)
             .field("blob_store", &redact_blob_store(&self.blob_store))
             .field("allow_anonymous", &self.allow_anonymous)
             .field("duplicate_radius_m", &self.duplicate_radius_m)

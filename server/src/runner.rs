@@ -5,7 +5,8 @@
 //! near or past, and once an hour removes finished jobs
 //! and the photos of forms never sent. It sleeps until this instance
 //! enqueues something or a second passes (jobs enqueued by other instances, and retries
-//! whose backoff has ended, are found by that poll).
+//! whose backoff has ended, are found by that poll). Beside it a heartbeat renews its claims
+//! on jobs, so that a runner that dies loses them within a lease.
 
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         tracing::info!(%worker, "job runner started");
+        let heartbeat = renew_leases(svc.clone(), worker.clone());
         let mut last_prune = tokio::time::Instant::now();
         // Phase changes are told within a minute of the phase's start.
         let mut last_phases: Option<tokio::time::Instant> = None;
@@ -92,6 +94,22 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                 _ = stop.changed() => {}
             }
         }
+        heartbeat.abort();
         tracing::info!(%worker, "job runner stopped");
+    })
+}
+
+/// Renews the runner's claims every third of the lease while it lives; when the process
+/// dies the renewals stop and the claims run out.
+fn renew_leases(svc: Services, worker: String) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let lease = svc.jobs.lease;
+        let every = (lease / 3).to_std().unwrap_or(Duration::from_secs(1));
+        loop {
+            tokio::time::sleep(every).await;
+            if let Err(e) = jobs::renew_leases(&svc.db, &worker, lease).await {
+                tracing::warn!(error = %e, "renewing the runner's job claims failed");
+            }
+        }
     })
 }

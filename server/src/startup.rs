@@ -98,9 +98,15 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
             "GONGZHI_JOB_BACKOFF_MS must be between 1 and 3600000".into(),
         ));
     }
+    if !(1..=3600).contains(&config.job_lease_seconds) {
+        return Err(StartError::Config(
+            "GONGZHI_JOB_LEASE_SECONDS must be between 1 and 3600".into(),
+        ));
+    }
     let jobs = gongzhi_domain::jobs::JobSettings {
         max_attempts: config.job_max_attempts,
         backoff_base: Duration::milliseconds(config.job_backoff_ms),
+        lease: Duration::seconds(config.job_lease_seconds),
         ..Default::default()
     };
     if !(1..=100).contains(&config.flags_to_hold) {

@@ -7,116 +7,13 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::process::{waiting_for, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use reqwest::multipart::Form;
 use serde_json::Value;
-use tokio::process::{Child, Command};
-
-/// A free port on loopback (bound, then released for the server to take).
-async fn free_port() -> u16 {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
-/// A `gongzhi serve` process with the demo city and extra settings.
-struct Instance {
-    base: String,
-    port: u16,
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Instance {
-    async fn start(database_url: &str, env: &[(&str, String)]) -> Instance {
-        Self::start_on(free_port().await, database_url, env).await
-    }
-
-    /// Starts on a given port (a restart where others expect it).
-    async fn start_on(port: u16, database_url: &str, env: &[(&str, String)]) -> Instance {
-        let dir = tempfile::tempdir().expect("dir");
-        let base = format!("http://127.0.0.1:{port}");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongzhi"));
-        cmd.arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", database_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_OUTPUT_NAME", "gongzhi")
-            .env("GONGZHI_PUBLIC_URL", &base)
-            .env("GONGZHI_SEED_DEMO", "true")
-            .env("GONGZHI_BLOB_STORE", dir.path().join("blobs"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = cmd.spawn().expect("start gongzhi");
-        let client = new_client();
-        let mut ready = false;
-        for _ in 0..400 {
-            if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-                if r.status().is_success() {
-                    ready = true;
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(ready, "{base} did not become ready");
-        Instance {
-            base,
-            port,
-            child,
-            _dir: dir,
-        }
-    }
-
-    /// Calls a server function as the signed-in `client`.
-    async fn call(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let res = client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("accept", "application/json")
-            .form(form)
-            .send()
-            .await
-            .expect("server function");
-        let status = res.status().as_u16();
-        let text = res.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn log_in(&self, email: &str, password: &str) -> reqwest::Client {
-        let c = new_client();
-        let (status, body) = self
-            .call(
-                &c,
-                "log_in",
-                &[("email", email), ("password", password), ("next", "/")],
-            )
-            .await;
-        assert_eq!(status, 200, "log in to {}: {body}", self.base);
-        c
-    }
-
-    async fn stop(mut self) {
-        let _ = self.child.kill().await;
-    }
-}
 
 impl Instance {
     /// Takes a step of B's case workflow with the back office's plain form.
@@ -153,24 +50,6 @@ impl Instance {
             .to_string();
         assert_eq!(res.status(), 303, "{step}");
         assert_eq!(to, format!("/cases/{id}?done={step}"), "{step} was taken");
-    }
-}
-
-async fn waiting_for<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < limit,
-            "gave up waiting for {what} after {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

@@ -292,11 +292,28 @@ async fn a_runner_that_dies_loses_its_claim_and_the_job_runs_once_more(backend: 
         catalog(&app).await;
         let svc = app.services();
         let id = file_report(&svc).await;
-        // Runner A claims with a short lease and "dies" (never finishes).
-        let a = jobs::claim(&app.db, "runner-a", 10, chrono::Duration::milliseconds(200))
-            .await
-            .unwrap();
+        // Runner A claims with a short lease; while alive it renews the claim, and the
+        // job stays A's past the first lease.
+        let lease = chrono::Duration::milliseconds(200);
+        let a = jobs::claim(&app.db, "runner-a", 10, lease).await.unwrap();
         assert_eq!(a.len(), 1);
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(80)).await;
+            assert_eq!(
+                jobs::renew_leases(&app.db, "runner-a", lease)
+                    .await
+                    .unwrap(),
+                1
+            );
+        }
+        assert!(
+            jobs::claim(&app.db, "runner-b", 10, chrono::Duration::minutes(5))
+                .await
+                .unwrap()
+                .is_empty(),
+            "renewed: still A's after twice the lease"
+        );
+        // Then A "dies" (no more renewals, never finishes).
         assert!(
             jobs::claim(&app.db, "runner-b", 10, chrono::Duration::minutes(5))
                 .await

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use gongzhi_domain::db::Db;
