@@ -17,6 +17,8 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 TEST_DATABASE_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/postgres
 E2E_PORT ?= 3100
+MOTO_VERSION := 5.2.6
+S3_SERVER := $(CURDIR)/.tools/s3/bin/moto_server
 
 # What the server needs at run time, for `make run` (the rest has defaults; see .env.example).
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
@@ -90,15 +92,22 @@ clippy: setup
 
 # Rust tests on SQLite and on PostgreSQL. CI must reach PostgreSQL; elsewhere a missing
 # server is said in one line and only the SQLite half runs.
-test-rust:
+test-rust: $(S3_SERVER)
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
-		TEST_DATABASE_URL='$(TEST_DATABASE_URL)' cargo test --workspace --no-fail-fast; \
+		TEST_DATABASE_URL='$(TEST_DATABASE_URL)' GONGZHI_TEST_S3_SERVER='$(S3_SERVER)' cargo test --workspace --no-fail-fast; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): CI requires it."; exit 1; \
 	else \
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): running the SQLite tests only."; \
-		cargo test --workspace --no-fail-fast -- --skip postgres --skip both_schemas; \
+		GONGZHI_TEST_S3_SERVER='$(S3_SERVER)' cargo test --workspace --no-fail-fast -- --skip postgres --skip both_schemas; \
 	fi
+
+# An S3-compatible server for the blob-store contract test (the test starts and stops it):
+# moto's, from PyPI, in a virtual environment inside the project.
+$(S3_SERVER):
+	python3 -m venv .tools/s3
+	.tools/s3/bin/pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
+	@touch $@
 
 test-e2e: build end2end/node_modules/.bin/playwright /usr/bin/chromium
 	cd end2end && E2E_PORT=$(E2E_PORT) GONGZHI_BIN=$(BIN) npx playwright test
