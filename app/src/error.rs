@@ -42,6 +42,8 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        crate::state::unreadable_request_status(&value);
         AppError::Transport(value.to_string())
     }
 }

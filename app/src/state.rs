@@ -198,16 +198,31 @@ pub fn typed_value(name: &str) -> Option<String> {
         .map(|(_, v)| crate::util::query_unescape(v))
 }
 
+/// A request a server function could not read is the caller's mistake, not the server's:
+/// missing or malformed arguments answer 400, a body over the limit 413 (instead of the
+/// blanket 500). A plain HTML form post keeps the redirect back to its page.
+pub fn unreadable_request_status(e: &leptos::server_fn::error::ServerFnErrorErr) {
+    use leptos::server_fn::error::ServerFnErrorErr as E;
+    let status = match e {
+        E::Deserialization(m) | E::Args(m) if m.contains("length limit exceeded") => {
+            http::StatusCode::PAYLOAD_TOO_LARGE
+        }
+        E::Deserialization(_) | E::Args(_) | E::MissingArg(_) => http::StatusCode::BAD_REQUEST,
+        _ => return,
+    };
+    if is_plain_form_post() {
+        return;
+    }
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(status);
+    }
+}
+
 /// Gives a failed server function the HTTP status of its error (422, 401, 403, 429, …)
 /// instead of a blanket 500, so API clients and logs see what happened. A plain HTML form
 /// post (no wasm) keeps the redirect back to its page, which carries the error.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    let plain_form = parts().ok().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
+    let plain_form = is_plain_form_post();
     if let (Err(e), false) = (&result, plain_form) {
         if let Some(res) = use_context::<ResponseOptions>() {
             res.set_status(e.status());

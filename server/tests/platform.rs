@@ -13,6 +13,7 @@ on_both_backends!(
     health_and_readiness,
     unknown_pages_are_404_with_the_app_frame,
     read_then_write_transactions_at_once_all_commit,
+    unreadable_server_function_calls_are_the_callers_error,
 );
 on_both_backends_with!(times_show_in_the_configured_city_time);
 
@@ -53,6 +54,45 @@ async fn read_then_write_transactions_at_once_all_commit(app: &TestApp) {
     if matches!(app.backend, Backend::Sqlite) {
         // One after another: each saw every one before it.
         assert_eq!(seen, (0..N).collect::<Vec<_>>());
+    }
+}
+
+/// A server function call it cannot read (arguments missing or malformed, a body over the
+/// limit) answers 400 or 413 with the reason, never 500.
+async fn unreadable_server_function_calls_are_the_callers_error(app: &TestApp) {
+    let c = new_client();
+    let (status, body, _) = app.call(&c, "log_in", &[("x", "1")]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("missing field"), "{body}");
+    let (status, body, _) = app
+        .call(&c, "live_vote", &[("id", "one"), ("on", "true")])
+        .await;
+    assert_eq!(status, 400, "{body}");
+    // Just over the 2 MB default, so the body is all sent before the answer.
+    let huge = "a".repeat(2_200_000);
+    let (status, body, _) = app.call(&c, "log_in", &[("email", huge.as_str())]).await;
+    assert_eq!(status, 413, "{body}");
+    drop(huge);
+    // Every route has a body limit: a plain route (2 MB) and Open311 (64 KB) too. The
+    // server may answer 413 before the body is all sent and close the connection; either
+    // way it is refused, and the server carries on.
+    for (path, size) in [
+        ("/lang", 3 * 1024 * 1024),
+        ("/open311/v2/requests.json", 200 * 1024),
+    ] {
+        let res = c
+            .post(app.url(path))
+            .header("origin", app.base.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("a".repeat(size))
+            .send()
+            .await;
+        match res {
+            Ok(r) => assert_eq!(r.status(), 413, "{path}"),
+            Err(e) => assert!(e.is_request(), "{path}: {e}"),
+        }
+        let health = new_client().get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
     }
 }
 
