@@ -41,6 +41,7 @@ fn answers(schema: Value, errors: &[&str]) -> Value {
             "400" => "bad input: the description names the parameter",
             "403" => "api_key missing or not valid",
             "404" => "no such resource",
+            "429" => "too many requests: the description says when to try again",
             _ => "error",
         };
         out.insert(
@@ -129,7 +130,7 @@ pub fn document(base: &str) -> String {
                         "last_name": string(), "phone": string(), "media_url": string(), "jurisdiction_id": string(),
                         "attribute[code]": {"type": "string", "description": "an answer to the service definition's attribute `code`; multivaluelist answers as attribute[code][]. attribute[gongzhi_ref] makes a post idempotent: the same reference from the same key is the same request"}
                     }), &["api_key", "service_code"]),
-                    "responses": answers(list_of("Created"), &["400", "403"])
+                    "responses": answers(list_of("Created"), &["400", "403", "429"])
                 }
             },
             "/requests/{service_request_id}.{format}": {"get": {
@@ -164,7 +165,7 @@ pub fn document(base: &str) -> String {
                         "updated_datetime": string(), "description": string(), "media_url": string(),
                         "email": string(), "first_name": string(), "last_name": string()
                     }), &["api_key", "service_request_id", "update_id", "status"]),
-                    "responses": answers(list_of("PostedUpdate"), &["400", "403", "404"])
+                    "responses": answers(list_of("PostedUpdate"), &["400", "403", "404", "429"])
                 }
             }
         },
