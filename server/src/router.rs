@@ -152,6 +152,7 @@ pub fn build(config: &Config, state: AppState) -> Router {
         ))
         .merge(open311)
         .merge(hooks)
+        .layer(axum::middleware::from_fn(security::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             security::HeaderConfig::new(config.is_https(), &state.map.tile_url),
             security::security_headers,

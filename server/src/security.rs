@@ -1,4 +1,5 @@
-//! Cross-site request refusal and security headers for every response.
+//! Cross-site request refusal, refusal of NUL characters, and security headers for every
+//! response.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -28,6 +29,61 @@ pub async fn refuse_cross_site(
             .into_response();
     }
     next.run(req).await
+}
+
+/// The largest URL-encoded body any route takes is 2 MB; this is the most the check below
+/// reads (a body over it is refused as too large, as the route would refuse it).
+const FORM_SCAN_MAX: usize = 4 * 1024 * 1024;
+
+/// Refuses a request carrying a NUL character in its address or its URL-encoded body,
+/// with 400 naming the reason. No form has a use for one, and PostgreSQL cannot store
+/// text holding one (it would fail the request with a server error). Open311 paths answer
+/// in the Open311 error format of their suffix. Multipart forms lose NULs from their text
+/// fields as they are read (`routes::form`).
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let refuse = |path: &str| {
+        tracing::info!(%path, "request with a NUL character refused");
+        if path.starts_with("/open311/") {
+            crate::routes::open311::nul_refused(path)
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                "A NUL character is not allowed / 请求中含有不允许的空字符",
+            )
+                .into_response()
+        }
+    };
+    let in_uri = req
+        .uri()
+        .path_and_query()
+        .is_some_and(|pq| has_encoded_nul(pq.as_str().as_bytes()));
+    if in_uri {
+        return refuse(&path);
+    }
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, FORM_SCAN_MAX).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").into_response(),
+    };
+    if has_encoded_nul(&bytes) || bytes.contains(&0) {
+        return refuse(&path);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// True when `raw` holds `%00`, a percent-encoded NUL.
+fn has_encoded_nul(raw: &[u8]) -> bool {
+    raw.windows(3).any(|w| w == b"%00")
 }
 
 fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {

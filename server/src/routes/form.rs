@@ -36,7 +36,7 @@ pub(crate) async fn read(
         };
         let name = field.name().unwrap_or_default().to_string();
         if name == file_field {
-            let file_name = field.file_name().unwrap_or_default().to_string();
+            let file_name = field.file_name().unwrap_or_default().replace('\0', "");
             match field.bytes().await {
                 Ok(b) if !b.is_empty() => {
                     body.files.push(b.to_vec());
@@ -51,8 +51,9 @@ pub(crate) async fn read(
             }
             continue;
         }
+        // No form has a use for a NUL character, and PostgreSQL cannot store one.
         if let Ok(value) = field.text().await {
-            body.fields.push((name, value));
+            body.fields.push((name, value.replace('\0', "")));
         }
     }
     if cut_off {

@@ -156,6 +156,17 @@ fn unknown_method(format: Format, what: &str) -> Response {
     )
 }
 
+/// The refusal of a request holding a NUL character (see `security::refuse_nul`), in the
+/// format of the path's suffix.
+pub fn nul_refused(path: &str) -> Response {
+    let format = if path.ends_with(".xml") {
+        Format::Xml
+    } else {
+        Format::Json
+    };
+    error(format, ApiError::bad("a parameter holds a NUL character"))
+}
+
 /// A path without a format suffix: answered in JSON, naming the problem.
 fn no_format(file: &str) -> Response {
     error(
