@@ -100,9 +100,19 @@ struct Ctx {
     serial: u64,
 }
 
-/// The operations of the description: (method, path template, parameters, form fields,
-/// documented statuses).
-fn operations(doc: &Value) -> Vec<(String, String, Vec<(String, String)>, Vec<String>, Vec<u16>)> {
+/// One operation of the description.
+struct Operation {
+    method: String,
+    template: String,
+    /// (name, where: path, query or header)
+    params: Vec<(String, String)>,
+    /// The fields of its form body.
+    fields: Vec<String>,
+    /// The statuses it documents.
+    statuses: Vec<u16>,
+}
+
+fn operations(doc: &Value) -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("operations") {
@@ -128,7 +138,13 @@ fn operations(doc: &Value) -> Vec<(String, String, Vec<(String, String)>, Vec<St
                 .keys()
                 .filter_map(|k| k.parse().ok())
                 .collect();
-            out.push((method.clone(), path.clone(), params, fields, statuses));
+            out.push(Operation {
+                method: method.clone(),
+                template: path.clone(),
+                params,
+                fields,
+                statuses,
+            });
         }
     }
     out
@@ -200,7 +216,14 @@ async fn generated_requests_to_every_operation_never_fail_the_server(app: &TestA
     let bad = hostile();
     let mut rng = Rng(0x5eed_0311_2026_1206);
     let mut sent = 0;
-    for (method, template, params, fields, statuses) in &ops {
+    for Operation {
+        method,
+        template,
+        params,
+        fields,
+        statuses,
+    } in &ops
+    {
         for round in 0..60 {
             ctx.serial += 1;
             // Each round: mostly valid values, some hostile ones, some left out.
