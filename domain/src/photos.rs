@@ -147,8 +147,20 @@ pub fn process(bytes: &[u8], max_bytes: usize) -> Result<Processed, PhotoError> 
     })
 }
 
-/// [`process`] on tokio's blocking thread pool.
+/// How many photos are decoded at once. Each decode may hold up to about
+/// [`MAX_PIXELS`] × 8 bytes, so this, not the number of uploads arriving together (a burst
+/// of large photos, or of decompression bombs that pass the header check), bounds the
+/// memory photos take. Decoding is CPU work: more at once than cores would not be faster.
+pub fn decode_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4))
+}
+
+/// [`process`] on tokio's blocking thread pool, waiting for one of the [`decode_slots`].
 pub async fn process_async(bytes: Vec<u8>, max_bytes: usize) -> Result<Processed, PhotoError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| tokio::sync::Semaphore::new(decode_slots()));
+    // The semaphore is never closed; were it, decoding would go on unlimited.
+    let _slot = slots.acquire().await.ok();
     tokio::task::spawn_blocking(move || process(&bytes, max_bytes))
         .await
         .unwrap_or(Err(PhotoError::Corrupt))
