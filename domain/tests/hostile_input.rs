@@ -410,3 +410,53 @@ proptest! {
         }
     }
 }
+
+/// Polyglots: an image that is also HTML, a ZIP or a script (a payload in a text chunk,
+/// a comment or after the end) is accepted only as the pixels it draws: the stored files
+/// are new JPEGs, and nothing of the payload survives.
+#[test]
+fn polyglot_images_keep_only_their_pixels() {
+    let payload: &[u8] = b"<html><script>alert(document.cookie)</script></html>PK\x03\x04zip-entry";
+    let [png, jpeg, webp] = <[Vec<u8>; 3]>::try_from(samples()).expect("three samples");
+    // A PNG with the payload in a tEXt chunk before IEND, and again after IEND.
+    let iend = png.len() - 12;
+    let mut chunk = (payload.len() as u32 + 8).to_be_bytes().to_vec();
+    chunk.extend(b"tEXtComment\0");
+    chunk.extend(payload);
+    chunk.extend([0, 0, 0, 0]);
+    let mut png_poly = png[..iend].to_vec();
+    png_poly.extend(&chunk);
+    png_poly.extend(&png[iend..]);
+    png_poly.extend(payload);
+    // A JPEG with the payload in a COM segment after SOI, and a ZIP after EOI.
+    let mut jpeg_poly = jpeg[..2].to_vec();
+    jpeg_poly.extend([0xFF, 0xFE]);
+    jpeg_poly.extend(((payload.len() + 2) as u16).to_be_bytes());
+    jpeg_poly.extend(payload);
+    jpeg_poly.extend(&jpeg[2..]);
+    jpeg_poly.extend(payload);
+    // A WebP with the payload after the RIFF container.
+    let mut webp_poly = webp.clone();
+    webp_poly.extend(payload);
+    let mut accepted = Vec::new();
+    for (name, bytes) in [("png", png_poly), ("jpeg", jpeg_poly), ("webp", webp_poly)] {
+        let Ok(done) = photos::process(&bytes, photos::DEFAULT_MAX_BYTES) else {
+            continue; // refused outright is fine too
+        };
+        accepted.push(name);
+        for out in [&done.display, &done.thumb] {
+            assert!(out.starts_with(&[0xFF, 0xD8, 0xFF]), "{name}: a new JPEG");
+            for needle in [&b"<script"[..], b"PK\x03\x04", b"zip-entry"] {
+                assert!(
+                    !out.windows(needle.len()).any(|w| w == needle),
+                    "{name}: the payload survived"
+                );
+            }
+        }
+    }
+    // They draw real pictures, so (unlike random bytes) they are taken, cleaned.
+    assert!(
+        accepted.contains(&"png") && accepted.contains(&"jpeg"),
+        "{accepted:?}"
+    );
+}
