@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::process::{waiting_for, Instance};
+use common::process::{issue_key, waiting_for, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use reqwest::multipart::Form;
@@ -57,16 +57,7 @@ async fn a_closes_when_b_closes(backend: Backend) {
     // B: the back office, on SQLite.
     let b_dir = tempfile::tempdir().expect("dir");
     let b = Instance::start(&format!("sqlite://{}/b.db", b_dir.path().display()), &[]).await;
-    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
-    let (status, issued) = b
-        .call(
-            &b_admin,
-            "admin_issue_api_key",
-            &[("name", "A: resident-facing Gongzhi")],
-        )
-        .await;
-    assert_eq!(status, 200, "{issued}");
-    let key = issued["key"].as_str().expect("key").to_string();
+    let key = issue_key(&b, "A: resident-facing Gongzhi").await;
 
     // A: faces residents, forwards to B, polls B every second.
     let (a_url, _a_dir, a_pg) = fresh_database(backend).await;
@@ -393,13 +384,7 @@ async fn a_closes_when_b_closes(backend: Backend) {
     b_db.close().await;
     a.stop().await;
     b.stop().await;
-    if let Some((admin, name)) = a_pg {
-        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(a_pg).await;
 }
 
 /// B is down while 50 reports are filed on A; when B is back, each arrives once and A shows
@@ -408,12 +393,7 @@ async fn nothing_is_lost_or_doubled_while_b_is_down(backend: Backend) {
     let b_dir = tempfile::tempdir().expect("dir");
     let b_url = format!("sqlite://{}/b.db", b_dir.path().display());
     let b = Instance::start(&b_url, &[]).await;
-    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
-    let (status, issued) = b
-        .call(&b_admin, "admin_issue_api_key", &[("name", "A")])
-        .await;
-    assert_eq!(status, 200, "{issued}");
-    let key = issued["key"].as_str().expect("key").to_string();
+    let key = issue_key(&b, "A").await;
     let (a_url, _a_dir, a_pg) = fresh_database(backend).await;
     let a = Instance::start(
         &a_url,
@@ -503,13 +483,7 @@ async fn nothing_is_lost_or_doubled_while_b_is_down(backend: Backend) {
     b_db.close().await;
     a.stop().await;
     b.stop().await;
-    if let Some((admin, name)) = a_pg {
-        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(a_pg).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

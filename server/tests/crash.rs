@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::process::{waiting_for, Instance};
+use common::process::{issue_key, waiting_for, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
@@ -83,12 +83,7 @@ async fn killed_three_times_under_load(backend: Backend) {
     let b_dir = tempfile::tempdir().expect("dir");
     let b_url = format!("sqlite://{}/b.db", b_dir.path().display());
     let b = Instance::start(&b_url, &[]).await;
-    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
-    let (status, issued) = b
-        .call(&b_admin, "admin_issue_api_key", &[("name", "A")])
-        .await;
-    assert_eq!(status, 200, "{issued}");
-    let key = issued["key"].as_str().expect("key").to_string();
+    let key = issue_key(&b, "A").await;
 
     let (a_url, _a_dir, a_pg) = fresh_database(backend).await;
     let a_env = [
@@ -193,13 +188,7 @@ async fn killed_three_times_under_load(backend: Backend) {
     b_db.close().await;
     a.stop().await;
     b.stop().await;
-    if let Some((admin, name)) = a_pg {
-        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(a_pg).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

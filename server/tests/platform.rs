@@ -261,15 +261,7 @@ async fn both_schemas_have_the_same_tables_and_columns() {
     assert!(a.len() > 20, "{a:?}");
     assert_eq!(a, b);
     postgres.close().await;
-    if let Some((admin, name)) = pg {
-        if let Ok(gongzhi_domain::db::Db::Postgres(p)) =
-            gongzhi_domain::db::Db::connect(&admin, 1).await
-        {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(pg).await;
 }
 
 /// A migration that cannot apply stops start-up with a message that says so.

@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::process::{waiting_for, Instance};
+use common::process::{issue_key, waiting_for, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
@@ -73,12 +73,7 @@ async fn two_instances_share_one_database() {
     let b_dir = tempfile::tempdir().expect("dir");
     let b_url = format!("sqlite://{}/b.db", b_dir.path().display());
     let b = Instance::start(&b_url, &[]).await;
-    let b_admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
-    let (status, issued) = b
-        .call(&b_admin, "admin_issue_api_key", &[("name", "A")])
-        .await;
-    assert_eq!(status, 200, "{issued}");
-    let key = issued["key"].as_str().expect("key").to_string();
+    let key = issue_key(&b, "A").await;
 
     let (url, _dir, pg) = fresh_database(Backend::Postgres).await;
     let env = [
@@ -219,13 +214,7 @@ async fn two_instances_share_one_database() {
     one.stop().await;
     two.stop().await;
     b.stop().await;
-    if let Some((admin, name)) = pg {
-        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(pg).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -213,15 +213,7 @@ async fn statements_per_page_do_not_grow_with_the_discussion(backend: Backend) {
         }
     }
     svc.db.close().await;
-    if let Some((admin, name)) = pg {
-        if let Ok(gongzhi_domain::db::Db::Postgres(p)) =
-            gongzhi_domain::db::Db::connect(&admin, 1).await
-        {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&p)
-                .await;
-        }
-    }
+    common::drop_database(pg).await;
 }
 
 on_both_backends_with!(statements_per_page_do_not_grow_with_the_discussion);

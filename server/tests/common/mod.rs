@@ -344,6 +344,17 @@ pub async fn fresh_database(
     }
 }
 
+/// Removes a PostgreSQL database [`fresh_database`] made (nothing for SQLite).
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((admin, name)) = pg {
+        if let Ok(Db::Postgres(p)) = Db::connect(&admin, 1).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&p)
+                .await;
+        }
+    }
+}
+
 /// Runs a test body with a time limit, so a hang fails with a message instead of
 /// blocking the whole run.
 pub async fn bounded<F: std::future::Future<Output = ()>>(body: F) {

@@ -112,6 +112,17 @@ impl Instance {
     }
 }
 
+/// Issues an Open311 API key named `name` on `b`, as its (demo) admin does for a
+/// resident-facing instance that forwards to it.
+pub async fn issue_key(b: &Instance, name: &str) -> String {
+    let admin = b.log_in("admin@demo.gongzhi.org", "admin-demo-2026").await;
+    let (status, issued) = b
+        .call(&admin, "admin_issue_api_key", &[("name", name)])
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    issued["key"].as_str().expect("the new key").to_string()
+}
+
 /// Polls `probe` every 25 ms until it gives a value; fails the test after `limit`.
 pub async fn waiting_for<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
 where
