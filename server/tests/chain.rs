@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::process::{issue_key, waiting_for, Instance};
+use common::process::{graffiti_form, issue_key, waiting_for, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use reqwest::multipart::Form;
@@ -91,12 +91,7 @@ async fn a_closes_when_b_closes(backend: Backend) {
         .expect("the form's token");
     let start = at + page[at..].find("value=\"").expect("its value") + "value=\"".len();
     let token: String = page[start..].chars().take_while(|c| *c != '"').collect();
-    let form = Form::new()
-        .text("submit_token", token)
-        .text("category", "graffiti")
-        .text("lat", "22.8172")
-        .text("lon", "108.3661")
-        .text("description", "链式测试：桥墩上有大片涂鸦");
+    let form = graffiti_form(token, "链式测试：桥墩上有大片涂鸦".into());
     let submitted = Instant::now();
     let res = resident
         .post(format!("{}/reports/new", a.base))
@@ -428,18 +423,11 @@ async fn nothing_is_lost_or_doubled_while_b_is_down(backend: Backend) {
     b.stop().await;
     let resident = new_client();
     for i in 0..50 {
-        let form = Form::new()
-            .text(
-                "submit_token",
-                format!(
-                    "outage-test-{i:04}-{:08}-0000000000000000",
-                    std::process::id()
-                ),
-            )
-            .text("category", "graffiti")
-            .text("lat", "22.8172")
-            .text("lon", "108.3661")
-            .text("description", format!("停机期间的报告 {i}"));
+        let token = format!(
+            "outage-test-{i:04}-{:08}-0000000000000000",
+            std::process::id()
+        );
+        let form = graffiti_form(token, format!("停机期间的报告 {i}"));
         let res = resident
             .post(format!("{}/reports/new", a.base))
             .header("origin", a.base.clone())

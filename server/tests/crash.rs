@@ -11,11 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::process::{issue_key, waiting_for, Instance};
+use common::process::{graffiti_form, issue_key, until_all_sent, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
-use reqwest::multipart::Form;
 
 /// Submitters running at once.
 const SUBMITTERS: usize = 4;
@@ -40,12 +39,7 @@ async fn submitter(n: usize, base: String, stop: Arc<AtomicBool>, acked: Arc<Mut
         loop {
             tries += 1;
             assert!(tries < 400, "{description}: no answer for 20 s");
-            let form = Form::new()
-                .text("submit_token", token.clone())
-                .text("category", "graffiti")
-                .text("lat", "22.8172")
-                .text("lon", "108.3661")
-                .text("description", description.clone());
+            let form = graffiti_form(token.clone(), description.clone());
             let sent = client
                 .post(format!("{base}/reports/new"))
                 .header("origin", base.clone())
@@ -123,19 +117,7 @@ async fn killed_three_times_under_load(backend: Backend) {
 
     let a_db = Db::connect(&a_url, 2).await.expect("A's database");
     let b_db = Db::connect(&b_url, 1).await.expect("B's database");
-    waiting_for("every report to be sent", Duration::from_secs(60), || {
-        let db = a_db.clone();
-        async move {
-            (count(
-                &db,
-                "SELECT count(*) FROM reports WHERE forward_state <> 'sent'",
-            )
-            .await
-                == 0)
-                .then_some(())
-        }
-    })
-    .await;
+    until_all_sent(&a_db).await;
 
     // Exactly once in A: each acknowledged report, and nothing else from the load.
     type Row = (String, i64, i64);

@@ -241,7 +241,7 @@ async fn generated_requests_to_every_operation_never_fail_the_server(app: &TestA
                         } else {
                             v
                         };
-                        let enc = url_escape(&v);
+                        let enc = gongzhi_app::util::query_escape(&v);
                         path = path.replace(&format!("{{{name}}}"), &enc);
                     }
                     "query" => {
@@ -373,15 +373,4 @@ fn choose(
     }
     let good = valid(name, ctx);
     Some(rng.pick(&good).to_string())
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

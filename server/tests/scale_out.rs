@@ -9,11 +9,10 @@ mod common;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::process::{issue_key, waiting_for, Instance};
+use common::process::{graffiti_form, issue_key, until_all_sent, Instance};
 use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
-use reqwest::multipart::Form;
 
 async fn count(db: &Db, sql: &str) -> i64 {
     with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await).unwrap()
@@ -21,12 +20,7 @@ async fn count(db: &Db, sql: &str) -> i64 {
 
 /// Files a report on `base` as `client`; returns where the server sent the browser.
 async fn file(client: &reqwest::Client, base: &str, token: &str, description: &str) -> String {
-    let form = Form::new()
-        .text("submit_token", token.to_string())
-        .text("category", "graffiti")
-        .text("lat", "22.8172")
-        .text("lon", "108.3661")
-        .text("description", description.to_string());
+    let form = graffiti_form(token.to_string(), description.to_string());
     let res = client
         .post(format!("{base}/reports/new"))
         .header("origin", base.to_string())
@@ -190,19 +184,7 @@ async fn two_instances_share_one_database() {
         );
         file(&anonymous, &inst.base, &token, &format!("扩容测试 {i}")).await;
     }
-    waiting_for("all to be sent", Duration::from_secs(60), || {
-        let db = db.clone();
-        async move {
-            (count(
-                &db,
-                "SELECT count(*) FROM reports WHERE forward_state <> 'sent'",
-            )
-            .await
-                == 0)
-                .then_some(())
-        }
-    })
-    .await;
+    until_all_sent(&db).await;
     let b_db = Db::connect(&b_url, 1).await.expect("B's database");
     let (n, distinct): (i64, i64) = with_db!(&b_db, p => sqlx::query_as(
         "SELECT count(*), count(DISTINCT description) FROM reports WHERE description LIKE '扩容测试 %'")

@@ -123,6 +123,32 @@ pub async fn issue_key(b: &Instance, name: &str) -> String {
     issued["key"].as_str().expect("the new key").to_string()
 }
 
+/// The report form as a resident's browser posts it: graffiti at a point inside the demo
+/// city's grids, with its one-time `token`.
+pub fn graffiti_form(token: String, description: String) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("submit_token", token)
+        .text("category", "graffiti")
+        .text("lat", "22.8172")
+        .text("lon", "108.3661")
+        .text("description", description)
+}
+
+/// Waits until every report in `db` has reached the case system (60 s at most).
+pub async fn until_all_sent(db: &gongzhi_domain::db::Db) {
+    waiting_for(
+        "every report to be sent",
+        Duration::from_secs(60),
+        || async {
+            let waiting: i64 = gongzhi_domain::with_db!(db, p => sqlx::query_scalar(
+            "SELECT count(*) FROM reports WHERE forward_state <> 'sent'").fetch_one(p).await)
+            .expect("count");
+            (waiting == 0).then_some(())
+        },
+    )
+    .await;
+}
+
 /// Polls `probe` every 25 ms until it gives a value; fails the test after `limit`.
 pub async fn waiting_for<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
 where
