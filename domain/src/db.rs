@@ -186,6 +186,37 @@ impl Db {
     pub async fn close(&self) {
         with_db!(self, p => p.close().await)
     }
+
+    /// The raw commit rate, a reference point for the benchmarks: one-row inserts of about
+    /// a report's size, each its own transaction, one after another on one connection of
+    /// this pool (so with the server's durability settings), for `seconds`. Works in a
+    /// scratch table it drops afterwards. Returns the commits made and the seconds taken.
+    pub async fn commit_rate(&self, seconds: f64) -> Result<(u64, f64), crate::error::Error> {
+        let body = "这里的问题已经持续好几天了，影响附近居民出行，希望尽快处理。".repeat(3);
+        let limit = Duration::from_secs_f64(seconds.max(0.1));
+        with_db!(self, p => async {
+            let mut c = p.acquire().await?;
+            sqlx::query("DROP TABLE IF EXISTS commit_rate_probe").execute(&mut *c).await?;
+            sqlx::query("CREATE TABLE commit_rate_probe (id BIGINT PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL)")
+                .execute(&mut *c)
+                .await?;
+            let started = std::time::Instant::now();
+            let mut n: u64 = 0;
+            while started.elapsed() < limit {
+                n += 1;
+                sqlx::query("INSERT INTO commit_rate_probe (id, body, at) VALUES ($1, $2, $3)")
+                    .bind(n as i64)
+                    .bind(&body)
+                    .bind(crate::time::now().to_rfc3339())
+                    .execute(&mut *c)
+                    .await?;
+            }
+            let took = started.elapsed().as_secs_f64();
+            sqlx::query("DROP TABLE commit_rate_probe").execute(&mut *c).await?;
+            Ok::<_, sqlx::Error>((n, took))
+        }.await)
+        .map_err(Into::into)
+    }
 }
 
 /// Hides a password in a database URL, for messages and logs.

@@ -91,4 +91,6 @@ pub struct Services {
     pub moderation: moderation::ModerationSettings,
     /// Live Q&A events for the browsers connected to this instance.
     pub live: live::Hub,
+    /// On SQLite, the task that writes new reports (group commit).
+    pub filing: reports::Filing,
 }

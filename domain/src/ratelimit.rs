@@ -98,7 +98,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::LoginIp => "login_ip",
             Scope::LoginAccount => "login_account",
@@ -193,18 +193,29 @@ pub async fn check(
     Ok(())
 }
 
+/// Counts one attempt (binds: scope, key, time).
+pub(crate) const RECORD_SQL: &str =
+    "INSERT INTO auth_attempts (scope, key, at) VALUES ($1, $2, $3)";
+/// Forgets attempts older than [`forget_before`] (bind: that time).
+pub(crate) const FORGET_SQL: &str = "DELETE FROM auth_attempts WHERE at < $1";
+
+/// Attempts before this time no longer count for anything.
+pub(crate) fn forget_before(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    t - Duration::days(1)
+}
+
 /// Counts one attempt, and forgets attempts older than a day.
 pub async fn record(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
     let t = now();
     with_db!(db, p => {
-        sqlx::query("INSERT INTO auth_attempts (scope, key, at) VALUES ($1, $2, $3)")
+        sqlx::query(RECORD_SQL)
             .bind(scope.as_str())
             .bind(key)
             .bind(t)
             .execute(p)
             .await.map(|r| r.rows_affected())?;
-        sqlx::query("DELETE FROM auth_attempts WHERE at < $1")
-            .bind(t - Duration::days(1))
+        sqlx::query(FORGET_SQL)
+            .bind(forget_before(t))
             .execute(p)
             .await.map(|r| r.rows_affected())
     })?;

@@ -1,4 +1,5 @@
-//! The command line: `gongzhi [serve]`, `migrate`, `seed-demo`, `seed-load`, `admin create`.
+//! The command line: `gongzhi [serve]`, `migrate`, `seed-demo`, `seed-load`, `commit-rate`,
+//! `admin create`.
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +34,17 @@ pub enum Command {
         /// Also add a proposal with this many comments (its id is printed as `proposal <id>`).
         #[arg(long, default_value_t = 0)]
         comments: usize,
+        /// Also add this many questions to the departments, most of them answered.
+        #[arg(long, default_value_t = 0)]
+        questions: usize,
+    },
+    /// Measure the database's raw commit rate: one-row inserts, each its own transaction,
+    /// one after another, with the server's own connection settings (durability included).
+    /// Prints `commits <n> seconds <s> per_second <r>`; a reference point for `make bench`.
+    CommitRate {
+        /// How long to measure, in seconds.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
     },
     /// Administrator accounts.
     Admin {

@@ -25,7 +25,12 @@ async fn main() -> ExitCode {
             tracing::info!(database = db.backend(), "migrations applied");
         }),
         Command::SeedDemo => seed_demo(cli.config).await,
-        Command::SeedLoad { reports, comments } => seed_load(cli.config, reports, comments).await,
+        Command::SeedLoad {
+            reports,
+            comments,
+            questions,
+        } => seed_load(cli.config, reports, comments, questions).await,
+        Command::CommitRate { seconds } => commit_rate(cli.config, seconds).await,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -69,7 +74,12 @@ async fn seed_demo(mut config: Config) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn seed_load(mut config: Config, reports: usize, comments: usize) -> Result<(), StartError> {
+async fn seed_load(
+    mut config: Config,
+    reports: usize,
+    comments: usize,
+    questions: usize,
+) -> Result<(), StartError> {
     config.seed_demo = false;
     let state = startup::open_state(&config).await?;
     if reports > 0 {
@@ -81,6 +91,17 @@ async fn seed_load(mut config: Config, reports: usize, comments: usize) -> Resul
             reports = n,
             seconds = started.elapsed().as_secs_f64(),
             "synthetic reports added"
+        );
+    }
+    if questions > 0 {
+        let started = std::time::Instant::now();
+        let n = gongzhi_domain::seed::load::synthetic_questions(&state.svc, questions)
+            .await
+            .map_err(StartError::Seed)?;
+        tracing::info!(
+            questions = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "synthetic questions added"
         );
     }
     if comments > 0 {
@@ -97,6 +118,19 @@ async fn seed_load(mut config: Config, reports: usize, comments: usize) -> Resul
         // For scripts (bench/deliberation.sh): the proposal to measure.
         println!("proposal {id}");
     }
+    Ok(())
+}
+
+async fn commit_rate(config: Config, seconds: f64) -> Result<(), StartError> {
+    let db = startup::open_db(&config).await?;
+    let (n, took) = db
+        .commit_rate(seconds)
+        .await
+        .map_err(StartError::CommitRate)?;
+    println!(
+        "commits {n} seconds {took:.3} per_second {:.1}",
+        n as f64 / took
+    );
     Ok(())
 }
 

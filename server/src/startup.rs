@@ -27,6 +27,8 @@ pub enum StartError {
     Leptos(String),
     #[error("network: {0}")]
     Io(std::io::Error),
+    #[error("measuring the commit rate failed: {0}")]
+    CommitRate(gongzhi_domain::Error),
 }
 
 /// Opens the database and runs migrations. A failed migration stops here.
@@ -139,6 +141,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         cases,
         moderation,
         live: gongzhi_domain::live::Hub::new(),
+        filing: Default::default(),
     };
     if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {
         // One poller for the city: enqueuing it again (another instance, a restart) is a no-op.

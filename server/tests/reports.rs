@@ -30,6 +30,7 @@ on_both_backends!(
     department_updates_reach_followers,
     photos_of_forms_never_sent_are_swept,
     a_nul_character_never_reaches_the_database,
+    a_flood_of_reports_is_filed_once_each,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -1382,4 +1383,92 @@ async fn a_nul_character_never_reaches_the_database(app: &TestApp) {
     assert_eq!(stored, ("路灯不亮。".to_string(), "青秀路8 号".to_string()));
     let (status, body, _) = app.call(&c, "support_report", &[("id", "1\u{0}")]).await;
     assert_eq!(status, 400, "{body}");
+}
+
+/// 60 reports at once, ten of them sent twice (a double tap): each form is filed once,
+/// both answers of a double name the same report, and each report has its timeline entry,
+/// its forwarding job and its rate-limit count. On SQLite they queue while another writer
+/// holds the database, and the report writer then commits them together: a handful of
+/// commits, not 70 (group commit).
+async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
+    use gongzhi_domain::reports::{submit, NewReport, Reporter};
+    catalog(app).await;
+    let svc = app.services();
+    let tokens: Vec<String> = (0..60).map(|_| token()).collect();
+    let mut sends: Vec<String> = tokens.clone();
+    sends.extend(tokens[..10].iter().cloned());
+    let sqlite = matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_));
+    // Another writer holds SQLite's write lock while the reports arrive.
+    let holder = if let gongzhi_domain::db::Db::Sqlite(pool) = &svc.db {
+        let mut c = pool.acquire().await.expect("connection");
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *c)
+            .await
+            .expect("lock");
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            sqlx::query("COMMIT")
+                .execute(&mut *c)
+                .await
+                .expect("unlock");
+        }))
+    } else {
+        None
+    };
+    let before = svc.filing.commits();
+    let filed = futures::future::join_all(sends.iter().enumerate().map(|(i, t)| {
+        let svc = svc.clone();
+        let t = t.clone();
+        async move {
+            let ip = format!("10.0.0.{}", i % 60);
+            let who = Reporter {
+                user: None,
+                ip: &ip,
+                api_key: None,
+            };
+            let input = NewReport {
+                category: "graffiti".into(),
+                lat: IN_QX01.0.into(),
+                lon: IN_QX01.1.into(),
+                description: format!("桥墩上的涂鸦 {t}"),
+                submit_token: t,
+                ..NewReport::default()
+            };
+            submit(&svc, who, input).await.expect("filed").id
+        }
+    }))
+    .await;
+    if let Some(h) = holder {
+        h.await.expect("lock holder");
+    }
+    for (k, id) in filed[60..].iter().enumerate() {
+        assert_eq!(
+            *id, filed[k],
+            "both answers to a double send name one report"
+        );
+    }
+    let mut ids = filed[..60].to_vec();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "one report per form");
+    let counts: (i64, i64, i64, i64) = with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT (SELECT count(*) FROM reports WHERE description LIKE '桥墩上的涂鸦 %'), \
+         (SELECT count(*) FROM report_events e JOIN reports r ON r.id = e.report_id WHERE r.description LIKE '桥墩上的涂鸦 %'), \
+         (SELECT count(*) FROM jobs WHERE kind = 'forward_report' AND payload IN (SELECT '{\"kind\":\"forward_report\",\"report_id\":' || id || '}' FROM reports WHERE description LIKE '桥墩上的涂鸦 %')), \
+         (SELECT count(*) FROM auth_attempts WHERE scope = 'report_ip' AND key LIKE '10.0.0.%')")
+        .fetch_one(p)
+        .await)
+    .expect("counts");
+    assert_eq!(
+        counts,
+        (60, 60, 60, 60),
+        "reports, timeline entries, jobs, rate-limit counts"
+    );
+    if sqlite {
+        let commits = svc.filing.commits() - before;
+        assert!(
+            (1..=10).contains(&commits),
+            "60 reports queued behind a writer took {commits} commits"
+        );
+    }
 }

@@ -73,6 +73,7 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         cases: Default::default(),
         moderation: Default::default(),
         live: Default::default(),
+        filing: Default::default(),
     }
 }
 

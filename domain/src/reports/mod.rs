@@ -7,6 +7,7 @@ mod follow_up;
 pub(crate) mod photos;
 pub(crate) mod query;
 mod submit;
+pub(crate) mod writer;
 
 pub(crate) use engage::email_followers;
 pub use engage::{
@@ -18,6 +19,7 @@ pub use photos::{pending_photos, photo_blob, sweep_pending, upload_photo, PhotoS
 pub(crate) use query::like_pattern;
 pub use query::{get, list, nearby, own_text, points, track, MapPoint, LIST_MAX, MAP_MAX};
 pub use submit::{check, parse_point, submit, valid_token, Checked, NewReport, Reporter};
+pub use writer::Filing;
 
 /// The city's choices about reporting, from config.
 #[derive(Clone, Debug)]

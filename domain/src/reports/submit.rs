@@ -14,6 +14,7 @@ use crate::ratelimit::{self, Scope};
 use crate::time::now;
 use crate::{categories, grids, with_db, Problem, Services};
 
+use super::writer::{write_report, Filed, Written};
 use super::{tracking_code, tracking_hash};
 
 /// What the report form (or the Open311 API) submits.
@@ -236,8 +237,6 @@ pub async fn submit(
         answers,
         photo_uids,
     } = check(svc, &who, &input).await?;
-    let description = description.as_str();
-    let address = address.as_str();
 
     // Rate limits count only well-formed reports, so a resident fixing a mistake is not punished.
     let limits = &svc.limits;
@@ -264,90 +263,64 @@ pub async fn submit(
     }
 
     let t = now();
-    let due = t + chrono::Duration::hours(category.time_limit_hours);
     let answers_json =
         serde_json::to_string(&answers).map_err(|e| Error::Internal(e.to_string()))?;
     // Anonymous residents follow their report with a code; API clients by its id.
     let code =
         (who.user.is_none() && who.api_key.is_none()).then(|| tracking_code(&input.submit_token));
-    let track = code.as_deref().map(tracking_hash);
-    let reporter_id = who.user.map(|u| u.id);
-    let grid_id = grid.as_ref().map(|g| g.id);
-    // An async block, so `?` ends the block (not the function) and a unique violation
-    // can be told apart below.
-    let result: Result<i64, sqlx::Error> = with_db!(&svc.db, p => async {
-        let mut tx = p.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
-             reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) \
-             VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
-        )
-        .bind(category.id)
-        .bind(grid_id)
-        .bind(category.department_id)
-        .bind(description)
-        .bind(point.lat)
-        .bind(point.lon)
-        .bind(address)
-        .bind(&answers_json)
-        .bind(reporter_id)
-        .bind(input.hide_name && reporter_id.is_some())
-        .bind(track.as_deref())
-        .bind(&token_hash)
-        .bind(due)
-        .bind(t)
-        .bind(who.api_key)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
-             VALUES ($1, 'submitted', 'submitted', TRUE, 'resident', $2, '', $3)",
-        )
-        .bind(id)
-        .bind(reporter_id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-        for (position, uid) in photo_uids.iter().enumerate() {
-            let uid = uid.as_str();
-            sqlx::query(
-                "UPDATE photos SET report_id = $1, position = $2 WHERE uid = $3 AND form_token = $4 AND report_id IS NULL",
-            )
-            .bind(id)
-            .bind(position as i64)
-            .bind(uid)
-            .bind(&token_hash)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // Passed to the case system by the job runner, once this commits.
-        crate::enqueue_in!(&mut *tx, svc.jobs, crate::jobs::Task::ForwardReport { report_id: id })?;
-        if let Some(user_id) = reporter_id {
-            sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(user_id)
-                .bind(t)
+    let mut attempts = Vec::new();
+    if who.api_key.is_none() {
+        attempts.push((Scope::ReportIp, who.ip.to_string()));
+    }
+    if let Some(u) = who.user {
+        attempts.push((Scope::ReportAccount, u.id.to_string()));
+    }
+    let row = Filed {
+        category_id: category.id,
+        grid_id: grid.as_ref().map(|g| g.id),
+        department_id: category.department_id,
+        description,
+        lat: point.lat,
+        lon: point.lon,
+        address,
+        answers_json,
+        reporter_id: who.user.map(|u| u.id),
+        hide_name: input.hide_name && who.user.is_some(),
+        tracking_hash: code.as_deref().map(tracking_hash),
+        token_hash: token_hash.clone(),
+        due: t + chrono::Duration::hours(category.time_limit_hours),
+        at: t,
+        api_key: who.api_key,
+        photo_uids,
+        attempts,
+    };
+    let result = match &svc.db {
+        // SQLite: through the one writer task, which commits the reports queued together
+        // in one transaction (group commit).
+        crate::db::Db::Sqlite(pool) => svc.filing.write(pool, &svc.jobs, row).await,
+        // PostgreSQL groups the commits of concurrent transactions itself.
+        crate::db::Db::Postgres(pool) => async {
+            let mut tx = pool.begin_write().await?;
+            let id = write_report!(tx, &svc.jobs, &row)?;
+            sqlx::query(ratelimit::FORGET_SQL)
+                .bind(ratelimit::forget_before(t))
                 .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
+            Ok::<i64, sqlx::Error>(id)
         }
-        tx.commit().await?;
-        Ok(id)
-    }.await);
+        .await
+        .map_err(Into::into),
+    };
     let id = match result {
         Ok(id) => id,
         // The same form submitted twice at the same moment: the other request filed it.
-        Err(e) if crate::db::is_unique_violation(&e) => existing(svc, &token_hash)
+        Err(Written::Duplicate) => existing(svc, &token_hash)
             .await?
-            .ok_or_else(|| Error::Internal(e.to_string()))?,
-        Err(e) => return Err(e.into()),
+            .ok_or_else(|| Error::Internal("a report with this form token vanished".into()))?,
+        Err(Written::Failed(e)) => return Err(Error::Internal(format!("database: {e}"))),
     };
     svc.jobs.wake();
-    if who.api_key.is_none() {
-        ratelimit::record(&svc.db, Scope::ReportIp, who.ip).await?;
-    }
-    if let Some(u) = who.user {
-        ratelimit::record(&svc.db, Scope::ReportAccount, &u.id.to_string()).await?;
-    }
     tracing::info!(report = id, category = %category.code, anonymous = who.user.is_none(), "report filed");
     Ok(Submitted {
         id,

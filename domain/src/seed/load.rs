@@ -1,6 +1,7 @@
 //! Synthetic data for benchmarks (`gongzhi seed-load`): many plausible reports spread over
-//! the demo city's grids, categories and the past year, inserted in large batches; and a
-//! proposal with a long discussion.
+//! the demo city's grids, categories and the past year, inserted in large batches; many
+//! questions to its departments, most of them answered; and a proposal with a long
+//! discussion.
 //! They count as already passed to the case system. Never used for demo data; the values
 //! are generated here, so they are written as SQL literals (no user input reaches this SQL).
 
@@ -126,6 +127,97 @@ pub async fn synthetic_reports(svc: &Services, n: usize) -> Result<usize, Error>
         })?;
         done += rows;
     }
+    Ok(done)
+}
+
+const ASKED: &[(&str, &str)] = &[
+    (
+        "小区旁的公交站什么时候恢复？",
+        "站台拆除已经三个月了，请问什么时候恢复，期间在哪里候车？",
+    ),
+    (
+        "老旧小区加装电梯的补贴怎么申请？",
+        "我们单元想加装电梯，补贴标准和申请材料是什么？",
+    ),
+    (
+        "夜市噪音扰民有人管吗？",
+        "每天晚上十二点后仍然很吵，应该找哪个部门？",
+    ),
+    (
+        "公园开放时间能否延长？",
+        "夏天晚上散步的人多，公园九点就关门太早了。",
+    ),
+    (
+        "垃圾分类的厨余垃圾桶多久清运一次？",
+        "小区的厨余垃圾桶经常满溢，清运频次是怎么规定的？",
+    ),
+];
+const ANSWERED: &str =
+    "您好，您反映的问题已收悉。经核实，相关工作已列入本年度计划，预计下季度完成，期间请关注公告。";
+
+/// Adds `n` published questions to the demo city's departments, spread over the past
+/// year, about three in five with an answer. Returns how many were added.
+pub async fn synthetic_questions(svc: &Services, n: usize) -> Result<usize, Error> {
+    let departments = crate::departments::list(&svc.db).await?;
+    if departments.is_empty() {
+        return Err(Error::Internal(
+            "no departments: run seed-demo first".into(),
+        ));
+    }
+    let asker: Option<i64> = with_db!(&svc.db, p => {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'resident@demo.gongzhi.org'")
+            .fetch_optional(p)
+            .await
+    })?;
+    let asker = asker.map_or_else(|| "NULL".to_string(), |id| id.to_string());
+    let answer_html = crate::deliberation::markdown::render(ANSWERED);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12345);
+    let start = now() - Duration::days(365);
+    let step_us = (365 * 24 * 3600 * 1_000_000i64) / n.max(1) as i64;
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    let mut done = 0;
+    while done < n {
+        let rows = 500.min(n - done);
+        let mut questions = Vec::with_capacity(rows);
+        for i in 0..rows {
+            let k = done + i;
+            let d = &departments[rng.gen_range(0..departments.len())];
+            let (title, body) = ASKED[rng.gen_range(0..ASKED.len())];
+            let t = start + Duration::microseconds(step_us * k as i64);
+            let due = t + Duration::days(21);
+            let answered = rng.gen_range(0..5) < 3;
+            let (status, answered_at) = if answered {
+                let a = stamp(t + Duration::hours(rng.gen_range(2..24 * 20)));
+                ("answered", format!("'{a}'"))
+            } else {
+                ("open", "NULL".into())
+            };
+            questions.push(format!(
+                "({asker}, {}, '{title}', '{body}（{k}）', '{status}', {}, '{ts}', '{due}', {answered_at}, {answered_at}, '{ts}', '{ts}')",
+                d.id,
+                rng.gen_range(0..30),
+                ts = stamp(t),
+                due = stamp(due),
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO questions (asker_id, department_id, title, body, status, want_count, received_at, due_at, \
+             first_answered_at, answered_at, created_at, updated_at) VALUES {}",
+            questions.join(", ")
+        );
+        let answers = "INSERT INTO answers (question_id, department_id, body, body_html, received_at, due_at, created_at) \
+             SELECT id, department_id, $2, $3, received_at, due_at, answered_at FROM questions \
+             WHERE id > $1 AND status = 'answered'";
+        with_db!(&svc.db, p => {
+            let mut tx = p.begin_write().await?;
+            let before: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM questions").fetch_one(&mut *tx).await?;
+            sqlx::query(&sql).execute(&mut *tx).await?;
+            sqlx::query(answers).bind(before).bind(ANSWERED).bind(&answer_html).execute(&mut *tx).await?;
+            tx.commit().await
+        })?;
+        done += rows;
+    }
+    analyze(svc).await?;
     Ok(done)
 }
 

@@ -151,8 +151,8 @@ pub async fn submit_form(
         return back_to_form(&state, &token, posted.values, errors, None).await;
     }
     match reports::submit(&state.svc, who, input).await {
+        // Filing the report also forgot the form kept for it.
         Ok(done) => {
-            let _ = gongzhi_domain::flash::clear(&state.svc.db, &token).await;
             let to = match done.tracking_code {
                 Some(code) => format!("/track/{code}?new=1"),
                 None => format!("/reports/{}?new=1", done.id),

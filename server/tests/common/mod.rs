@@ -275,6 +275,7 @@ impl TestApp {
             cases: Default::default(),
             moderation: Default::default(),
             live: Default::default(),
+            filing: Default::default(),
         }
     }
 
