@@ -6,6 +6,10 @@
 //! lacks one is told which (400 "missing field"), so each gets a placeholder. Nobody gets a
 //! server error. Department-by-department rules (an official of another department) are
 //! checked in the feature tests; here both officials count as staff.
+//!
+//! The plain routes (forms posted without wasm, files, feeds, open data, live events, the
+//! case system's hook, Open311) get the same treatment from a table of their own: refused
+//! means 401 or 403, or for a visitor not signed in, a redirect to the sign-in page.
 
 mod common;
 
@@ -13,7 +17,10 @@ use std::collections::BTreeMap;
 
 use common::{new_client, TestApp};
 
-on_both_backends!(every_server_function_refuses_who_may_not);
+on_both_backends!(
+    every_server_function_refuses_who_may_not,
+    every_plain_route_refuses_who_may_not
+);
 
 /// Who may call a server function at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -229,23 +236,22 @@ async fn arguments(
     None
 }
 
-async fn every_server_function_refuses_who_may_not(app: &TestApp) {
-    let svc = app.demo().await;
-    // A live session under way with a question, for the live-answer functions.
-    let admin_me = common::account(&svc, "admin@demo.gongzhi.org").await;
-    let resident_me = common::account(&svc, "resident@demo.gongzhi.org").await;
+/// A live session under way (scheduled by the admin) with a resident's question: their ids.
+async fn live_session(svc: &gongzhi_domain::Services) -> (i64, i64) {
+    let admin_me = common::account(svc, "admin@demo.gongzhi.org").await;
+    let resident_me = common::account(svc, "resident@demo.gongzhi.org").await;
     let local = |minutes: i64| {
         (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::minutes(minutes))
             .format("%Y-%m-%dT%H:%M")
             .to_string()
     };
     let session = gongzhi_domain::live::schedule(
-        &svc,
+        svc,
         Some(&admin_me),
         gongzhi_domain::live::SessionInput {
             title: "权限矩阵直播".into(),
             description: "市民在线提问，部门现场答复。".into(),
-            department: common::department(&svc, "cgj").await.to_string(),
+            department: common::department(svc, "cgj").await.to_string(),
             starts: local(-5),
             ends: local(60),
         },
@@ -253,10 +259,16 @@ async fn every_server_function_refuses_who_may_not(app: &TestApp) {
     .await
     .expect("live session");
     let live_question =
-        gongzhi_domain::live::submit(&svc, Some(&resident_me), session, "谁来修路灯？")
+        gongzhi_domain::live::submit(svc, Some(&resident_me), session, "谁来修路灯？")
             .await
             .expect("live question");
-    let callers = vec![
+    (session, live_question)
+}
+
+/// Anonymous, resident, moderator, official (城市管理局), official of another department
+/// (the dispatch centre) and admin, each signed in with its demo account.
+async fn callers(app: &TestApp) -> Vec<Caller> {
+    vec![
         Caller {
             name: "anonymous",
             client: new_client(),
@@ -303,7 +315,14 @@ async fn every_server_function_refuses_who_may_not(app: &TestApp) {
             reaches: Level::Admin,
             moderator: true,
         },
-    ];
+    ]
+}
+
+async fn every_server_function_refuses_who_may_not(app: &TestApp) {
+    let svc = app.demo().await;
+    // A live session under way with a question, for the live-answer functions.
+    let (_, live_question) = live_session(&svc).await;
+    let callers = callers(app).await;
     let admin = &callers[5].client;
 
     let mut registered: Vec<(String, bool)> = leptos::server_fn::axum::server_fn_paths()
@@ -370,6 +389,290 @@ async fn every_server_function_refuses_who_may_not(app: &TestApp) {
     }
     for (e, statuses) in &table {
         println!("{e:28} {statuses:?}");
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} problems:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// A plain route: how it is called and who may.
+struct Plain {
+    method: &'static str,
+    path: String,
+    /// Multipart text fields (a form posted without wasm), with a fresh form token added.
+    fields: Vec<(&'static str, String)>,
+    /// A file part: (field, bytes).
+    file: Option<(&'static str, Vec<u8>)>,
+    need: Need,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Need {
+    Level(Level),
+    /// Nobody by their session: an API key or a signature is what counts.
+    Credential,
+}
+
+async fn every_plain_route_refuses_who_may_not(app: &TestApp) {
+    use gongzhi_domain::with_db;
+    let svc = app.demo().await;
+    let callers = callers(app).await;
+    let one = |sql: &'static str| {
+        let svc = svc.clone();
+        async move {
+            with_db!(&svc.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
+    };
+    // Things to act on: a new case, and the demo city's first answer, process and proposal.
+    let case = gongzhi_domain::reports::submit(
+        &svc,
+        gongzhi_domain::reports::Reporter {
+            user: None,
+            ip: "10.9.9.9",
+            api_key: None,
+        },
+        gongzhi_domain::reports::NewReport {
+            category: "graffiti".into(),
+            lat: "22.8172".into(),
+            lon: "108.3661".into(),
+            description: "桥墩上的涂鸦，权限矩阵用。".into(),
+            submit_token: format!("authz-plain-case-{:032}", std::process::id()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("report")
+    .id;
+    // Passed to the built-in case system: a case waiting for 受理.
+    gongzhi_domain::cases::forward(&svc, case)
+        .await
+        .unwrap_or_else(|_| panic!("case {case}"));
+    let answer = one("SELECT id FROM answers ORDER BY id LIMIT 1").await;
+    let process = one("SELECT id FROM processes ORDER BY id LIMIT 1").await;
+    let proposal = one("SELECT id FROM proposals ORDER BY id LIMIT 1").await;
+    let (live, _) = live_session(&svc).await;
+    let photo = common::png(40, 30);
+    let plain = |method, path: String, fields: Vec<(&'static str, String)>, file, need| Plain {
+        method,
+        path,
+        fields,
+        file,
+        need,
+    };
+    use Level::*;
+    let routes = vec![
+        plain(
+            "POST",
+            format!("/cases/{case}"),
+            vec![("step", "accept".into()), ("stage", "new".into())],
+            None,
+            Need::Level(Staff),
+        ),
+        plain(
+            "POST",
+            format!("/answers/{answer}/files"),
+            vec![],
+            Some(("file", photo.clone())),
+            Need::Level(Staff),
+        ),
+        plain(
+            "POST",
+            format!("/deliberation/{process}/image"),
+            vec![("alt", "示意图".into())],
+            Some(("image", photo.clone())),
+            Need::Level(Staff),
+        ),
+        plain(
+            "POST",
+            format!("/proposals/{proposal}/image"),
+            vec![("alt", "示意图".into())],
+            Some(("image", photo.clone())),
+            Need::Level(SignedIn),
+        ),
+        plain(
+            "POST",
+            "/reports/new".into(),
+            vec![
+                ("category", "graffiti".into()),
+                ("lat", "22.8172".into()),
+                ("lon", "108.3661".into()),
+                ("description", "桥墩上的涂鸦。".into()),
+            ],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "POST",
+            "/api/photos".into(),
+            vec![],
+            Some(("photo", photo.clone())),
+            Need::Level(Anyone),
+        ),
+        plain(
+            "POST",
+            "/open311/v2/requests.json".into(),
+            vec![
+                ("service_code", "graffiti".into()),
+                ("lat", "22.8172".into()),
+                ("long", "108.3661".into()),
+                ("description", "graffiti".into()),
+            ],
+            None,
+            Need::Credential,
+        ),
+        plain(
+            "POST",
+            "/hooks/case-updates".into(),
+            vec![],
+            None,
+            Need::Credential,
+        ),
+        plain(
+            "GET",
+            "/photos/none.jpg".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/answer-files/none".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/feeds/reports.atom".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/feeds/answers.atom".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/open-data/reports.csv".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/api/reports/nearby?lat=22.8172&lon=108.3661".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/grids.geojson".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/reports.geojson".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain("GET", "/healthz".into(), vec![], None, Need::Level(Anyone)),
+        plain("GET", "/readyz".into(), vec![], None, Need::Level(Anyone)),
+        plain(
+            "GET",
+            format!("/live/{live}/events"),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+        plain(
+            "GET",
+            "/open311/v2/requests.json".into(),
+            vec![],
+            None,
+            Need::Level(Anyone),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (k, route) in routes.iter().enumerate() {
+        let mut statuses = Vec::new();
+        for (i, c) in callers.iter().enumerate() {
+            let url = app.url(&route.path);
+            let req = if route.method == "GET" {
+                c.client.get(&url)
+            } else if route.path.starts_with("/open311/") {
+                c.client.post(&url).form(&route.fields)
+            } else {
+                let mut form = reqwest::multipart::Form::new().text(
+                    if route.path.contains("/reports/new") || route.path.contains("/photos") {
+                        "submit_token"
+                    } else {
+                        "form_token"
+                    },
+                    format!(
+                        "authz-plain-route-{k:03}-caller-{i:02}-{:016}",
+                        std::process::id()
+                    ),
+                );
+                for (name, value) in &route.fields {
+                    form = form.text(*name, value.clone());
+                }
+                if let Some((name, bytes)) = &route.file {
+                    form = form.part(
+                        *name,
+                        reqwest::multipart::Part::bytes(bytes.clone())
+                            .file_name("x.png")
+                            .mime_str("image/png")
+                            .expect("mime"),
+                    );
+                }
+                c.client
+                    .post(&url)
+                    .header("origin", app.url(""))
+                    .multipart(form)
+            };
+            let res = req.send().await.expect("plain route");
+            let status = res.status().as_u16();
+            let to_login = status == 303
+                && res
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| l.starts_with("/login"));
+            // A live event stream never ends: its headers are the answer.
+            if !route.path.starts_with("/live/") {
+                let _ = res.bytes().await;
+            }
+            statuses.push(status);
+            // The case system's hook is not there at all where no secret is configured.
+            let refused = matches!(status, 401 | 403)
+                || to_login
+                || (matches!(route.need, Need::Credential) && status == 404);
+            let may = match route.need {
+                Need::Level(l) => c.may(l),
+                Need::Credential => false,
+            };
+            let what = format!("{} {} as {}", route.method, route.path, c.name);
+            if status >= 500 {
+                wrong.push(format!("{what}: server error {status}"));
+            } else if !may && !refused {
+                wrong.push(format!("{what}: {status}, not refused"));
+            } else if may && (status == 401 || to_login) {
+                wrong.push(format!("{what}: {status}, but signed in enough"));
+            }
+        }
+        println!("{:5} {:40} {statuses:?}", route.method, route.path);
     }
     assert!(
         wrong.is_empty(),

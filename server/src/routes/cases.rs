@@ -98,6 +98,7 @@ pub async fn take(
             Redirect::to(&format!("/cases/{id}?done={}", urlencode(&posted.step))).into_response()
         }
         Err(Error::Invalid(list)) => back(&state, id, &posted, list, None).await,
+        Err(e @ (Error::Forbidden | Error::NotFound)) => super::refusal(e),
         Err(e) => back(&state, id, &posted, vec![], Some(e.into())).await,
     }
 }

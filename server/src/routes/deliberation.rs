@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongzhi_app::api::deliberation::ImageFormFlash;
 use gongzhi_app::error::AppError;
-use gongzhi_app::i18n::Lang;
 use gongzhi_app::state::AppState;
 use gongzhi_domain::deliberation::images::{self, Owner};
 use gongzhi_domain::{reports, Error, FieldError};
@@ -114,12 +113,7 @@ async fn image(
             return Redirect::to(&page).into_response();
         }
         Err(Error::Invalid(list)) => (list, None),
-        // Nobody without the right sees the form, so there is no form to go back to.
-        Err(e @ (Error::Forbidden | Error::NotFound)) => {
-            let e = AppError::from(e);
-            let text = format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En));
-            return (e.status(), text).into_response();
-        }
+        Err(e @ (Error::Forbidden | Error::NotFound)) => return super::refusal(e),
         Err(e) => (vec![], Some(AppError::from(e))),
     };
     let flash = ImageFormFlash {

@@ -8,11 +8,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongzhi_app::api::questions::AnswerFilesFlash;
 use gongzhi_app::error::AppError;
-use gongzhi_app::i18n::Lang;
 use gongzhi_app::state::AppState;
 use gongzhi_domain::questions::files;
 use gongzhi_domain::{reports, Error, FieldError, Problem};
 
+use super::refusal;
 use super::reports::{keep_and_redirect, session_user};
 
 #[derive(Default)]
@@ -114,12 +114,6 @@ pub async fn answer_files(
         &format!("{page}?draft={}#files-{answer_id}", posted.token),
     )
     .await
-}
-
-fn refusal(e: Error) -> Response {
-    let e = AppError::from(e);
-    let text = format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En));
-    (e.status(), text).into_response()
 }
 
 /// `GET /answer-files/{uid}`: an attached file. Pictures show in the browser; PDFs are
