@@ -30,6 +30,7 @@ on_both_backends!(
     admins_manage_departments_and_choose_the_dispatch_centre,
     the_reporter_follows_up_and_reopens_a_closed_case_for_another_round,
     a_client_speaks_for_the_reporter_through_the_update_extension,
+    the_inbox_pages_through_every_case,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -460,11 +461,11 @@ async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &Te
     let official = account(&svc, "official@demo.gongzhi.org").await;
     let resident = account(&svc, "resident@demo.gongzhi.org").await;
     assert!(matches!(
-        inbox(&svc, Some(&resident), InboxView::Mine).await,
+        inbox(&svc, Some(&resident), InboxView::Mine, 0).await,
         Err(Error::Forbidden)
     ));
     assert!(matches!(
-        inbox(&svc, None, InboxView::Mine).await,
+        inbox(&svc, None, InboxView::Mine, 0).await,
         Err(Error::Unauthenticated)
     ));
     let fresh = new_case(&svc, None).await;
@@ -473,7 +474,7 @@ async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &Te
     with_db!(&svc.db, p => sqlx::query("UPDATE reports SET due_at = $1 WHERE id = $2")
         .bind(chrono::Utc::now() - chrono::Duration::days(30)).bind(late).execute(p).await.map(|r| r.rows_affected())).unwrap();
 
-    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine)
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine, 0)
         .await
         .expect("inbox");
     assert!(d.dispatcher);
@@ -482,7 +483,7 @@ async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &Te
     assert_eq!(ids[0], late, "the most urgent first");
     let now = d.now.expect("now");
     assert!(d.cases[0].overdue(now));
-    let overdue = inbox(&svc, Some(&dispatcher), InboxView::Overdue)
+    let overdue = inbox(&svc, Some(&dispatcher), InboxView::Overdue, 0)
         .await
         .expect("inbox");
     assert_eq!(overdue.cases[0].report_id, late, "the latest first");
@@ -497,7 +498,7 @@ async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &Te
     assert!(public.overdue);
 
     // The department sees nothing until a case is dispatched to it.
-    let o = inbox(&svc, Some(&official), InboxView::Open)
+    let o = inbox(&svc, Some(&official), InboxView::Open, 0)
         .await
         .expect("inbox");
     let before = o.cases.len();
@@ -512,22 +513,22 @@ async fn the_inbox_shows_each_side_its_own_cases_and_flags_overdue_ones(app: &Te
     take_step(&svc, Some(&dispatcher), late, i)
         .await
         .expect("dispatch");
-    let o = inbox(&svc, Some(&official), InboxView::Mine)
+    let o = inbox(&svc, Some(&official), InboxView::Mine, 0)
         .await
         .expect("inbox");
     assert!(!o.dispatcher);
     assert_eq!(o.cases.first().map(|c| c.report_id), Some(late));
     assert_eq!(o.overdue, 1);
-    let o = inbox(&svc, Some(&official), InboxView::Open)
+    let o = inbox(&svc, Some(&official), InboxView::Open, 0)
         .await
         .expect("inbox");
     assert_eq!(o.cases.len(), before + 1);
     // It left the dispatcher's own list but stays in the overdue view.
-    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine)
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Mine, 0)
         .await
         .expect("inbox");
     assert!(!d.cases.iter().any(|c| c.report_id == late));
-    let d = inbox(&svc, Some(&dispatcher), InboxView::Overdue)
+    let d = inbox(&svc, Some(&dispatcher), InboxView::Overdue, 0)
         .await
         .expect("inbox");
     assert!(d.cases.iter().any(|c| c.report_id == late));
@@ -993,7 +994,7 @@ async fn the_reporter_follows_up_and_reopens_a_closed_case_for_another_round(app
         ("dispatched".into(), 2, "reopened".into())
     );
     let official = account(&svc, "official@demo.gongzhi.org").await;
-    let mine = inbox(&svc, Some(&official), InboxView::Mine)
+    let mine = inbox(&svc, Some(&official), InboxView::Mine, 0)
         .await
         .expect("inbox");
     assert!(
@@ -1230,4 +1231,50 @@ async fn a_client_speaks_for_the_reporter_through_the_update_extension(app: &Tes
             .any(|u| u["status"] == "reopen"),
         "{public}"
     );
+}
+
+/// 250 open cases: the dispatch centre's inbox shows them 100 to a page, the most urgent
+/// first, each case on exactly one page, with the count of the whole view.
+async fn the_inbox_pages_through_every_case(app: &TestApp) {
+    let svc = app.demo().await;
+    let dispatcher = account(&svc, "dispatcher@demo.gongzhi.org").await;
+    gongzhi_domain::seed::load::synthetic_reports(&svc, 250)
+        .await
+        .expect("reports");
+    with_db!(&svc.db, p => sqlx::query(
+        "INSERT INTO cases (report_id, stage, created_at, updated_at) \
+         SELECT id, 'new', created_at, created_at FROM reports WHERE id NOT IN (SELECT report_id FROM cases)")
+        .execute(p).await.map(|r| r.rows_affected()))
+    .expect("cases");
+    let mut seen: Vec<i64> = Vec::new();
+    let mut page = 0;
+    let total = loop {
+        let d = inbox(&svc, Some(&dispatcher), InboxView::Open, page)
+            .await
+            .expect("inbox");
+        assert!(d.cases.len() as i64 <= gongzhi_domain::cases::builtin::INBOX_PAGE);
+        assert_eq!(
+            d.first,
+            page * gongzhi_domain::cases::builtin::INBOX_PAGE + 1
+        );
+        let dues: Vec<_> = d.cases.iter().map(|c| (c.due_at, c.report_id)).collect();
+        let mut sorted = dues.clone();
+        sorted.sort();
+        assert_eq!(dues, sorted, "page {page}: the most urgent first");
+        seen.extend(d.cases.iter().map(|c| c.report_id));
+        if !d.has_more {
+            break d.total;
+        }
+        page += 1;
+    };
+    assert!(total >= 250, "{total} open cases");
+    assert_eq!(
+        page,
+        (total - 1) / gongzhi_domain::cases::builtin::INBOX_PAGE
+    );
+    let n = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), n, "no case on two pages");
+    assert_eq!(n as i64, total, "every case on a page");
 }

@@ -118,14 +118,20 @@ pub struct CaseInboxPage {
 }
 
 #[server(prefix = "/api", endpoint = "case_inbox")]
-pub async fn case_inbox(view: String) -> Result<CaseInboxPage, AppError> {
+pub async fn case_inbox(view: String, page: Option<i64>) -> Result<CaseInboxPage, AppError> {
     with_status(
         async move {
             use gongzhi_domain::model::case::InboxView;
             let st = state()?;
             let me = current_user().await?;
             let view = InboxView::parse(&view).unwrap_or_default();
-            let inbox = gongzhi_domain::cases::builtin::inbox(&st.svc, me.as_ref(), view).await?;
+            let inbox = gongzhi_domain::cases::builtin::inbox(
+                &st.svc,
+                me.as_ref(),
+                view,
+                page.unwrap_or(0),
+            )
+            .await?;
             Ok(CaseInboxPage {
                 inbox,
                 catalog: load_catalog(true).await?,

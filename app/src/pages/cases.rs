@@ -10,8 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::cases::{case_inbox, get_case, CaseFormFlash, CasePage};
 use crate::components::reports::EntryPhotos;
+use crate::components::Pager;
 use crate::error::problem_text;
-use crate::i18n::{msg, role_name, stage_name, step_button, step_done, t, use_lang, Msg};
+use crate::i18n::{msg, role_name, stage_name, step_button, step_done, t, use_lang, Lang, Msg};
 use crate::pages::LoadError;
 use crate::util::local_datetime;
 
@@ -35,7 +36,17 @@ pub fn CaseInboxPage() -> impl IntoView {
             .and_then(|v| InboxView::parse(&v))
             .unwrap_or_default()
     };
-    let data = Resource::new(current, |v| case_inbox(v.as_str().to_string()));
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(
+        move || (current(), page()),
+        |(v, page)| case_inbox(v.as_str().to_string(), Some(page)),
+    );
     view! {
         <Title text=t(msg::CASES_TITLE)/>
         <h1>{t(msg::CASES_TITLE)}</h1>
@@ -65,6 +76,14 @@ pub fn CaseInboxPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </nav>
+                        {(!inbox.cases.is_empty()).then(|| {
+                            let last = inbox.first + inbox.cases.len() as i64 - 1;
+                            let range = match lang {
+                                Lang::Zh => format!("第 {}–{last} 件，共 {} 件", inbox.first, inbox.total),
+                                Lang::En => format!("Cases {}–{last} of {}", inbox.first, inbox.total),
+                            };
+                            view! { <p class="muted" role="status">{range}</p> }
+                        })}
                         {if inbox.cases.is_empty() {
                             view! { <p>{t(msg::NO_CASES)}</p> }.into_any()
                         } else {
@@ -95,6 +114,7 @@ pub fn CaseInboxPage() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
+                        <Pager base=format!("/cases?view={}&", here.as_str()) page=inbox.page has_more=inbox.has_more/>
                     }.into_any()
                 }
             })}

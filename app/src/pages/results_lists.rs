@@ -13,6 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::results::{rated_list, rectification_list};
+use crate::components::Pager;
 use crate::error::problem_text;
 use crate::i18n::{level_name, msg, t, use_lang, Lang, Msg};
 use crate::pages::LoadError;
@@ -152,17 +153,6 @@ fn without_page(pairs: &[(&str, String)]) -> String {
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}&", query_escape(v)))
         .collect()
-}
-
-/// Previous and next page links.
-#[component]
-fn Pager(base: String, page: i64, has_more: bool) -> impl IntoView {
-    view! {
-        <nav class="pager" aria-label=t(msg::PAGES)>
-            {(page > 0).then(|| view! { <a href=format!("{base}page={}", page - 1)>{t(msg::PREVIOUS_PAGE)}</a> })}
-            {has_more.then(|| view! { <a href=format!("{base}page={}", page + 1) rel="next">{t(msg::NEXT_PAGE)}</a> })}
-        </nav>
-    }
 }
 
 #[component]

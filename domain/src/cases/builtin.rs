@@ -255,11 +255,17 @@ pub async fn take_step(
 const OPEN_STAGES: &str = "('new', 'accepted', 'registered', 'dispatched', 'handled', 'verified')";
 const DISPATCH_STAGES: &str = "('new', 'accepted', 'registered', 'handled', 'verified')";
 
-/// Most cases one inbox page shows; the most urgent come first.
-pub const INBOX_MAX: i64 = 200;
+/// Cases on one inbox page; the most urgent come first, later pages follow.
+pub const INBOX_PAGE: i64 = 100;
 
 /// The inbox: the dispatch centre sees every case, a department the cases dispatched to it.
-pub async fn inbox(svc: &Services, me: Option<&Me>, view: InboxView) -> Result<Inbox, Error> {
+/// `page` counts from 0.
+pub async fn inbox(
+    svc: &Services,
+    me: Option<&Me>,
+    view: InboxView,
+    page: i64,
+) -> Result<Inbox, Error> {
     let me = staff(me)?;
     let dispatcher = is_dispatcher(svc, me).await?;
     let t = now();
@@ -284,10 +290,14 @@ pub async fn inbox(svc: &Services, me: Option<&Me>, view: InboxView) -> Result<I
             "c.updated_at DESC, r.id DESC",
         ),
     };
+    // Pages by offset: an inbox is a work list of hundreds, read from the top.
+    let page = page.clamp(0, 100_000);
     let sql = format!(
         "SELECT c.report_id, r.category_id, c.stage, c.department_id, r.description, r.address, c.round, c.returns, \
          r.due_at, r.closed_at, r.created_at, c.updated_at FROM cases c JOIN reports r ON r.id = c.report_id \
-         WHERE {scope} AND {filter} AND ($2 = $2) ORDER BY {order} LIMIT {INBOX_MAX}"
+         WHERE {scope} AND {filter} AND ($2 = $2) ORDER BY {order} LIMIT {} OFFSET {}",
+        INBOX_PAGE + 1,
+        page * INBOX_PAGE
     );
     let count = |f: &str| {
         format!(
@@ -295,12 +305,15 @@ pub async fn inbox(svc: &Services, me: Option<&Me>, view: InboxView) -> Result<I
         )
     };
     let dept = me.department_id.unwrap_or(0);
-    let (mut cases, n_mine, n_overdue): (Vec<CaseSummary>, i64, i64) = with_db!(&svc.db, p => {
+    let (mut cases, n_mine, n_overdue, total): (Vec<CaseSummary>, i64, i64, i64) = with_db!(&svc.db, p => {
         let cases = sqlx::query_as(&sql).bind(dept).bind(t).fetch_all(p).await?;
         let n_mine = sqlx::query_scalar(&count(&mine)).bind(dept).bind(t).fetch_one(p).await?;
         let n_overdue = sqlx::query_scalar(&count(&overdue)).bind(dept).bind(t).fetch_one(p).await?;
-        Ok::<_, sqlx::Error>((cases, n_mine, n_overdue))
+        let total = sqlx::query_scalar(&count(&filter)).bind(dept).bind(t).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((cases, n_mine, n_overdue, total))
     })?;
+    let has_more = cases.len() as i64 > INBOX_PAGE;
+    cases.truncate(INBOX_PAGE as usize);
     for c in &mut cases {
         c.description = c.description.chars().take(80).collect();
     }
@@ -308,6 +321,10 @@ pub async fn inbox(svc: &Services, me: Option<&Me>, view: InboxView) -> Result<I
         cases,
         mine: n_mine,
         overdue: n_overdue,
+        total,
+        page,
+        first: page * INBOX_PAGE + 1,
+        has_more,
         dispatcher,
         now: Some(t),
     })

@@ -257,9 +257,17 @@ pub fn overdue(
 /// A page of the inbox, newest first by default, and what each view holds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
+    /// One page of the chosen view.
     pub cases: Vec<CaseSummary>,
     pub mine: i64,
     pub overdue: i64,
+    /// Cases in the chosen view, on every page.
+    pub total: i64,
+    /// This page (from 0), the position of its first case (from 1), and whether another
+    /// page follows.
+    pub page: i64,
+    pub first: i64,
+    pub has_more: bool,
     /// The viewer works for the dispatch centre (or is an admin).
     pub dispatcher: bool,
     pub now: Option<DateTime<Utc>>,
