@@ -16,6 +16,8 @@ test("an admin issues an API key, other software files a report with it, and a r
   const shown = page.getByTestId("new-key");
   await expect(shown).toBeVisible();
   await expect(shown).toHaveText(/^\s*gz_[A-Za-z0-9_-]{43}\s*$/);
+  // The form is empty again for the next key.
+  await expect(page.locator("#f-name")).toHaveValue("");
   const key = (await shown.innerText()).trim();
   const row = page.locator("li.admin-row", { hasText: name });
   await expect(row).toContainText("从未使用");
