@@ -24,7 +24,7 @@ S3_SERVER := $(CURDIR)/.tools/s3/bin/moto_server
 RUN_ENV := LEPTOS_SITE_ROOT=$(SITE) LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=gongzhi LEPTOS_ENV=PROD \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
 
-.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-reports bench-open311 bench-forwarding bench-deliberation bench-live bench-results clean-test-dbs help
+.PHONY: run test setup build fmt-check clippy test-rust test-e2e bench bench-all bench-reports bench-open311 bench-forwarding bench-deliberation bench-live bench-results clean-test-dbs help
 
 help:
 	@echo "make run   - build (first time: installs tools), migrate, seed demo data, serve on http://127.0.0.1:3000"
@@ -118,8 +118,14 @@ end2end/node_modules/.bin/playwright: end2end/package.json
 
 ## ---- benchmarks ------------------------------------------------------------------------------
 
-# Every benchmark below, one after another (issue 9 gathers them into one table).
-bench: bench-reports bench-open311 bench-deliberation bench-forwarding bench-live bench-results
+# The whole server under load in one run, on SQLite and PostgreSQL, with the machine's
+# reference points (a static file, the raw commit rate) and the bytes of a first visit:
+# bench/results.md. About 10 minutes once the release is built.
+bench: build /usr/bin/wrk /usr/bin/sqlite3
+	GONGZHI_BIN=$(BIN) bash bench/run.sh
+
+# Each feature's own benchmark, one after another (each writes bench/results-<name>.md).
+bench-all: bench bench-reports bench-open311 bench-deliberation bench-forwarding bench-live bench-results
 
 # Report pages from a 100,000-report database, on SQLite and PostgreSQL (issue 3's targets).
 bench-reports: build /usr/bin/wrk
