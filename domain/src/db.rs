@@ -39,38 +39,93 @@ macro_rules! with_db {
     };
 }
 
-/// Begins a transaction that will write. On SQLite it takes the write lock first (`BEGIN
-/// IMMEDIATE`, waiting for it like any write, up to the busy timeout): a deferred
-/// transaction that reads and then writes fails at once with "database is locked" when
-/// another writer commits in between, which under load turns into refused submissions.
-/// Every domain transaction writes, so every one begins this way.
+/// How long a writer waits for SQLite: its turn in this process, then the file lock.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// This process's SQLite writers, in arrival order. SQLite lets one connection write at a
+/// time and makes the others poll with growing sleeps (up to 100 ms each): a writer that
+/// keeps coming back (the job runner working through a backlog) takes the lock again and
+/// again while a waiting one sleeps, and a resident's report waited a third of a second.
+/// Writers of this process take their turn here first, first come first served, and meet
+/// SQLite's lock only when another process writes. One line for every SQLite database the
+/// process has open (tests open several; their writes queue together, which is harmless).
+static SQLITE_TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// This process's turn to write to SQLite, waited for as long as the busy timeout; held
+/// until dropped. Taken by [`BeginWrite::begin_write`]; statements that write outside a
+/// transaction in a busy loop (the job runner's) take it themselves through [`turn`].
+pub async fn sqlite_turn() -> Result<tokio::sync::OwnedMutexGuard<()>, sqlx::Error> {
+    tokio::time::timeout(SQLITE_BUSY_TIMEOUT, SQLITE_TURN.clone().lock_owned())
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)
+}
+
+/// The turn to write, on SQLite; nothing to wait for on PostgreSQL.
+pub async fn turn(db: &Db) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, sqlx::Error> {
+    match db {
+        Db::Sqlite(_) => sqlite_turn().await.map(Some),
+        Db::Postgres(_) => Ok(None),
+    }
+}
+
+/// A write transaction on SQLite, holding this process's turn to write until it ends.
+/// Statements run on it as on a transaction: `&mut *tx`.
+pub struct SqliteWrite {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl SqliteWrite {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for SqliteWrite {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for SqliteWrite {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// Begins a transaction that will write. On SQLite it waits for this process's turn to
+/// write, then takes the write lock first (`BEGIN IMMEDIATE`, waiting for it like any
+/// write, up to the busy timeout): a deferred transaction that reads and then writes fails
+/// at once with "database is locked" when another writer commits in between, which under
+/// load turns into refused submissions. Every domain transaction writes, so every one
+/// begins this way.
 pub trait BeginWrite {
-    type Database: sqlx::Database;
+    /// The transaction: `&mut *tx` runs statements in it, `tx.commit()` ends it.
+    type Write: Send;
     fn begin_write(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
-    > + Send;
+    ) -> impl std::future::Future<Output = Result<Self::Write, sqlx::Error>> + Send;
 }
 
 impl BeginWrite for SqlitePool {
-    type Database = sqlx::Sqlite;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
-    > + Send {
-        self.begin_with("BEGIN IMMEDIATE")
+    type Write = SqliteWrite;
+    async fn begin_write(&self) -> Result<SqliteWrite, sqlx::Error> {
+        let turn = sqlite_turn().await?;
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(SqliteWrite { tx, _turn: turn })
     }
 }
 
 impl BeginWrite for PgPool {
-    type Database = sqlx::Postgres;
+    type Write = sqlx::Transaction<'static, sqlx::Postgres>;
     fn begin_write(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
-    > + Send {
+    ) -> impl std::future::Future<Output = Result<Self::Write, sqlx::Error>> + Send {
         self.begin()
     }
 }
@@ -115,7 +170,7 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
         if let Some(dir) = opts.get_filename().parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {

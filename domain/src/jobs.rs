@@ -159,6 +159,8 @@ pub async fn claim(
     limit: i64,
     lease: Duration,
 ) -> Result<Vec<Claimed>, Error> {
+    // The runner writes in a loop: it waits its turn like every writer (see db::turn).
+    let _turn = crate::db::turn(db).await?;
     let t = now();
     let until = t + lease;
     // Dialect spot: row locking. SQLite runs one writing statement at a time, so the
@@ -204,6 +206,8 @@ pub async fn claim(
 /// Extends every claim `worker` holds to `lease` from now: the heartbeat of a live runner.
 /// Returns how many jobs it holds.
 pub async fn renew_leases(db: &Db, worker: &str, lease: Duration) -> Result<u64, Error> {
+    // The runner writes in a loop: it waits its turn like every writer (see db::turn).
+    let _turn = crate::db::turn(db).await?;
     let t = now();
     Ok(with_db!(db, p => {
         sqlx::query("UPDATE jobs SET locked_until = $1 WHERE locked_by = $2 AND state = 'running'")
@@ -218,6 +222,8 @@ pub async fn renew_leases(db: &Db, worker: &str, lease: Duration) -> Result<u64,
 /// Marks a claimed job done. False when the claim was lost (the lease ended and another
 /// runner took the job): that runner's outcome counts.
 pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool, Error> {
+    // The runner writes in a loop: it waits its turn like every writer (see db::turn).
+    let _turn = crate::db::turn(db).await?;
     let t = now();
     let n = with_db!(db, p => {
         sqlx::query(
@@ -256,6 +262,8 @@ pub async fn fail(
     error: &str,
     permanent: bool,
 ) -> Result<Failed, Error> {
+    // The runner writes in a loop: it waits its turn like every writer (see db::turn).
+    let _turn = crate::db::turn(db).await?;
     let t = now();
     let error: String = error.chars().take(2000).collect();
     let forever = job.task().map(|t| t.retries_forever()).unwrap_or(false);
@@ -295,6 +303,8 @@ pub async fn reschedule(
     at: DateTime<Utc>,
     error: Option<&str>,
 ) -> Result<bool, Error> {
+    // The runner writes in a loop: it waits its turn like every writer (see db::turn).
+    let _turn = crate::db::turn(db).await?;
     let t = now();
     let payload = serde_json::to_string(next).map_err(|e| Error::Internal(e.to_string()))?;
     let attempts = if error.is_some() { job.attempts } else { 0 };
