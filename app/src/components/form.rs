@@ -50,9 +50,13 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] value: Option<String>,
+    /// For a page that empties the input itself (e.g. after a success).
+    #[prop(optional)]
+    node_ref: Option<NodeRef<leptos::html::Input>>,
     error: ErrorSignal,
 ) -> impl IntoView {
     let lang = use_lang();
+    let node_ref = node_ref.unwrap_or_default();
     // A form posted without wasm that came back: what was typed (never a password) wins
     // over what was saved.
     #[cfg(feature = "ssr")]
@@ -89,6 +93,7 @@ pub fn Field(
                 value=value
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 aria-describedby=described
+                node_ref=node_ref
             />
             <p class="field-error" id=err_id.clone() hidden=move || problem.get().is_none()>
                 {move || problem.get().map(|p| problem_text(&p, lang))}

@@ -24,12 +24,14 @@ pub fn AdminApiKeysPage() -> impl IntoView {
         |_| api_keys(),
     );
     let issued = move || issue.value().get().and_then(|r| r.ok());
-    // A fresh, empty form after each key issued (a refused one keeps what was typed).
-    let issued_count = Memo::new(move |_| {
-        issue
-            .value()
-            .with(|v| matches!(v, Some(Ok(_))))
-            .then(|| issue.version().get())
+    // An empty name field after each key issued (a refused form keeps what was typed).
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if issued().is_some() {
+            if let Some(input) = name_input.get_untracked() {
+                input.set_value("");
+            }
+        }
     });
     view! {
         <Title text=t(msg::ADMIN_KEYS_TITLE)/>
@@ -43,16 +45,11 @@ pub fn AdminApiKeysPage() -> impl IntoView {
             <p>{t(msg::KEY_ISSUED)}</p>
             <p><code class="secret" data-testid="new-key">{move || issued().map(|k| k.key)}</code></p>
         </div>
-        {move || {
-            issued_count.track();
-            view! {
-                <ActionForm action=issue attr:class="stack" attr:novalidate=true>
-                    <FormAlert error/>
-                    <Field name="name" label=msg::KEY_NAME hint=msg::KEY_NAME_HINT required=true maxlength=100 error/>
-                    <Submit label=msg::ISSUE_KEY pending/>
-                </ActionForm>
-            }
-        }}
+        <ActionForm action=issue attr:class="stack" attr:novalidate=true>
+            <FormAlert error/>
+            <Field name="name" label=msg::KEY_NAME hint=msg::KEY_NAME_HINT required=true maxlength=100 node_ref=name_input error/>
+            <Submit label=msg::ISSUE_KEY pending/>
+        </ActionForm>
         <h2>{t(msg::KEYS_LIST)}</h2>
         <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
             {move || keys.get().map(|r| match r {
