@@ -8,8 +8,22 @@ pub mod rating;
 pub mod reports;
 
 use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
 
 use crate::i18n::{msg, t};
+
+/// The `page` in the address's query (from 0; anything else is the first page), for a
+/// list shown with a [`Pager`].
+pub fn page_in(query: Memo<ParamsMap>) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+            .max(0)
+    }
+}
 
 /// Previous and next page links: `base` is the page's address up to `page=` (ending in `?`
 /// or `&`), `page` counts from 0.

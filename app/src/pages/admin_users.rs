@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{list_users, SetRole, USERS_PAGE};
+use crate::components::page_in;
 use crate::error::problem_text;
 use crate::i18n::{msg, role_name, t, use_lang};
 use crate::pages::LoadError;
@@ -15,14 +16,7 @@ use crate::util::query_escape;
 pub fn AdminUsersPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
-            .max(0)
-    };
+    let page = page_in(query);
     let users = Resource::new(move || (q(), page()), |(q, page)| list_users(q, page));
     view! {
         <Title text=t(msg::ADMIN_USERS_TITLE)/>

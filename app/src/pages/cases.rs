@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::cases::{case_inbox, get_case, CaseFormFlash, CasePage};
 use crate::components::reports::EntryPhotos;
-use crate::components::Pager;
+use crate::components::{page_in, Pager};
 use crate::error::problem_text;
 use crate::i18n::{msg, role_name, stage_name, step_button, step_done, t, use_lang, Lang, Msg};
 use crate::pages::LoadError;
@@ -36,13 +36,7 @@ pub fn CaseInboxPage() -> impl IntoView {
             .and_then(|v| InboxView::parse(&v))
             .unwrap_or_default()
     };
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let page = page_in(query);
     let data = Resource::new(
         move || (current(), page()),
         |(v, page)| case_inbox(v.as_str().to_string(), Some(page)),
