@@ -119,6 +119,7 @@ pub fn problem_text(p: &Problem, lang: Lang) -> String {
         (Problem::InvalidChoice, _) => fixed(msg::P_INVALID_CHOICE),
         (Problem::DepartmentRequired, _) => fixed(msg::P_DEPARTMENT_REQUIRED),
         (Problem::UnknownDepartment, _) => fixed(msg::P_UNKNOWN_DEPARTMENT),
+        (Problem::DepartmentRetired, _) => fixed(msg::P_DEPARTMENT_RETIRED),
         (Problem::ExpiredLink, _) => fixed(msg::P_EXPIRED_LINK),
         (Problem::NotANumber, _) => fixed(msg::P_NOT_A_NUMBER),
         (Problem::NotADate, _) => fixed(msg::P_NOT_A_DATE),

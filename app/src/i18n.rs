@@ -165,6 +165,7 @@ pub mod msg {
         P_INVALID_CHOICE = "这个选项不可用。" / "This choice is not allowed.";
         P_DEPARTMENT_REQUIRED = "部门工作人员必须属于一个部门。" / "An official must belong to a department.";
         P_UNKNOWN_DEPARTMENT = "没有这个部门。" / "There is no such department.";
+        P_DEPARTMENT_RETIRED = "这个部门已撤销，请选择接手其工作的部门。" / "This department was retired; choose the department that took over its work.";
         P_EXPIRED_LINK = "链接已过期或已使用过。请重新申请。" / "This link has expired or was already used. Please ask for a new one.";
         LAST_ADMIN = "不能取消最后一位管理员的管理员角色。" / "The last administrator cannot give up the role.";
 
@@ -468,6 +469,17 @@ pub mod msg {
         DEPTS_INTRO = "市政府各部门：问题类别和网格归属于部门，官员属于部门。指挥中心负责案件的受理、立案、派遣、核查和结案（管理员也可以）。" / "The city government's departments: categories and grids belong to a department, and so do officials. The dispatch centre accepts, registers, dispatches, verifies and closes cases (admins can too).";
         SAVE_DEPT = "新增或修改部门" / "Add or change a department";
         DEPT_SAVED = "部门已保存。" / "Department saved.";
+        RETIRED_MARK = "（已撤销）" / " (retired)";
+        DEPT_RETIRED_TO = "已撤销，工作由此部门接手：" / "Retired; its work passed to: ";
+        RETIRE_DEPT = "撤销部门" / "Retire a department";
+        RETIRE_INTRO = "机构改革时撤销一个部门：它未办结的案件、未答复的提问、官员、问题类别、网格、服务事项、未结束的征集和直播、未完成的整改都移交给接手的部门，每件移交的案件和提问在公开时间线上记一笔（附下面的说明），关注者会收到通知。已办结的案件、答复和评价仍归原部门。要改部门代码，先用新代码新增部门，再把旧部门撤销并由新部门接手。撤销不能撤回。" / "Retire a department in a reorganisation: its open cases, unanswered questions, officials, categories, grids, services, processes and live sessions not yet over, and rectifications not yet done pass to the successor; each moved case and question gets a public timeline entry (with the note below) and its followers are told. Closed cases, answers and ratings stay with the retired department. To change a department's code, add a department with the new code, then retire the old one into it. Retiring cannot be undone.";
+        DEPT_TO_RETIRE = "要撤销的部门" / "Department to retire";
+        DEPT_SUCCESSOR = "接手的部门" / "Department that takes over";
+        RETIRE_NOTE = "公开说明" / "Public note";
+        RETIRE_NOTE_HINT = "写在每件移交事项的时间线上，例如“机构改革：并入市城市管理局”。" / "Shown on each moved item's timeline, for instance “Reorganisation: merged into the City Management Bureau”.";
+        RETIRE_CONFIRM = "我明白：未办结的工作会移交给接手的部门，撤销不能撤回。" / "I understand: its open work passes to the successor, and retiring cannot be undone.";
+        RETIRE_BUTTON = "撤销并移交" / "Retire and hand over";
+        EV_TRANSFERRED = "部门调整，移交办理" / "Passed to another department in a reorganisation";
         DEPT_CODE_HINT = "字母、数字、_、- 或 .；填写已有的编码即修改该部门。" / "Letters, digits, _, - or .; an existing code changes that department.";
         DISPATCH_CENTRE = "指挥中心" / "Dispatch centre";
         DISPATCH_LABEL = "指挥中心（受理、立案、派遣、核查、结案）" / "Dispatch centre (accepts, registers, dispatches, verifies and closes cases)";
@@ -1280,6 +1292,40 @@ pub fn step_button(step: gongzhi_domain::model::case::Step) -> Msg {
         S::VerifyFailed => msg::DO_VERIFY_FAILED,
         S::Close => msg::DO_CLOSE,
         S::Note => msg::DO_NOTE,
+    }
+}
+
+/// A department's name in lists that reach back in time, marked when it was retired.
+pub fn marked_department_name(d: &gongzhi_domain::model::Department, lang: Lang) -> String {
+    if d.retired {
+        format!("{}{}", d.name(lang), msg::RETIRED_MARK.get(lang))
+    } else {
+        d.name(lang).to_string()
+    }
+}
+
+/// What retiring a department moved, in a sentence.
+pub fn moved_summary(m: &gongzhi_domain::model::Moved, lang: Lang) -> String {
+    let parts: [(u64, &str, &str); 9] = [
+        (m.reports, "件案件", "cases"),
+        (m.questions, "个提问", "questions"),
+        (m.officials, "名官员", "officials"),
+        (m.categories, "个问题类别", "categories"),
+        (m.grids, "个网格", "grids"),
+        (m.services, "项服务", "services"),
+        (m.processes, "个征集", "processes"),
+        (m.live_sessions, "场直播", "live sessions"),
+        (m.rectifications, "项整改", "rectifications"),
+    ];
+    match lang {
+        Lang::Zh => format!(
+            "部门已撤销。移交给接手部门：{}。",
+            parts.map(|(n, zh, _)| format!("{n} {zh}")).join("、")
+        ),
+        Lang::En => format!(
+            "Department retired. Passed to its successor: {}.",
+            parts.map(|(n, _, en)| format!("{n} {en}")).join(", ")
+        ),
     }
 }
 

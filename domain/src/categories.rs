@@ -317,8 +317,8 @@ pub async fn save(db: &Db, actor: Option<&Me>, input: CategoryInput) -> Result<i
     if !(1..=TIME_LIMIT_MAX_HOURS).contains(&input.time_limit_hours) {
         problems.add("time_limit_hours", Problem::InvalidChoice);
     }
-    if departments::get(db, input.department_id).await?.is_none() {
-        problems.add("department_id", Problem::UnknownDepartment);
+    if let Some(problem) = departments::unchoosable(db, input.department_id).await? {
+        problems.add("department_id", problem);
     }
     if !groups(db).await?.iter().any(|g| g.id == input.group_id) {
         problems.add("group_id", Problem::InvalidChoice);

@@ -29,6 +29,8 @@ pub enum Problem {
     DepartmentRequired,
     /// No such department.
     UnknownDepartment,
+    /// The department was retired in a reorganisation; its successor took over its work.
+    DepartmentRetired,
     /// A link or code that has expired or was already used.
     ExpiredLink,
     /// Not a number.
@@ -159,6 +161,9 @@ impl Problem {
             Problem::InvalidChoice => "is not one of the allowed values".into(),
             Problem::DepartmentRequired => "is required for an official".into(),
             Problem::UnknownDepartment => "is not a known department".into(),
+            Problem::DepartmentRetired => {
+                "is a retired department; choose the department that took over its work".into()
+            }
             Problem::ExpiredLink => "has expired or was already used".into(),
             Problem::NotANumber => "must be a number".into(),
             Problem::NotADate => "must be a date (YYYY-MM-DD)".into(),

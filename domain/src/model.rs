@@ -115,6 +115,14 @@ pub struct Department {
     #[serde(default)]
     #[cfg_attr(feature = "server", sqlx(default))]
     pub dispatch: bool,
+    /// Retired in a reorganisation: kept for its history, no longer offered as a choice.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", sqlx(default))]
+    pub retired: bool,
+    /// The department that took over a retired department's work.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", sqlx(default))]
+    pub successor_id: Option<i64>,
 }
 
 impl Department {
@@ -124,6 +132,20 @@ impl Department {
             Lang::En => &self.name_en,
         }
     }
+}
+
+/// What retiring a department moved to its successor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    pub reports: u64,
+    pub questions: u64,
+    pub officials: u64,
+    pub categories: u64,
+    pub grids: u64,
+    pub services: u64,
+    pub processes: u64,
+    pub live_sessions: u64,
+    pub rectifications: u64,
 }
 
 /// One row of the admin's user list.

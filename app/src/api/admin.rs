@@ -4,7 +4,7 @@
 // (The lint must be allowed for the whole module: the macro generates the browser's copy.)
 #![allow(clippy::too_many_arguments)]
 
-use gongzhi_domain::model::{Department, OutboxMessage, UserSummary};
+use gongzhi_domain::model::{Department, Moved, OutboxMessage, UserSummary};
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -244,6 +244,34 @@ pub async fn admin_departments() -> Result<Vec<Department>, AppError> {
             let me = current_user().await?;
             gongzhi_domain::accounts::require_admin(me.as_ref())?;
             Ok(gongzhi_domain::departments::list(&st.svc.db).await?)
+        }
+        .await,
+    )
+}
+
+/// Retires a department into a successor, which takes over its open work. Admins only.
+#[server(prefix = "/api", endpoint = "admin_retire_department")]
+pub async fn retire_department(
+    department: String,
+    successor: String,
+    note: String,
+    confirm: Option<String>,
+) -> Result<Moved, AppError> {
+    with_status(
+        async move {
+            let st = state()?;
+            let me = current_user().await?;
+            Ok(gongzhi_domain::departments::retire(
+                &st.svc.db,
+                me.as_ref(),
+                gongzhi_domain::departments::RetireInput {
+                    department,
+                    successor,
+                    note,
+                    confirm: confirm.is_some(),
+                },
+            )
+            .await?)
         }
         .await,
     )

@@ -574,6 +574,7 @@ pub async fn deadlines() -> Result<DeadlinesData, AppError> {
             let departments = gongzhi_domain::departments::list(&st.svc.db)
                 .await?
                 .into_iter()
+                .filter(|d| !d.retired)
                 .map(|d| {
                     let n = days
                         .iter()

@@ -174,14 +174,15 @@ pub fn Submit(label: Msg, pending: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// The required choice of a department, posted as `department`: its label, the departments
-/// (`selected` chosen, `exclude` left out, as when handing over to another one) and the
-/// problem the server found with it.
+/// The required choice of a department, posted as `name` (`department` unless given): its
+/// label, the departments (`selected` chosen, `exclude` and retired ones left out, as when
+/// handing over to another one) and the problem the server found with it.
 #[component]
 pub fn DepartmentField(
     /// The select's element id.
     id: &'static str,
     label: Msg,
+    #[prop(default = "department")] name: &'static str,
     departments: Vec<gongzhi_domain::model::Department>,
     #[prop(default = None)] selected: Option<i64>,
     #[prop(default = None)] exclude: Option<i64>,
@@ -191,17 +192,17 @@ pub fn DepartmentField(
     let problem = move || {
         error
             .get()
-            .and_then(|e| e.field("department").cloned())
+            .and_then(|e| e.field(name).cloned())
             .map(|p| problem_text(&p, lang))
     };
     let err_id = format!("{id}-error");
     view! {
         <div class="field">
             <label for=id>{label.get(lang)}<span class="req">{msg::REQUIRED_MARK.get(lang)}</span></label>
-            <select id=id name="department" required=true aria-describedby=err_id.clone()
+            <select id=id name=name required=true aria-describedby=err_id.clone()
                 aria-invalid=move || problem().is_some().then_some("true")>
                 <option value="">{msg::CHOOSE.get(lang)}</option>
-                {departments.into_iter().filter(|d| Some(d.id) != exclude).map(|d| view! {
+                {departments.into_iter().filter(|d| Some(d.id) != exclude && !d.retired).map(|d| view! {
                     <option value=d.id.to_string() selected=Some(d.id) == selected>{d.name(lang).to_string()}</option>
                 }).collect_view()}
             </select>

@@ -46,6 +46,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>, catalog: Catalog) -> impl IntoView 
                     _ if step.is_some() => step.map(|s| step_done(s).get(lang).to_string()).unwrap_or_default(),
                     ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
                     ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
+                    ("transferred", _) => msg::EV_TRANSFERRED.get(lang).to_string(),
                     ("follow_up", _) => msg::EV_FOLLOW_UP.get(lang).to_string(),
                     ("reopen", _) => msg::EV_REOPEN.get(lang).to_string(),
                     (_, Some(s)) => status_name(s).get(lang).to_string(),

@@ -130,7 +130,7 @@ fn CategoryForm(catalog: Catalog, existing: Option<Category>) -> impl IntoView {
             <Select name="group_id" label=msg::GROUP error
                 options=catalog.groups.iter().map(|g| (g.id.to_string(), g.name(lang).to_string(), Some(g.id) == group)).collect()/>
             <Select name="department_id" label=msg::DEPARTMENT error
-                options=catalog.departments.iter().map(|d| (d.id.to_string(), d.name(lang).to_string(), Some(d.id) == dept)).collect()/>
+                options=catalog.departments.iter().filter(|d| !d.retired).map(|d| (d.id.to_string(), d.name(lang).to_string(), Some(d.id) == dept)).collect()/>
             <Field name="time_limit_hours" label=msg::TIME_LIMIT_HOURS required=true value=v(|c| c.time_limit_hours.to_string()) error/>
             <Field name="keywords" label=msg::KEYWORDS maxlength=500 value=v(|c| c.keywords.join(", ")) error/>
             <TextArea name="description_zh" label=msg::DESCRIPTION_ZH value=v(|c| c.description_zh.clone()) rows=2 error/>

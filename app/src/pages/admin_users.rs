@@ -100,7 +100,7 @@ fn UserRow(user: UserSummary, departments: Vec<Department>) -> impl IntoView {
                     <label for=dept_id.clone()>{t(msg::DEPARTMENT)}</label>
                     <select id=dept_id name="department_id" aria-describedby=err_id.clone()>
                         <option value="" selected=user.department_id.is_none()>{t(msg::NO_DEPARTMENT)}</option>
-                        {departments.into_iter().map(|d| view! {
+                        {departments.into_iter().filter(|d| !d.retired).map(|d| view! {
                             <option value=d.id.to_string() selected=user.department_id == Some(d.id)>{d.name(lang).to_string()}</option>
                         }).collect_view()}
                     </select>

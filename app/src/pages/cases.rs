@@ -226,6 +226,7 @@ fn CaseBody(page: CasePage, done: Option<Step>) -> impl IntoView {
                             None => match (e.kind.as_str(), e.status) {
                                 ("submitted", _) => msg::EV_SUBMITTED.get(lang).to_string(),
                                 ("forwarded", _) => msg::EV_FORWARDED.get(lang).to_string(),
+                                ("transferred", _) => msg::EV_TRANSFERRED.get(lang).to_string(),
                                 ("follow_up", _) => msg::EV_FOLLOW_UP.get(lang).to_string(),
                                 ("reopen", _) => msg::EV_REOPEN.get(lang).to_string(),
                                 (_, Some(s)) => crate::i18n::status_name(s).get(lang).to_string(),
@@ -315,7 +316,7 @@ fn StepForm(
                         <select id=format!("{s}-department") name="department"
                             aria-invalid=dept_error.is_some().then_some("true") aria-describedby=dept_err_id.clone()>
                             <option value="">{msg::CHOOSE.get(lang)}</option>
-                            {departments.into_iter().map(|d| view! {
+                            {departments.into_iter().filter(|d| !d.retired).map(|d| view! {
                                 <option value=d.id.to_string() selected=d.id == chosen_dept>{d.name(lang).to_string()}</option>
                             }).collect_view()}
                         </select>

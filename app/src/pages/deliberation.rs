@@ -320,7 +320,7 @@ pub fn ProcessFormPage() -> impl IntoView {
                                     <div class="field">
                                         <label for="f-department">{t(msg::DEPARTMENT)}</label>
                                         <select id="f-department" name="department" aria-describedby="f-department-error">
-                                            {form.departments.iter().map(|d| view! {
+                                            {form.departments.iter().filter(|d| !d.retired).map(|d| view! {
                                                 <option value=d.id.to_string() selected=dept_now == Some(d.id)>{d.name(lang).to_string()}</option>
                                             }).collect_view()}
                                         </select>

@@ -95,7 +95,7 @@ pub fn OpenDataPage() -> impl IntoView {
                             <thead><tr><th scope="col">{t(msg::OD_CODE)}</th><th scope="col">{t(msg::DEPARTMENT)}</th></tr></thead>
                             <tbody>
                                 {i.departments.iter().map(|d| view! {
-                                    <tr><th scope="row"><code>{d.code.clone()}</code></th><td>{d.name(lang).to_string()}</td></tr>
+                                    <tr><th scope="row"><code>{d.code.clone()}</code></th><td>{crate::i18n::marked_department_name(d, lang)}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -196,7 +196,7 @@ pub fn QuestionListPage() -> impl IntoView {
                                 <select id="q-department" name="department">
                                     <option value="">{t(msg::Q_ALL_DEPARTMENTS)}</option>
                                     {list.departments.iter().map(|d| view! {
-                                        <option value=d.id.to_string() selected=department == d.id.to_string()>{d.name(lang).to_string()}</option>
+                                        <option value=d.id.to_string() selected=department == d.id.to_string()>{crate::i18n::marked_department_name(d, lang)}</option>
                                     }).collect_view()}
                                 </select>
                             </div>
@@ -330,7 +330,7 @@ pub fn AskPage() -> impl IntoView {
                                 <select id="f-department" name="department" required=true aria-describedby="f-department-error">
                                     <option value="">{msg::CHOOSE.get(lang)}</option>
                                     <option value="unsure" selected=department == "unsure">{t(msg::Q_F_UNSURE)}</option>
-                                    {form.departments.iter().map(|d| view! {
+                                    {form.departments.iter().filter(|d| !d.retired).map(|d| view! {
                                         <option value=d.id.to_string() selected=department == d.id.to_string()>{d.name(lang).to_string()}</option>
                                     }).collect_view()}
                                 </select>

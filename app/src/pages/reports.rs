@@ -226,7 +226,7 @@ fn FilterForm(
                     <select id="flt-department" name="department">
                         <option value="">{t(msg::ANY)}</option>
                         {catalog.departments.iter().map(|d| view! {
-                            <option value=d.code.clone() selected=d.code == query.department>{d.name(lang).to_string()}</option>
+                            <option value=d.code.clone() selected=d.code == query.department>{crate::i18n::marked_department_name(d, lang)}</option>
                         }).collect_view()}
                     </select>
                 </div>

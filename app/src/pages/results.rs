@@ -512,7 +512,7 @@ fn PeriodForm(data: ResultsData) -> impl IntoView {
                     aria-describedby=dept_err.is_some().then_some("rs-department-error")>
                     <option value="">{t(msg::RS_WHOLE_CITY)}</option>
                     {data.catalog.departments.iter().map(|d| view! {
-                        <option value=d.code.clone() selected=d.code == data.department>{d.name(lang).to_string()}</option>
+                        <option value=d.code.clone() selected=d.code == data.department>{crate::i18n::marked_department_name(d, lang)}</option>
                     }).collect_view()}
                 </select>
                 {dept_err.map(|e| view! { <p class="field-error" id="rs-department-error">{e}</p> })}

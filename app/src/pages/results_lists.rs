@@ -99,7 +99,7 @@ fn Filters(
                     aria-describedby=described(&dept_err, "rl-department-error")>
                     <option value="">{t(msg::RS_WHOLE_CITY)}</option>
                     {departments.iter().map(|d| view! {
-                        <option value=d.code.clone() selected=d.code == department>{d.name(lang).to_string()}</option>
+                        <option value=d.code.clone() selected=d.code == department>{crate::i18n::marked_department_name(d, lang)}</option>
                     }).collect_view()}
                 </select>
                 {dept_err.clone().map(|e| view! { <p class="field-error" id="rl-department-error">{e}</p> })}

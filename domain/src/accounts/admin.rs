@@ -83,9 +83,9 @@ pub async fn set_role(
             return Err(Error::field("department_id", Problem::DepartmentRequired))
         }
         (Role::Official, Some(d)) => {
-            departments::get(&svc.db, d)
-                .await?
-                .ok_or_else(|| Error::field("department_id", Problem::UnknownDepartment))?;
+            if let Some(problem) = departments::unchoosable(&svc.db, d).await? {
+                return Err(Error::field("department_id", problem));
+            }
             Some(d)
         }
         _ => None,

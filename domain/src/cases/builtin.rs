@@ -128,9 +128,12 @@ pub async fn take_step(
                 Problem::Required,
             )),
             d => match d.parse::<i64>() {
-                Ok(id) if crate::departments::get(&svc.db, id).await?.is_some() => {
-                    department = Some(id)
-                }
+                Ok(id) => match crate::departments::unchoosable(&svc.db, id).await? {
+                    None => department = Some(id),
+                    Some(problem) => {
+                        problems.push(crate::error::FieldError::new("department", problem))
+                    }
+                },
                 _ => problems.push(crate::error::FieldError::new(
                     "department",
                     Problem::UnknownDepartment,
@@ -252,7 +255,8 @@ pub async fn take_step(
     Ok(event_id)
 }
 
-const OPEN_STAGES: &str = "('new', 'accepted', 'registered', 'dispatched', 'handled', 'verified')";
+pub(crate) const OPEN_STAGES: &str =
+    "('new', 'accepted', 'registered', 'dispatched', 'handled', 'verified')";
 const DISPATCH_STAGES: &str = "('new', 'accepted', 'registered', 'handled', 'verified')";
 
 /// Cases on one inbox page; the most urgent come first, later pages follow.

@@ -81,7 +81,13 @@ async fn check(
             }
         },
         d => match d.parse::<i64>() {
-            Ok(id) if crate::departments::get(&svc.db, id).await?.is_some() => Some(id),
+            Ok(id) => match crate::departments::unchoosable(&svc.db, id).await? {
+                None => Some(id),
+                Some(problem) => {
+                    problems.push(FieldError::new("department", problem));
+                    None
+                }
+            },
             _ => {
                 problems.push(FieldError::new("department", Problem::UnknownDepartment));
                 None

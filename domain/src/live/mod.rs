@@ -85,7 +85,13 @@ async fn check<'a>(svc: &Services, input: &'a SessionInput) -> Result<Checked<'a
         ));
     }
     let department = match input.department.trim().parse::<i64>() {
-        Ok(d) if crate::departments::get(&svc.db, d).await?.is_some() => Some(d),
+        Ok(d) => match crate::departments::unchoosable(&svc.db, d).await? {
+            None => Some(d),
+            Some(problem) => {
+                problems.push(FieldError::new("department", problem));
+                None
+            }
+        },
         _ if input.department.trim().is_empty() => {
             problems.push(FieldError::new("department", Problem::Required));
             None

@@ -212,7 +212,13 @@ pub async fn hand_over(
             problems.push(FieldError::new("department", Problem::SameDepartment));
             None
         }
-        Ok(d) if crate::departments::get(&svc.db, d).await?.is_some() => Some(d),
+        Ok(d) => match crate::departments::unchoosable(&svc.db, d).await? {
+            None => Some(d),
+            Some(problem) => {
+                problems.push(FieldError::new("department", problem));
+                None
+            }
+        },
         _ if to.trim().is_empty() => {
             problems.push(FieldError::new("department", Problem::Required));
             None

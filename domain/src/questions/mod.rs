@@ -116,7 +116,13 @@ async fn check(
         }
         "unsure" => None,
         id => match id.parse::<i64>() {
-            Ok(id) if crate::departments::get(&svc.db, id).await?.is_some() => Some(id),
+            Ok(id) => match crate::departments::unchoosable(&svc.db, id).await? {
+                None => Some(id),
+                Some(problem) => {
+                    problems.push(FieldError::new("department", problem));
+                    None
+                }
+            },
             _ => {
                 problems.push(FieldError::new("department", Problem::UnknownDepartment));
                 None
@@ -246,7 +252,10 @@ pub async fn route(
         Some(_) => return Err(Error::Forbidden),
     };
     let department_id: i64 = match department.trim().parse() {
-        Ok(d) if crate::departments::get(&svc.db, d).await?.is_some() => d,
+        Ok(d) => match crate::departments::unchoosable(&svc.db, d).await? {
+            None => d,
+            Some(problem) => return Err(Error::field("department", problem)),
+        },
         _ if department.trim().is_empty() => {
             return Err(Error::field("department", Problem::Required))
         }

@@ -66,7 +66,13 @@ pub async fn save(svc: &Services, me: Option<&Me>, input: ServiceInput) -> Resul
         }
     }
     let department = match input.department.trim().parse::<i64>() {
-        Ok(d) if crate::departments::get(&svc.db, d).await?.is_some() => Some(d),
+        Ok(d) => match crate::departments::unchoosable(&svc.db, d).await? {
+            None => Some(d),
+            Some(problem) => {
+                problems.add("department", problem);
+                None
+            }
+        },
         _ if input.department.trim().is_empty() => {
             problems.add("department", Problem::Required);
             None
