@@ -478,6 +478,7 @@ pub mod msg {
         RETIRE_NOTE = "公开说明" / "Public note";
         RETIRE_NOTE_HINT = "写在每件移交事项的时间线上，例如“机构改革：并入市城市管理局”。" / "Shown on each moved item's timeline, for instance “Reorganisation: merged into the City Management Bureau”.";
         RETIRE_CONFIRM = "我明白：未办结的工作会移交给接手的部门，撤销不能撤回。" / "I understand: its open work passes to the successor, and retiring cannot be undone.";
+        P_CONFIRM = "请勾选确认后再提交。" / "Tick the box to confirm.";
         RETIRE_BUTTON = "撤销并移交" / "Retire and hand over";
         EV_TRANSFERRED = "部门调整，移交办理" / "Passed to another department in a reorganisation";
         DEPT_CODE_HINT = "字母、数字、_、- 或 .；填写已有的编码即修改该部门。" / "Letters, digits, _, - or .; an existing code changes that department.";

@@ -62,3 +62,38 @@ test("the job queue page shows each view and is accessible in both languages", a
   await expect(page.locator("h1")).toHaveText("Job queue");
   await expectAccessible(page);
 });
+
+test("an admin retires a department into a new one, confirming first, and the list marks it", async ({ page }, info) => {
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await open(page, "/admin/departments");
+  const tag = `${info.project.name.replace(/[^a-z0-9]/gi, "")}${Date.now()}`;
+  // Two new departments: the old bureau and the one formed to take over its work.
+  for (const [code, zh, en] of [
+    [`old-${tag}`, `旧局 ${tag}`, `Old bureau ${tag}`],
+    [`new-${tag}`, `新局 ${tag}`, `New bureau ${tag}`],
+  ]) {
+    await page.locator("#f-code").fill(code);
+    await page.locator("#f-name_zh").fill(zh);
+    await page.locator("#f-name_en").fill(en);
+    await page.getByRole("button", { name: "保存" }).click();
+    await expect(page.locator("li.admin-row", { hasText: code })).toBeVisible();
+  }
+  const retireForm = page.locator("section[aria-labelledby=dept-retire]");
+  await retireForm.locator("#f-retire").selectOption({ label: `旧局 ${tag}` });
+  await retireForm.locator("#f-successor").selectOption({ label: `新局 ${tag}` });
+  await retireForm.locator("#f-note").fill("机构改革：两局合并");
+  // Not confirmed: refused at the checkbox, and what was chosen and typed stays.
+  await retireForm.getByRole("button", { name: "撤销并移交" }).click();
+  await expect(retireForm.locator("#f-confirm-error")).toBeVisible();
+  await expect(retireForm.locator("#f-note")).toHaveValue("机构改革：两局合并");
+  await expect(retireForm.locator("#f-retire option:checked")).toHaveText(`旧局 ${tag}`);
+  await expectAccessible(page);
+  await retireForm.locator("#f-confirm").check();
+  await retireForm.getByRole("button", { name: "撤销并移交" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "部门已撤销" })).toBeVisible();
+  const row = page.locator("li.admin-row", { hasText: `old-${tag}` });
+  await expect(row).toContainText(`工作由此部门接手：新局 ${tag}`);
+  // No longer offered as a choice: not to retire again, nor to take over.
+  await expect(retireForm.locator("#f-retire option", { hasText: `旧局 ${tag}` })).toHaveCount(0);
+  await expect(retireForm.locator("#f-successor option", { hasText: `新局 ${tag}` })).toHaveCount(1);
+});

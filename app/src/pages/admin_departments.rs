@@ -6,7 +6,6 @@ use leptos_meta::Title;
 
 use crate::api::admin::{admin_departments, RetireDepartment, SaveDepartment};
 use crate::components::form::{action_error, DepartmentField, Field, FormAlert, Submit, TextArea};
-use crate::error::problem_text;
 use crate::i18n::{msg, t, use_lang};
 use crate::pages::admin_catalog::AdminTabs;
 use crate::pages::LoadError;
@@ -22,10 +21,15 @@ pub fn AdminDepartmentsPage() -> impl IntoView {
     let retire_pending = retire.pending().into();
     // A refused retirement must not re-render the form (what was typed would go): the list
     // is read again only after one went through.
+    // After one went through, the form is emptied: nothing chosen, not confirmed.
     let retired = RwSignal::new(0u32);
+    let retire_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if matches!(retire.value().get(), Some(Ok(_))) {
             retired.update(|n| *n += 1);
+            if let Some(form) = retire_form.get_untracked() {
+                form.reset();
+            }
         }
     });
     let list = Resource::new(
@@ -34,11 +38,13 @@ pub fn AdminDepartmentsPage() -> impl IntoView {
     );
     let saved = move || save.value().get().and_then(|r| r.ok()).is_some();
     let moved = move || retire.value().get().and_then(|r| r.ok());
+    // The one problem a checkbox has: it was not ticked.
     let confirm_problem = move || {
-        retire_error
-            .get()
-            .and_then(|e| e.field("confirm").cloned())
-            .map(|p| problem_text(&p, lang))
+        retire_error.get().and_then(|e| {
+            e.field("confirm")
+                .is_some()
+                .then(|| msg::P_CONFIRM.get(lang))
+        })
     };
     view! {
         <Title text=t(msg::ADMIN_DEPTS_TITLE)/>
@@ -65,29 +71,7 @@ pub fn AdminDepartmentsPage() -> impl IntoView {
                             })}
                         </li>
                     }).collect_view();
-                    view! {
-                        <ul class="admin-list">{rows}</ul>
-                        <section aria-labelledby="dept-retire">
-                            <h2 id="dept-retire">{t(msg::RETIRE_DEPT)}</h2>
-                            <p>{t(msg::RETIRE_INTRO)}</p>
-                            <div class="alert alert-success" role="status" hidden=move || moved().is_none()>
-                                {move || moved().map(|m| crate::i18n::moved_summary(&m, lang))}
-                            </div>
-                            <ActionForm action=retire attr:class="stack" attr:novalidate=true>
-                                <FormAlert error=retire_error/>
-                                <DepartmentField id="f-retire" label=msg::DEPT_TO_RETIRE departments=list.clone() error=retire_error/>
-                                <DepartmentField id="f-successor" name="successor" label=msg::DEPT_SUCCESSOR departments=list.clone() error=retire_error/>
-                                <TextArea name="note" label=msg::RETIRE_NOTE hint=msg::RETIRE_NOTE_HINT required=true maxlength=500 rows=2 error=retire_error/>
-                                <div class="field">
-                                    <label class="check"><input type="checkbox" id="f-confirm" name="confirm" value="on" required=true
-                                        aria-describedby="f-confirm-error" aria-invalid=move || confirm_problem().is_some().then_some("true")/>
-                                        " "{t(msg::RETIRE_CONFIRM)}</label>
-                                    <p class="field-error" id="f-confirm-error" hidden=move || confirm_problem().is_none()>{confirm_problem}</p>
-                                </div>
-                                <Submit label=msg::RETIRE_BUTTON pending=retire_pending/>
-                            </ActionForm>
-                        </section>
-                    }.into_any()
+                    view! { <ul class="admin-list">{rows}</ul> }.into_any()
                 }
             })}
         </Transition>
@@ -102,6 +86,30 @@ pub fn AdminDepartmentsPage() -> impl IntoView {
                 <label class="check"><input type="checkbox" name="dispatch" value="on"/>" "{t(msg::DISPATCH_LABEL)}</label>
                 <Submit label=msg::SAVE pending/>
             </ActionForm>
+        </section>
+        <section aria-labelledby="dept-retire">
+            <h2 id="dept-retire">{t(msg::RETIRE_DEPT)}</h2>
+            <p>{t(msg::RETIRE_INTRO)}</p>
+            <div class="alert alert-success" role="status" hidden=move || moved().is_none()>
+                {move || moved().map(|m| crate::i18n::moved_summary(&m, lang))}
+            </div>
+            <Transition fallback=|| view! { <p>{t(msg::LOADING)}</p> }>
+                {move || list.get().and_then(|r| r.ok()).map(|list| view! {
+                    <ActionForm action=retire node_ref=retire_form attr:class="stack" attr:novalidate=true>
+                        <FormAlert error=retire_error/>
+                        <DepartmentField id="f-retire" label=msg::DEPT_TO_RETIRE departments=list.clone() error=retire_error/>
+                        <DepartmentField id="f-successor" name="successor" label=msg::DEPT_SUCCESSOR departments=list error=retire_error/>
+                        <TextArea name="note" label=msg::RETIRE_NOTE hint=msg::RETIRE_NOTE_HINT required=true maxlength=500 rows=2 error=retire_error/>
+                        <div class="field">
+                            <label class="check"><input type="checkbox" id="f-confirm" name="confirm" value="on" required=true
+                                aria-describedby="f-confirm-error" aria-invalid=move || confirm_problem().is_some().then_some("true")/>
+                                " "{t(msg::RETIRE_CONFIRM)}</label>
+                            <p class="field-error" id="f-confirm-error" hidden=move || confirm_problem().is_none()>{confirm_problem}</p>
+                        </div>
+                        <Submit label=msg::RETIRE_BUTTON pending=retire_pending/>
+                    </ActionForm>
+                })}
+            </Transition>
         </section>
     }
     .into_any()
