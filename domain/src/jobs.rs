@@ -222,22 +222,33 @@ pub async fn renew_leases(db: &Db, worker: &str, lease: Duration) -> Result<u64,
 /// Marks a claimed job done. False when the claim was lost (the lease ended and another
 /// runner took the job): that runner's outcome counts.
 pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool, Error> {
+    Ok(complete_all(db, &[id], worker).await? == 1)
+}
+
+/// Marks claimed jobs done in one write (one commit for a runner's whole batch); returns
+/// how many were still `worker`'s to mark.
+pub async fn complete_all(db: &Db, ids: &[i64], worker: &str) -> Result<u64, Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
     // The runner writes in a loop: it waits its turn like every writer (see db::turn).
     let _turn = crate::db::turn(db).await?;
     let t = now();
-    let n = with_db!(db, p => {
-        sqlx::query(
-            "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
-             WHERE id = $2 AND locked_by = $3 AND state = 'running'",
-        )
-        .bind(t)
-        .bind(id)
-        .bind(worker)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(n == 1)
+    let list = (0..ids.len())
+        .map(|i| format!("${}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
+         WHERE locked_by = $2 AND state = 'running' AND id IN ({list})"
+    );
+    Ok(with_db!(db, p => {
+        let mut q = sqlx::query(&sql).bind(t).bind(worker);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.execute(p).await.map(|r| r.rows_affected())
+    })?)
 }
 
 /// What happened to a failed job.
@@ -516,10 +527,25 @@ pub fn poll_interval(svc: &crate::Services) -> Duration {
 
 /// Claims due jobs for `worker` and performs them one after another; returns how many
 /// it ran. A runner calls this in a loop and sleeps (or waits for the bell) on zero.
+///
+/// The jobs done are marked so together at the end, one commit for the batch (jobs are
+/// idempotent: should the process die before that, they run again once their lease ends).
 pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<usize, Error> {
-    let settings = &svc.jobs;
-    let jobs = claim(&svc.db, worker, limit, settings.lease).await?;
+    let jobs = claim(&svc.db, worker, limit, svc.jobs.lease).await?;
     let n = jobs.len();
+    let mut done = Vec::with_capacity(jobs.len());
+    let outcome = run_claimed(svc, worker, jobs, &mut done).await;
+    complete_all(&svc.db, &done, worker).await?;
+    outcome.map(|()| n)
+}
+
+async fn run_claimed(
+    svc: &crate::Services,
+    worker: &str,
+    jobs: Vec<Claimed>,
+    done: &mut Vec<i64>,
+) -> Result<(), Error> {
+    let settings = &svc.jobs;
     for job in jobs {
         let task = job.task();
         let result = match &task {
@@ -527,9 +553,7 @@ pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<
             Err(e) => Err(JobFailure::Permanent(e.clone())),
         };
         match (result, &task) {
-            (Ok(None), _) => {
-                complete(&svc.db, job.id, worker).await?;
-            }
+            (Ok(None), _) => done.push(job.id),
             (Ok(Some((next, at))), _) => {
                 reschedule(&svc.db, &job, worker, &next, at, None).await?;
             }
@@ -556,7 +580,7 @@ pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<
             }
         }
     }
-    Ok(n)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -96,4 +96,14 @@ test("an admin retires a department into a new one, confirming first, and the li
   // No longer offered as a choice: not to retire again, nor to take over.
   await expect(retireForm.locator("#f-retire option", { hasText: `旧局 ${tag}` })).toHaveCount(0);
   await expect(retireForm.locator("#f-successor option", { hasText: `新局 ${tag}` })).toHaveCount(1);
+  // The form is empty again: nothing chosen, not confirmed.
+  await expect(retireForm.locator("#f-confirm")).not.toBeChecked();
+  await expect(retireForm.locator("#f-note")).toHaveValue("");
+  // The retired bureau's public page keeps its history and points to the one working now.
+  await open(page, `/departments/old-${tag}`);
+  const note = page.getByRole("note");
+  await expect(note).toContainText("已撤销");
+  await note.getByRole("link", { name: `新局 ${tag}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/departments/new-${tag}$`));
+  await expect(page.locator("h1")).toHaveText(`新局 ${tag}`);
 });

@@ -478,4 +478,9 @@ async fn retiring_is_for_admins_and_names_each_bad_field(app: &TestApp) {
         (listed["retired"].as_bool(), listed["successor_id"].as_i64()),
         (Some(true), Some(jtj))
     );
+    // The public department page keeps the retired bureau's history and names the one working now.
+    let (status, page, _) = app.call(&anonymous, "department", &[("code", "cgj")]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["department"]["retired"], true);
+    assert_eq!(page["successor"]["code"], "jtj");
 }

@@ -507,6 +507,9 @@ pub struct DepartmentData {
     pub answer_days: i64,
     pub unanswered: QuestionPage,
     pub answered: QuestionPage,
+    /// A retired department's successor (the newest, when it was retired in turn).
+    #[serde(default)]
+    pub successor: Option<Department>,
 }
 
 #[server(prefix = "/api", endpoint = "department")]
@@ -516,11 +519,22 @@ pub async fn department_page(code: String) -> Result<DepartmentData, AppError> {
             use gongzhi_domain::model::question::{Filter, Show, Sort};
             let st = state()?;
             let me = current_user().await?;
-            let department = gongzhi_domain::departments::list(&st.svc.db)
-                .await?
-                .into_iter()
+            let departments = gongzhi_domain::departments::list(&st.svc.db).await?;
+            let department = departments
+                .iter()
                 .find(|d| d.code == code)
+                .cloned()
                 .ok_or(AppError::NotFound)?;
+            // Follow the chain of reorganisations to the department working today.
+            let mut successor: Option<Department> = None;
+            let mut next = department.successor_id;
+            for _ in 0..departments.len() {
+                let Some(d) = next.and_then(|id| departments.iter().find(|d| d.id == id)) else {
+                    break;
+                };
+                successor = Some(d.clone());
+                next = d.successor_id;
+            }
             let list = |show, sort| Filter {
                 department: Some(department.id),
                 show,
@@ -547,6 +561,7 @@ pub async fn department_page(code: String) -> Result<DepartmentData, AppError> {
                 .await?,
                 answered: read(&st.svc, me.as_ref(), &list(Show::Answered, Sort::Newest)).await?,
                 department,
+                successor,
             })
         }
         .await,

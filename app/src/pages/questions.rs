@@ -944,7 +944,7 @@ pub fn DepartmentsPage() -> impl IntoView {
                             <tbody>
                                 {d.rows.into_iter().map(|(dept, f, days)| view! {
                                     <tr>
-                                        <th scope="row"><a href=format!("/departments/{}", query_escape(&dept.code))>{dept.name(lang).to_string()}</a></th>
+                                        <th scope="row"><a href=format!("/departments/{}", query_escape(&dept.code))>{crate::i18n::marked_department_name(&dept, lang)}</a></th>
                                         <td>{days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</td>
                                         <FigureCells f/>
                                     </tr>
@@ -976,6 +976,10 @@ pub fn DepartmentPage() -> impl IntoView {
                         <Title text=name.clone()/>
                         <p><a href="/departments">{t(msg::DEPT_ALL)}</a></p>
                         <h1>{name.clone()}</h1>
+                        {d.successor.clone().map(|s| view! {
+                            <p class="alert alert-info" role="note">{msg::DEPT_RETIRED_TO.get(lang)}
+                                <a href=format!("/departments/{}", query_escape(&s.code))>{s.name(lang).to_string()}</a></p>
+                        })}
                         <p class="muted">{t(msg::DEPT_COL_DAYS)}": "{d.answer_days}" "{msg::DEPT_WORKING_DAYS.get(lang)}</p>
                         <p class="feeds">{t(msg::FEEDS)}": "
                             <a href=format!("/feeds/reports.atom?department={}", d.department.code) rel="external" type="application/atom+xml">{t(msg::FEED_REPORTS)}</a>" · "

@@ -85,6 +85,9 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
              RETURNING kind, subject_id",
         )
         .bind(batch).fetch_all(&mut *tx).await?;
+        // The batch's changes to each cell, summed: subjects of one month and department
+        // change the same cells, which are then written once each.
+        let mut deltas = facts::Counts::new();
         for (kind, id) in &marked {
             let fact = match kind.as_str() {
                 "report" => Fact::Report(
@@ -121,13 +124,8 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
             let old = kept.as_deref().and_then(|s| facts::decode(kind, s))
                 .map(|f| facts::counts(&f, offset)).unwrap_or_default();
             let stored = facts::encode(&fact);
-            for ((month, department, dim, item, metric), delta) in facts::diff(&old, &new) {
-                sqlx::query(
-                    "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (month, department_id, dim, item, metric) DO UPDATE SET value = stats_cells.value + excluded.value",
-                )
-                .bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta)
-                .execute(&mut *tx).await?;
+            for (key, delta) in facts::diff(&old, &new) {
+                *deltas.entry(key).or_insert(0) += delta;
             }
             if stored.is_empty() {
                 if kept.is_some() {
@@ -139,6 +137,17 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                              ON CONFLICT (kind, subject_id) DO UPDATE SET cells = excluded.cells")
                     .bind(kind).bind(id).bind(&stored).execute(&mut *tx).await?;
             }
+        }
+        for ((month, department, dim, item, metric), delta) in deltas {
+            if delta == 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (month, department_id, dim, item, metric) DO UPDATE SET value = stats_cells.value + excluded.value",
+            )
+            .bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta)
+            .execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(marked.len())
