@@ -100,7 +100,7 @@ test("an admin retires a department into a new one, confirming first, and the li
   await expect(retireForm.locator("#f-confirm")).not.toBeChecked();
   await expect(retireForm.locator("#f-note")).toHaveValue("");
   // The retired bureau's public page keeps its history and points to the one working now.
-  await open(page, `/departments/old-${tag}`);
+  await openPlain(page, `/departments/old-${tag}`);
   const note = page.getByRole("note");
   await expect(note).toContainText("已撤销");
   await note.getByRole("link", { name: `新局 ${tag}` }).click();
