@@ -546,6 +546,31 @@ async fn run_claimed(
     done: &mut Vec<i64>,
 ) -> Result<(), Error> {
     let settings = &svc.jobs;
+    // Gongzhi as the case system takes the batch's new reports together (one commit).
+    let mut jobs = jobs;
+    if matches!(svc.cases, crate::cases::CaseSystem::Builtin) {
+        let (local, rest): (Vec<Claimed>, Vec<Claimed>) = jobs
+            .into_iter()
+            .partition(|j| matches!(j.task(), Ok(Task::ForwardReport { .. })));
+        let reports: Vec<i64> = local
+            .iter()
+            .filter_map(|j| match j.task() {
+                Ok(Task::ForwardReport { report_id }) => Some(report_id),
+                _ => None,
+            })
+            .collect();
+        jobs = match crate::cases::take_builtin(svc, &reports).await {
+            Ok(_) => {
+                done.extend(local.iter().map(|j| j.id));
+                rest
+            }
+            // Then one at a time, each failing (and retried) on its own.
+            Err(e) => {
+                tracing::warn!(error = %e, "taking a batch of reports failed");
+                local.into_iter().chain(rest).collect()
+            }
+        };
+    }
     for job in jobs {
         let task = job.task();
         let result = match &task {

@@ -24,6 +24,7 @@ on_both_backends_with!(
     a_runner_that_dies_loses_its_claim_and_the_job_runs_once_more,
     two_runners_never_claim_the_same_job,
     reporters_updates_are_passed_on_once_or_marked_refused,
+    the_built_in_case_system_takes_a_batch_of_reports_together,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -507,6 +508,52 @@ async fn reporters_updates_are_passed_on_once_or_marked_refused(backend: Backend
             relay_of(&app, event).await,
             (Some("refused".into()), "the case system does not take updates".into())
         );
+    })
+    .await;
+    app.stop().await;
+}
+
+/// A flood of reports: the runner's batch is taken by the built-in case system together,
+/// each report becoming one new case, every job done; a report deleted meanwhile and one
+/// taken already are left alone; running again changes nothing.
+async fn the_built_in_case_system_takes_a_batch_of_reports_together(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.job_runner = false).await;
+    common::bounded(async {
+        catalog(&app).await;
+        let svc = app.services();
+        let mut ids = Vec::new();
+        for _ in 0..12 {
+            ids.push(file_report(&svc).await);
+        }
+        // One taken already on its own, one deleted before the runner comes.
+        gongzhi_domain::cases::forward(&svc, ids[0]).await.expect("taken");
+        with_db!(&app.db, p => sqlx::query("DELETE FROM reports WHERE id = $1").bind(ids[1]).execute(p).await.map(|r| r.rows_affected()))
+            .expect("deleted");
+        let ran = jobs::run_due(&svc, "runner-a", 32).await.expect("run");
+        assert_eq!(ran, 12, "one claim holds the whole batch");
+        for &id in &ids[2..] {
+            assert_eq!(forward_state(&app, id).await, ("sent".into(), String::new(), 1));
+        }
+        assert_eq!(forward_state(&app, ids[0]).await.2, 1, "taken once");
+        let list = ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let cases: Vec<(i64, String)> = with_db!(&app.db, p => sqlx::query_as(&format!(
+            "SELECT report_id, stage FROM cases WHERE report_id IN ({list}) ORDER BY report_id")).fetch_all(p).await)
+            .expect("cases");
+        let expected: Vec<(i64, String)> = ids
+            .iter()
+            .filter(|&&i| i != ids[1])
+            .map(|&i| (i, "new".to_string()))
+            .collect();
+        assert_eq!(cases, expected);
+        for id in &ids {
+            let (state, attempts, _) = job_state(&app, &format!("forward_report:{id}")).await;
+            assert_eq!((state.as_str(), attempts), ("done", 1), "report {id}");
+        }
+        assert_eq!(jobs::run_due(&svc, "runner-a", 32).await.expect("run"), 0);
     })
     .await;
     app.stop().await;
