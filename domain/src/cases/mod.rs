@@ -146,6 +146,12 @@ pub async fn forward(svc: &Services, report_id: i64) -> Result<(), ForwardError>
     }
 }
 
+/// A report taken by the built-in case system enters the dispatch centre's inbox as a new
+/// case (once); bind the report and the time.
+const NEW_CASE_SQL: &str =
+    "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
+     ON CONFLICT (report_id) DO NOTHING";
+
 async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) -> Result<(), Error> {
     let t = now();
     with_db!(&svc.db, p => async {
@@ -162,10 +168,7 @@ async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) ->
         .rows_affected();
         if n == 1 && external_id.is_none() {
             // The built-in case system: the report enters the dispatch centre's inbox.
-            sqlx::query(
-                "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
-                 ON CONFLICT (report_id) DO NOTHING",
-            )
+            sqlx::query(NEW_CASE_SQL)
             .bind(report_id)
             .bind(t)
             .execute(&mut *tx)
@@ -215,10 +218,7 @@ pub async fn take_builtin(svc: &Services, report_ids: &[i64]) -> Result<u64, Err
         }
         let taken: Vec<i64> = q.fetch_all(&mut *tx).await?;
         for id in &taken {
-            sqlx::query(
-                "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
-                 ON CONFLICT (report_id) DO NOTHING",
-            )
+            sqlx::query(NEW_CASE_SQL)
             .bind(id)
             .bind(t)
             .execute(&mut *tx)
