@@ -141,6 +141,15 @@ pub enum DbError {
     DataDir { dir: String, source: std::io::Error },
 }
 
+/// `n` numbered placeholders from `$first` on, comma-separated: the list of an `IN (…)`
+/// whose values are bound one by one (the same text on both backends).
+pub fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Which backend a URL selects.
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")

@@ -205,22 +205,24 @@ pub async fn retire(db: &Db, actor: Option<&Me>, input: RetireInput) -> Result<M
         }
         let mut moved = Moved::default();
 
-        // Open reports: a timeline entry each (the retired department acting), then the move.
-        let reports: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM reports WHERE department_id = $1 AND status NOT IN ('closed', 'rejected') ORDER BY id",
+        // Open reports: a timeline entry each (the successor acting), their followers told,
+        // then the move; a statement each, however many there are.
+        sqlx::query(
+            "INSERT INTO report_events (report_id, kind, public, actor_role, actor_department_id, actor_id, note, at) \
+             SELECT id, 'transferred', TRUE, 'admin', $1, $2, $3, $4 FROM reports \
+             WHERE department_id = $5 AND status NOT IN ('closed', 'rejected') ORDER BY id",
         )
-        .bind(old).fetch_all(&mut *tx).await?;
-        for &report in &reports {
-            let event: i64 = sqlx::query_scalar(
-                "INSERT INTO report_events (report_id, kind, public, actor_role, actor_department_id, actor_id, note, at) \
-                 VALUES ($1, 'transferred', TRUE, 'admin', $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(report).bind(new).bind(admin.id).bind(&note).bind(t)
-            .fetch_one(&mut *tx).await?;
-            sqlx::query(crate::notifications::NOTIFY_FOLLOWERS_SQL)
-                .bind(report).bind(event).bind(admin.id).bind(t)
-                .execute(&mut *tx).await?;
-        }
+        .bind(new).bind(admin.id).bind(&note).bind(t).bind(old)
+        .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, report_id, event_id, created_at) \
+             SELECT f.user_id, 'report_update', e.report_id, e.id, e.at FROM report_events e \
+             JOIN report_follows f ON f.report_id = e.report_id \
+             WHERE e.kind = 'transferred' AND e.at = $1 AND e.actor_department_id = $2 AND f.user_id <> $3 \
+             AND e.report_id IN (SELECT id FROM reports WHERE department_id = $4)",
+        )
+        .bind(t).bind(new).bind(admin.id).bind(old)
+        .execute(&mut *tx).await?;
         moved.reports = sqlx::query(
             "UPDATE reports SET department_id = $1, updated_at = $2 \
              WHERE department_id = $3 AND status NOT IN ('closed', 'rejected')",
@@ -235,20 +237,23 @@ pub async fn retire(db: &Db, actor: Option<&Me>, input: RetireInput) -> Result<M
 
         // Unanswered questions keep their status and deadline: the work goes on under the
         // successor's name.
-        let questions: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM questions WHERE department_id = $1 AND status <> 'answered' ORDER BY id",
+        let kind = crate::model::question::EventKind::HandedOver.as_str();
+        sqlx::query(
+            "INSERT INTO question_events \
+             (question_id, kind, department_id, from_department_id, note, expected_on, actor_id, created_at) \
+             SELECT id, $1, $2, $3, $4, NULL, $5, $6 FROM questions \
+             WHERE department_id = $3 AND status <> 'answered' ORDER BY id",
         )
-        .bind(old).fetch_all(&mut *tx).await?;
-        for &question in &questions {
-            let kind = crate::model::question::EventKind::HandedOver.as_str();
-            sqlx::query(crate::questions::EVENT_SQL)
-                .bind(question).bind(kind).bind(new).bind(old)
-                .bind(&note).bind(None::<chrono::NaiveDate>).bind(admin.id).bind(t)
-                .execute(&mut *tx).await?;
-            sqlx::query(crate::questions::NOTIFY_SQL)
-                .bind(question).bind(kind).bind(t).bind(admin.id)
-                .execute(&mut *tx).await?;
-        }
+        .bind(kind).bind(new).bind(old).bind(&note).bind(admin.id).bind(t)
+        .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, question_id, detail, created_at) \
+             SELECT f.user_id, 'question', q.id, $1, $2 FROM questions q \
+             JOIN question_follows f ON f.question_id = q.id \
+             WHERE q.department_id = $3 AND q.status <> 'answered' AND f.user_id <> $4",
+        )
+        .bind(kind).bind(t).bind(old).bind(admin.id)
+        .execute(&mut *tx).await?;
         moved.questions = sqlx::query(
             "UPDATE questions SET department_id = $1, updated_at = $2 WHERE department_id = $3 AND status <> 'answered'",
         )

@@ -234,10 +234,7 @@ pub async fn complete_all(db: &Db, ids: &[i64], worker: &str) -> Result<u64, Err
     // The runner writes in a loop: it waits its turn like every writer (see db::turn).
     let _turn = crate::db::turn(db).await?;
     let t = now();
-    let list = (0..ids.len())
-        .map(|i| format!("${}", i + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::db::marks(3, ids.len());
     let sql = format!(
         "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
          WHERE locked_by = $2 AND state = 'running' AND id IN ({list})"
@@ -549,16 +546,16 @@ async fn run_claimed(
     // Gongzhi as the case system takes the batch's new reports together (one commit).
     let mut jobs = jobs;
     if matches!(svc.cases, crate::cases::CaseSystem::Builtin) {
-        let (local, rest): (Vec<Claimed>, Vec<Claimed>) = jobs
-            .into_iter()
-            .partition(|j| matches!(j.task(), Ok(Task::ForwardReport { .. })));
-        let reports: Vec<i64> = local
-            .iter()
-            .filter_map(|j| match j.task() {
-                Ok(Task::ForwardReport { report_id }) => Some(report_id),
-                _ => None,
-            })
-            .collect();
+        let (mut local, mut rest, mut reports) = (Vec::new(), Vec::new(), Vec::new());
+        for job in jobs {
+            match job.task() {
+                Ok(Task::ForwardReport { report_id }) => {
+                    reports.push(report_id);
+                    local.push(job);
+                }
+                _ => rest.push(job),
+            }
+        }
         jobs = match crate::cases::take_builtin(svc, &reports).await {
             Ok(_) => {
                 done.extend(local.iter().map(|j| j.id));

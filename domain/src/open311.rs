@@ -808,8 +808,10 @@ pub async fn updates(
          AND (e.external_id IS NULL OR e.external_id NOT LIKE $3)",
     );
     if !ids.is_empty() {
-        let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
-        sql.push_str(&format!(" AND e.report_id IN ({})", marks.join(", ")));
+        sql.push_str(&format!(
+            " AND e.report_id IN ({})",
+            crate::db::marks(4, ids.len())
+        ));
     }
     sql.push_str(&format!(" ORDER BY e.id LIMIT {PAGE_SIZE_MAX}"));
     let own = match key {

@@ -270,6 +270,16 @@ async fn a_retired_department_hands_its_open_work_to_its_successor(app: &TestApp
         "SELECT CAST(due_at AS TEXT) FROM questions WHERE id = $1").bind(question).fetch_one(p).await)
     .unwrap();
     assert_eq!(due_after, due_before, "the clock goes on");
+    assert_eq!(
+        scalar(
+            &svc,
+            "SELECT count(*) FROM notifications WHERE question_id = $1 AND detail = 'handed_over'",
+            question
+        )
+        .await,
+        1,
+        "the asker, who follows the question, is told once"
+    );
     assert!(q.events.iter().any(|e| e.kind == EventKind::HandedOver
         && e.from_department_id == Some(cgj)
         && e.department_id == Some(new)));

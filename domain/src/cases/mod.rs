@@ -146,12 +146,6 @@ pub async fn forward(svc: &Services, report_id: i64) -> Result<(), ForwardError>
     }
 }
 
-/// A report taken by the built-in case system enters the dispatch centre's inbox as a new
-/// case (once); bind the report and the time.
-const NEW_CASE_SQL: &str =
-    "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
-     ON CONFLICT (report_id) DO NOTHING";
-
 async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) -> Result<(), Error> {
     let t = now();
     with_db!(&svc.db, p => async {
@@ -168,7 +162,10 @@ async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) ->
         .rows_affected();
         if n == 1 && external_id.is_none() {
             // The built-in case system: the report enters the dispatch centre's inbox.
-            sqlx::query(NEW_CASE_SQL)
+            sqlx::query(
+                "INSERT INTO cases (report_id, stage, created_at, updated_at) VALUES ($1, 'new', $2, $2) \
+                 ON CONFLICT (report_id) DO NOTHING",
+            )
             .bind(report_id)
             .bind(t)
             .execute(&mut *tx)
@@ -202,33 +199,38 @@ pub async fn take_builtin(svc: &Services, report_ids: &[i64]) -> Result<u64, Err
         return Ok(0);
     }
     let t = now();
-    let list = (0..report_ids.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::db::marks(2, report_ids.len());
     let mark = format!(
         "UPDATE reports SET forward_state = 'sent', forward_error = '', forward_attempts = forward_attempts + 1, \
-         external_id = NULL, sent_at = $1 WHERE forward_state = 'waiting' AND id IN ({list}) RETURNING id"
+         external_id = NULL, sent_at = $1 WHERE forward_state = 'waiting' AND id IN ({list})"
     );
-    let taken: Vec<i64> = with_db!(&svc.db, p => async {
+    let open = format!(
+        "INSERT INTO cases (report_id, stage, created_at, updated_at) \
+         SELECT id, 'new', $1, $1 FROM reports WHERE forward_state = 'sent' AND external_id IS NULL AND id IN ({list}) \
+         ON CONFLICT (report_id) DO NOTHING"
+    );
+    let taken = with_db!(&svc.db, p => async {
         let mut tx = p.begin_write().await?;
-        let mut q = sqlx::query_scalar(&mark).bind(t);
+        let mut q = sqlx::query(&mark).bind(t);
         for id in report_ids {
             q = q.bind(id);
         }
-        let taken: Vec<i64> = q.fetch_all(&mut *tx).await?;
-        for id in &taken {
-            sqlx::query(NEW_CASE_SQL)
-            .bind(id)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
+        let taken = q.execute(&mut *tx).await?.rows_affected();
+        let mut q = sqlx::query(&open).bind(t);
+        for id in report_ids {
+            q = q.bind(id);
         }
+        // Each report the built-in system holds has its case; those taken before keep theirs.
+        q.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(taken)
     }.await)?;
-    tracing::info!(reports = ?taken, "reports taken by the built-in case system");
-    Ok(taken.len() as u64)
+    tracing::info!(
+        reports = report_ids.len(),
+        taken,
+        "reports taken by the built-in case system"
+    );
+    Ok(taken)
 }
 
 async fn record_failure(svc: &Services, report_id: i64, error: &str) -> Result<(), Error> {

@@ -565,10 +565,9 @@ pub async fn page(
     let replies: Vec<Row> = if roots.is_empty() {
         Vec::new()
     } else {
-        let marks: Vec<String> = (0..roots.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT {SELECTED} {FROM} WHERE c.root_id IN ({}) AND (c.visibility <> 'held' OR c.author_id = $1) ORDER BY c.id",
-            marks.join(", ")
+            crate::db::marks(2, roots.len())
         );
         with_db!(&svc.db, p => {
             let mut q = sqlx::query_as(&sql).bind(me_id);
@@ -632,10 +631,7 @@ pub async fn page(
     // The viewer's "helpful" marks and flags, in one statement.
     let mine: Vec<(String, i64)> = match me {
         Some(m) if !shown_ids.is_empty() => {
-            let marks: Vec<String> = (0..shown_ids.len())
-                .map(|i| format!("${}", i + 2))
-                .collect();
-            let marks = marks.join(", ");
+            let marks = crate::db::marks(2, shown_ids.len());
             let sql = format!(
                 "SELECT 'vote', comment_id FROM comment_votes WHERE user_id = $1 AND comment_id IN ({marks}) \
                  UNION ALL SELECT 'flag', item_id FROM flags WHERE user_id = $1 AND item_kind = 'comment' AND item_id IN ({marks})"

@@ -86,10 +86,9 @@ pub async fn mine(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
         "SELECT item_id, decided_at IS NOT NULL FROM appeals WHERE user_id = $1 AND item_kind = $2 AND item_id IN ({})",
-        marks.join(", ")
+        crate::db::marks(3, ids.len())
     );
     Ok(with_db!(&svc.db, p => {
         let mut q = sqlx::query_as(&sql).bind(me.id).bind(kind.as_str());

@@ -129,10 +129,9 @@ pub async fn mine(svc: &Services, me: &Me, kind: ItemKind, ids: &[i64]) -> Resul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
         "SELECT item_id FROM flags WHERE user_id = $1 AND item_kind = $2 AND item_id IN ({})",
-        marks.join(", ")
+        crate::db::marks(3, ids.len())
     );
     Ok(with_db!(&svc.db, p => {
         let mut q = sqlx::query_scalar(&sql).bind(me.id).bind(kind.as_str());
