@@ -94,6 +94,18 @@ pub async fn list(db: &Db, include_inactive: bool) -> Result<Vec<Category>, Erro
     Ok(rows.into_iter().map(Row::into_category).collect())
 }
 
+/// Every category, active or not, keyed by code (for the in-memory catalogue).
+pub(crate) async fn by_codes(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, Category>, Error> {
+    let sql = format!("SELECT {COLUMNS} FROM categories");
+    let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.code.clone(), r.into_category()))
+        .collect())
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<Category>, Error> {
     let sql = format!("SELECT {COLUMNS} FROM categories WHERE id = $1");
     let row: Option<Row> =

@@ -128,38 +128,93 @@ struct Candidate {
     area_m2: f64,
 }
 
-/// The grid that contains `point`; where grids overlap, the smallest. A point on a
-/// boundary belongs to the grid it touches.
-pub async fn locate(db: &Db, point: Point) -> Result<Option<Grid>, Error> {
-    let candidates: Vec<Candidate> = with_db!(db, p => {
-        sqlx::query_as(
-            "SELECT id, code, name_zh, name_en, department_id, geometry, area_m2 FROM grids \
-             WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2",
-        )
-        .bind(point.lat)
-        .bind(point.lon)
-        .fetch_all(p)
-        .await
-    })?;
-    let mut best: Option<Candidate> = None;
-    for c in candidates {
-        let inside = serde_json::from_str::<serde_json::Value>(&c.geometry)
-            .ok()
-            .and_then(|v| Area::from_geojson(&v).ok())
-            .is_some_and(|a| a.contains(point));
-        if inside && best.as_ref().is_none_or(|b| c.area_m2 < b.area_m2) {
-            best = Some(c);
-        }
+impl Candidate {
+    /// The grid with its shape read; `None` (and an error in the log) when the stored
+    /// GeoJSON no longer reads, so the grid takes no reports rather than every report failing.
+    fn shaped(self) -> Option<Shaped> {
+        let area = match serde_json::from_str::<serde_json::Value>(&self.geometry)
+            .map_err(|e| e.to_string())
+            .and_then(|v| Area::from_geojson(&v).map_err(|e| e.to_string()))
+        {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(grid = %self.code, error = %e, "a stored grid shape does not read");
+                return None;
+            }
+        };
+        Some(Shaped {
+            bbox: area.bbox(),
+            area,
+            area_m2: self.area_m2,
+            grid: Grid {
+                id: self.id,
+                code: self.code,
+                name_zh: self.name_zh,
+                name_en: self.name_en,
+                department_id: self.department_id,
+            },
+        })
     }
-    Ok(best.map(|c| Grid {
-        id: c.id,
-        code: c.code,
-        name_zh: c.name_zh,
-        name_en: c.name_en,
-        department_id: c.department_id,
-    }))
 }
 
+/// A grid with its shape, ready to test points against.
+#[derive(Debug)]
+pub(crate) struct Shaped {
+    pub grid: Grid,
+    area: Area,
+    bbox: crate::geo::BBox,
+    area_m2: f64,
+}
+
+/// The grid among `shapes` that contains `point`; where grids overlap, the smallest (the
+/// first of equals). A point on a boundary belongs to the grid it touches.
+pub(crate) fn pick<'a>(
+    shapes: impl IntoIterator<Item = &'a Shaped>,
+    point: Point,
+) -> Option<&'a Grid> {
+    let mut best: Option<&Shaped> = None;
+    for s in shapes {
+        if s.bbox.contains(point)
+            && s.area.contains(point)
+            && best.is_none_or(|b| s.area_m2 < b.area_m2)
+        {
+            best = Some(s);
+        }
+    }
+    best.map(|s| &s.grid)
+}
+
+const SHAPED_COLUMNS: &str = "id, code, name_zh, name_en, department_id, geometry, area_m2";
+
+/// Every grid with its shape, in the order they were added (for the in-memory catalogue).
+pub(crate) async fn all_shaped(db: &Db) -> Result<Vec<Shaped>, Error> {
+    let sql = format!("SELECT {SHAPED_COLUMNS} FROM grids ORDER BY id");
+    let rows: Vec<Candidate> = with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+    Ok(rows.into_iter().filter_map(Candidate::shaped).collect())
+}
+
+/// The grid that contains `point`, read from the database; where grids overlap, the
+/// smallest. A point on a boundary belongs to the grid it touches.
+pub async fn locate(db: &Db, point: Point) -> Result<Option<Grid>, Error> {
+    let sql = format!(
+        "SELECT {SHAPED_COLUMNS} FROM grids \
+         WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2 ORDER BY id"
+    );
+    let candidates: Vec<Candidate> = with_db!(db, p => {
+        sqlx::query_as(&sql)
+            .bind(point.lat)
+            .bind(point.lon)
+            .fetch_all(p)
+            .await
+    })?;
+    let shapes: Vec<Shaped> = candidates
+        .into_iter()
+        .filter_map(Candidate::shaped)
+        .collect();
+    Ok(pick(&shapes, point).cloned())
+}
+
+/// The grid with this code.
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Grid>, Error> {
     Ok(with_db!(db, p => {
         sqlx::query_as("SELECT id, code, name_zh, name_en, department_id FROM grids WHERE code = $1")

@@ -20,6 +20,8 @@ pub mod calendar;
 #[cfg(feature = "server")]
 pub mod cases;
 #[cfg(feature = "server")]
+pub mod catalogue;
+#[cfg(feature = "server")]
 pub mod categories;
 #[cfg(feature = "server")]
 pub mod db;
@@ -93,4 +95,6 @@ pub struct Services {
     pub live: live::Hub,
     /// On SQLite, the task that writes new reports (group commit).
     pub filing: reports::Filing,
+    /// This instance's copy of the categories and grids, for new reports.
+    pub catalogue: catalogue::Catalogue,
 }

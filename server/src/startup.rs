@@ -142,6 +142,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         moderation,
         live: gongzhi_domain::live::Hub::new(),
         filing: Default::default(),
+        catalogue: Default::default(),
     };
     if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {
         // One poller for the city: enqueuing it again (another instance, a restart) is a no-op.

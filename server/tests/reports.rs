@@ -1389,7 +1389,8 @@ async fn a_nul_character_never_reaches_the_database(app: &TestApp) {
 /// both answers of a double name the same report, and each report has its timeline entry,
 /// its forwarding job and its rate-limit count. On SQLite they queue while another writer
 /// holds the database, and the report writer then commits them together: a handful of
-/// commits, not 70 (group commit).
+/// commits, not 70 (group commit). On SQLite one more report's category is deleted between
+/// its check and its write: that report fails alone, the others in its batch are filed.
 async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     use gongzhi_domain::reports::{submit, NewReport, Reporter};
     catalog(app).await;
@@ -1398,8 +1399,16 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     let mut sends: Vec<String> = tokens.clone();
     sends.extend(tokens[..10].iter().cloned());
     let sqlite = matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_));
+    let doomed_token = token();
     // Another writer holds SQLite's write lock while the reports arrive.
     let holder = if let gongzhi_domain::db::Db::Sqlite(pool) = &svc.db {
+        sqlx::query(
+            "INSERT INTO categories (code, group_id, name_zh, name_en, department_id, time_limit_hours, created_at, updated_at) \
+             SELECT 'doomed', group_id, '将删除', 'Doomed', department_id, 24, created_at, updated_at FROM categories WHERE code = 'graffiti'",
+        )
+        .execute(pool)
+        .await
+        .expect("a category to delete");
         let mut c = pool.acquire().await.expect("connection");
         sqlx::query("BEGIN IMMEDIATE")
             .execute(&mut *c)
@@ -1407,6 +1416,10 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
             .expect("lock");
         Some(tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            sqlx::query("DELETE FROM categories WHERE code = 'doomed'")
+                .execute(&mut *c)
+                .await
+                .expect("the category deleted");
             sqlx::query("COMMIT")
                 .execute(&mut *c)
                 .await
@@ -1416,6 +1429,33 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
         None
     };
     let before = svc.filing.commits();
+    // Sent with the flood; its category is gone by the time it is written (SQLite only).
+    let doomed = {
+        let svc = svc.clone();
+        let t = doomed_token.clone();
+        tokio::spawn(async move {
+            if !matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_)) {
+                return Err("not sent".to_string());
+            }
+            let who = Reporter {
+                user: None,
+                ip: "10.0.1.1",
+                api_key: None,
+            };
+            let input = NewReport {
+                category: "doomed".into(),
+                lat: IN_QX01.0.into(),
+                lon: IN_QX01.1.into(),
+                description: format!("桥墩上的涂鸦 {t}"),
+                submit_token: t,
+                ..NewReport::default()
+            };
+            submit(&svc, who, input)
+                .await
+                .map(|s| s.id.to_string())
+                .map_err(|e| e.to_string())
+        })
+    };
     let filed = futures::future::join_all(sends.iter().enumerate().map(|(i, t)| {
         let svc = svc.clone();
         let t = t.clone();
@@ -1440,6 +1480,11 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     .await;
     if let Some(h) = holder {
         h.await.expect("lock holder");
+        let doomed = doomed.await.expect("the doomed report's task");
+        assert!(
+            doomed.is_err(),
+            "a report whose category vanished is refused: {doomed:?}"
+        );
     }
     for (k, id) in filed[60..].iter().enumerate() {
         assert_eq!(

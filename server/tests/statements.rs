@@ -74,6 +74,7 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         moderation: Default::default(),
         live: Default::default(),
         filing: Default::default(),
+        catalogue: Default::default(),
     }
 }
 
@@ -218,3 +219,97 @@ async fn statements_per_page_do_not_grow_with_the_discussion(backend: Backend) {
 }
 
 on_both_backends_with!(statements_per_page_do_not_grow_with_the_discussion);
+
+/// A new report costs a fixed few statements: in the request, the form's state, the
+/// catalogue's version and the rate limit (the catalogue itself is kept in memory); on
+/// SQLite the writer then writes a whole batch with one statement per table, so twenty
+/// reports that arrive together cost hardly more than one.
+async fn statements_per_report_stay_few(backend: Backend) {
+    use gongzhi_domain::reports::{submit, NewReport, Reporter};
+    install();
+    let _turn = SERIAL.lock().await;
+    let (url, _dir, pg) = common::fresh_database(backend).await;
+    let blobs = tempfile::tempdir().expect("blobs");
+    let svc = services(&url, blobs.path()).await;
+    gongzhi_domain::seed::seed_demo(&svc).await.expect("demo");
+    let file = |n: usize| {
+        let svc = svc.clone();
+        async move {
+            let ip = format!("10.9.0.{n}");
+            let who = Reporter {
+                user: None,
+                ip: &ip,
+                api_key: None,
+            };
+            let input = NewReport {
+                category: "graffiti".into(),
+                lat: "22.8172".into(),
+                lon: "108.3661".into(),
+                description: format!("桥墩上有大片涂鸦，第 {n} 处"),
+                submit_token: format!("statements-form-token-{n:04}-000000000000000000"),
+                ..NewReport::default()
+            };
+            submit(&svc, who, input).await.expect("filed").id
+        }
+    };
+    // A change to the catalogue: the next report reads it into memory again, the one
+    // after that does not.
+    with_db!(&svc.db, p => sqlx::query("UPDATE categories SET position = position WHERE code = 'graffiti'")
+        .execute(p).await.map(|r| r.rows_affected()))
+    .expect("touch a category");
+    let (_, first) = counted(file(0)).await;
+    let (_, one) = counted(file(1)).await;
+    assert_eq!(
+        first,
+        one + 2,
+        "a changed catalogue is read again (categories, grids), once"
+    );
+    // A regression guard: today 2 reads in the request (the form's state with the
+    // catalogue's version, the rate limit), then the writes (report, timeline entry,
+    // forwarding job, rate-limit count, kept form, old counts); on PostgreSQL in the
+    // request's own transaction.
+    const READS: usize = 2;
+    assert!((6..=10).contains(&one), "{one} statements for one report");
+
+    let sqlite = matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_));
+    let holder = if let gongzhi_domain::db::Db::Sqlite(pool) = &svc.db {
+        // Another writer holds the database while twenty reports arrive.
+        let mut c = pool.acquire().await.expect("connection");
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *c)
+            .await
+            .expect("lock");
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+            sqlx::query("COMMIT")
+                .execute(&mut *c)
+                .await
+                .expect("unlock");
+        }))
+    } else {
+        None
+    };
+    let (ids, twenty) = counted(futures::future::join_all((2..22).map(file))).await;
+    if let Some(h) = holder {
+        h.await.expect("holder");
+    }
+    let mut ids = ids;
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "twenty reports filed");
+    if sqlite {
+        // The reads of each request, and the writer's statements for (at most) two
+        // batches: the first to arrive, and the rest together; and the holder's commit.
+        // (One at a time they would cost twenty times one.)
+        assert!(
+            twenty <= 20 * READS + 2 * (one - READS) + 1,
+            "twenty reports together cost {twenty} statements; one costs {one}"
+        );
+    } else {
+        assert!(twenty <= 20 * one, "{twenty} statements for twenty reports");
+    }
+    svc.db.close().await;
+    common::drop_database(pg).await;
+}
+
+on_both_backends_with!(statements_per_report_stay_few);

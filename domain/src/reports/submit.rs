@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalogue::Snapshot;
 use crate::db::BeginWrite;
 use crate::error::{Error, Problems};
 use crate::geo::Point;
@@ -12,7 +13,7 @@ use crate::model::report::{Submitted, ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_
 use crate::model::Me;
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
-use crate::{categories, grids, with_db, Problem, Services};
+use crate::{with_db, Problem, Services};
 
 use super::writer::{write_report, Filed, Written};
 use super::{tracking_code, tracking_hash};
@@ -86,6 +87,17 @@ pub async fn check(
     who: &Reporter<'_>,
     input: &NewReport,
 ) -> Result<Checked, Error> {
+    let catalogue = svc.catalogue.current(&svc.db).await?;
+    check_with(svc, who, input, &catalogue).await
+}
+
+/// [`check`] against a copy of the catalogue.
+async fn check_with(
+    svc: &Services,
+    who: &Reporter<'_>,
+    input: &NewReport,
+    catalogue: &Snapshot,
+) -> Result<Checked, Error> {
     let settings = &svc.reports;
     if who.user.is_none() && who.api_key.is_none() && !settings.allow_anonymous {
         return Err(Error::Unauthenticated);
@@ -100,8 +112,8 @@ pub async fn check(
             problems.add("category", Problem::Required);
             None
         }
-        code => match categories::by_code(&svc.db, code).await? {
-            Some(c) if c.active => Some(c),
+        code => match catalogue.category(code) {
+            Some(c) if c.active => Some(c.clone()),
             _ => {
                 problems.add("category", Problem::UnknownCategory);
                 None
@@ -126,10 +138,10 @@ pub async fn check(
         }
     };
     let grid = match point {
-        Some(p) => match grids::locate(&svc.db, p).await? {
-            Some(g) => Some(g),
+        Some(p) => match catalogue.locate(p) {
+            Some(g) => Some(g.clone()),
             None => match &settings.default_grid {
-                Some(code) => grids::by_code(&svc.db, code).await?,
+                Some(code) => catalogue.grid(code).cloned(),
                 None => {
                     problems.add("location", Problem::OutsideGrids);
                     None
@@ -218,7 +230,14 @@ pub async fn submit(
         return Err(Error::field("submit_token", Problem::ExpiredLink));
     }
     let token_hash = crate::accounts::tokens::hash_token(&input.submit_token);
-    if let Some(id) = existing(svc, &token_hash).await? {
+    // The form's report if it was filed already, and the catalogue's version: one read.
+    let sql = format!(
+        "SELECT (SELECT id FROM reports WHERE submit_token = $1), {}",
+        crate::catalogue::VERSION_SQL
+    );
+    let (filed, version): (Option<i64>, i64) =
+        with_db!(&svc.db, p => sqlx::query_as(&sql).bind(&token_hash).fetch_one(p).await)?;
+    if let Some(id) = filed {
         return Ok(Submitted {
             id,
             tracking_code: (who.user.is_none() && who.api_key.is_none())
@@ -236,7 +255,13 @@ pub async fn submit(
         address,
         answers,
         photo_uids,
-    } = check(svc, &who, &input).await?;
+    } = check_with(
+        svc,
+        &who,
+        &input,
+        &*svc.catalogue.at(&svc.db, version).await?,
+    )
+    .await?;
 
     // Rate limits count only well-formed reports, so a resident fixing a mistake is not punished.
     let limits = &svc.limits;
@@ -278,7 +303,6 @@ pub async fn submit(
     let row = Filed {
         category_id: category.id,
         grid_id: grid.as_ref().map(|g| g.id),
-        department_id: category.department_id,
         description,
         lat: point.lat,
         lon: point.lon,

@@ -8,9 +8,12 @@
 //!
 //! So on SQLite one writer task writes every report: it takes all the reports queued while
 //! its last commit was on its way to the disk and commits them together, one disk wait for
-//! the lot. Each report is written inside its own savepoint, so one that fails (its form was
-//! filed a moment ago) is rolled back alone. A report is acknowledged only once the commit
-//! that holds it is on disk, as before. PostgreSQL groups the WAL flushes of concurrent
+//! the lot. The batch is written with one statement per table, whatever its size (every
+//! statement is a round trip to the connection's thread, and the writer works alone); a
+//! report whose form was filed a moment ago is left out and answered as such. Should the
+//! batch fail for any other reason, it is written again one report at a time, each in its
+//! own savepoint, so only the faulty one fails. A report is acknowledged only once the
+//! commit that holds it is on disk. PostgreSQL groups the WAL flushes of concurrent
 //! commits itself, so there each report keeps its own transaction.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +27,10 @@ use crate::db::BeginWrite;
 use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
+/// A report goes to its category's department as it is when the report is written (a
+/// department retired a moment ago has handed its categories on).
+const DEPARTMENT_OF_CATEGORY: &str = "(SELECT department_id FROM categories WHERE id = ";
+
 /// The most reports one commit holds.
 const BATCH_MAX: usize = 256;
 
@@ -32,7 +39,6 @@ const BATCH_MAX: usize = 256;
 pub(crate) struct Filed {
     pub category_id: i64,
     pub grid_id: Option<i64>,
-    pub department_id: i64,
     pub description: String,
     pub lat: f64,
     pub lon: f64,
@@ -79,11 +85,11 @@ macro_rules! write_report {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
                  reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) \
-                 VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id",
+                 VALUES ($1, $2, (SELECT department_id FROM categories WHERE id = $1), 'submitted', \
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
             )
             .bind(r.category_id)
             .bind(r.grid_id)
-            .bind(r.department_id)
             .bind(&r.description)
             .bind(r.lat)
             .bind(r.lon)
@@ -235,11 +241,47 @@ async fn write_batch(
     jobs: &JobSettings,
     batch: &[Pending],
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
+    let rows: Vec<&Filed> = batch.iter().map(|p| &p.row).collect();
     let mut tx = pool.begin_write().await?;
-    let mut out = Vec::with_capacity(batch.len());
-    for p in batch {
-        let mut one = sqlx::Acquire::begin(&mut *tx).await?;
-        match write_report!(one, jobs, &p.row) {
+    match write_together(&mut tx, jobs, &rows).await {
+        Ok(out) => {
+            forget_attempts(&mut tx).await?;
+            tx.commit().await?;
+            Ok(out)
+        }
+        Err(e) => {
+            // Something in the batch is wrong beyond a form filed twice (a category
+            // deleted a moment ago, say): write the reports one at a time, each in its
+            // own savepoint, so only the faulty one fails.
+            tracing::debug!(reports = rows.len(), error = %e, "batch write failed; one at a time");
+            tx.rollback().await?;
+            let mut tx = pool.begin_write().await?;
+            let out = write_one_by_one(&mut tx, jobs, &rows).await?;
+            forget_attempts(&mut tx).await?;
+            tx.commit().await?;
+            Ok(out)
+        }
+    }
+}
+
+async fn forget_attempts(tx: &mut crate::db::SqliteWrite) -> Result<(), sqlx::Error> {
+    sqlx::query(ratelimit::FORGET_SQL)
+        .bind(ratelimit::forget_before(crate::time::now()))
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Writes each report in its own savepoint: one that fails is rolled back alone.
+async fn write_one_by_one(
+    tx: &mut crate::db::SqliteWrite,
+    jobs: &JobSettings,
+    rows: &[&Filed],
+) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut one = sqlx::Acquire::begin(&mut **tx).await?;
+        match write_report!(one, jobs, row) {
             Ok(id) => {
                 one.commit().await?;
                 out.push(Ok(id));
@@ -250,10 +292,172 @@ async fn write_batch(
             }
         }
     }
-    sqlx::query(ratelimit::FORGET_SQL)
-        .bind(ratelimit::forget_before(crate::time::now()))
-        .execute(&mut *tx)
+    Ok(out)
+}
+
+/// Writes the whole batch with one statement per table (each a round trip to SQLite's
+/// connection thread, where one per row per table made the writer the bottleneck). A
+/// report whose form token is taken (filed a moment ago, or twice in this batch) is left
+/// out and answered [`Written::Duplicate`]; any other failure fails the lot, and the
+/// caller writes the batch again one report at a time.
+async fn write_together(
+    tx: &mut crate::db::SqliteWrite,
+    jobs: &JobSettings,
+    rows: &[&Filed],
+) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
+    use sqlx::{QueryBuilder, Sqlite};
+    let conn: &mut sqlx::SqliteConnection = tx;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
+         reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) ",
+    );
+    q.push_values(rows, |mut b, r| {
+        b.push_bind(r.category_id)
+            .push_bind(r.grid_id)
+            .push(DEPARTMENT_OF_CATEGORY)
+            .push_bind_unseparated(r.category_id)
+            .push_unseparated(")")
+            .push("'submitted'")
+            .push_bind(&r.description)
+            .push_bind(r.lat)
+            .push_bind(r.lon)
+            .push_bind(&r.address)
+            .push_bind(&r.answers_json)
+            .push_bind(r.reporter_id)
+            .push_bind(r.hide_name)
+            .push_bind(r.tracking_hash.as_deref())
+            .push_bind(&r.token_hash)
+            .push_bind(r.due)
+            .push_bind(r.at)
+            .push_bind(r.at)
+            .push_bind(r.api_key);
+    });
+    // RETURNING lists rows in no set order: they are matched back by form token.
+    q.push(" ON CONFLICT (submit_token) DO NOTHING RETURNING id, submit_token");
+    let inserted: Vec<(i64, String)> = q
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *conn)
         .await?;
-    tx.commit().await?;
+    let mut ids: std::collections::HashMap<String, i64> = inserted
+        .into_iter()
+        .map(|(id, token)| (token, id))
+        .collect();
+    let mut out: Vec<Result<i64, Written>> = Vec::with_capacity(rows.len());
+    let mut written: Vec<(i64, &Filed)> = Vec::with_capacity(rows.len());
+    for r in rows {
+        // The first row of a form token is the one inserted; a second in the batch is a
+        // duplicate like one filed earlier.
+        match ids.remove(&r.token_hash) {
+            Some(id) => {
+                written.push((id, r));
+                out.push(Ok(id));
+            }
+            None => out.push(Err(Written::Duplicate)),
+        }
+    }
+    if written.is_empty() {
+        return Ok(out);
+    }
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) ",
+    );
+    q.push_values(&written, |mut b, (id, r)| {
+        b.push_bind(*id)
+            .push("'submitted', 'submitted', TRUE, 'resident'")
+            .push_bind(r.reporter_id)
+            .push("''")
+            .push_bind(r.at);
+    });
+    q.build().persistent(false).execute(&mut *conn).await?;
+
+    let photos: Vec<(i64, usize, &String, &String)> = written
+        .iter()
+        .flat_map(|(id, r)| {
+            r.photo_uids
+                .iter()
+                .enumerate()
+                .map(move |(position, uid)| (*id, position, uid, &r.token_hash))
+        })
+        .collect();
+    if !photos.is_empty() {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("WITH v (report_id, position, uid, form_token) AS (");
+        q.push_values(&photos, |mut b, (id, position, uid, token)| {
+            b.push_bind(*id)
+                .push_bind(*position as i64)
+                .push_bind(*uid)
+                .push_bind(*token);
+        });
+        q.push(
+            ") UPDATE photos SET report_id = v.report_id, position = v.position FROM v \
+             WHERE photos.uid = v.uid AND photos.form_token = v.form_token AND photos.report_id IS NULL",
+        );
+        q.build().persistent(false).execute(&mut *conn).await?;
+    }
+
+    // Passed to the case system by the job runner, once this commits.
+    let t = crate::time::now();
+    let tasks: Vec<crate::jobs::Task> = written
+        .iter()
+        .map(|(id, _)| crate::jobs::Task::ForwardReport { report_id: *id })
+        .collect();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) ",
+    );
+    q.push_values(&tasks, |mut b, task| {
+        b.push_bind(task.kind())
+            .push_bind(serde_json::to_string(task).unwrap_or_default())
+            .push_bind(task.dedupe_key())
+            .push("'queued', 0")
+            .push_bind(jobs.max_attempts)
+            .push_bind(t)
+            .push_bind(t)
+            .push_bind(t);
+    });
+    q.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+    q.build().persistent(false).execute(&mut *conn).await?;
+
+    let follows: Vec<(i64, i64, DateTime<Utc>)> = written
+        .iter()
+        .filter_map(|(id, r)| r.reporter_id.map(|u| (*id, u, r.at)))
+        .collect();
+    if !follows.is_empty() {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO report_follows (report_id, user_id, created_at) ");
+        q.push_values(&follows, |mut b, (id, user, at)| {
+            b.push_bind(*id).push_bind(*user).push_bind(*at);
+        });
+        q.build().persistent(false).execute(&mut *conn).await?;
+    }
+
+    let attempts: Vec<(&Scope, &String, DateTime<Utc>)> = written
+        .iter()
+        .flat_map(|(_, r)| {
+            r.attempts
+                .iter()
+                .map(move |(scope, key)| (scope, key, r.at))
+        })
+        .collect();
+    if !attempts.is_empty() {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO auth_attempts (scope, key, at) ");
+        q.push_values(&attempts, |mut b, (scope, key, at)| {
+            b.push_bind(scope.as_str()).push_bind(*key).push_bind(*at);
+        });
+        q.build().persistent(false).execute(&mut *conn).await?;
+    }
+
+    // The forms were kept while they had problems; filed, they are not needed any more.
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("DELETE FROM form_flash WHERE token_hash IN (");
+    let mut list = q.separated(", ");
+    for (_, r) in &written {
+        list.push_bind(&r.token_hash);
+    }
+    q.push(")");
+    q.build().persistent(false).execute(&mut *conn).await?;
     Ok(out)
 }
