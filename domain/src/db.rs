@@ -190,6 +190,10 @@ impl Db {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
+            // sqlx would ping a connection each time it is taken from the pool, a round
+            // trip to the connection's thread before every statement; a SQLite connection
+            // is a file handle in this process, with no other end to hang up.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await

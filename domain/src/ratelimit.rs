@@ -182,6 +182,29 @@ pub async fn check(
         .fetch_one(p)
         .await
     })?;
+    verdict(count, oldest, max, window)
+}
+
+/// The two columns `count, oldest` of the attempts of one key in a window, to read as
+/// part of a larger statement; binds `$first`: scope, `$first+1`: key, `$first+2`: the
+/// window's start.
+pub(crate) fn window_columns(first: usize) -> String {
+    let w = format!(
+        "FROM auth_attempts WHERE scope = ${first} AND key = ${} AND at > ${}",
+        first + 1,
+        first + 2
+    );
+    format!("(SELECT count(*) {w}), (SELECT min(at) {w})")
+}
+
+/// Refuses with [`Error::RateLimited`] when `count` attempts (the oldest at `oldest`) in
+/// `window` reach `max`.
+pub(crate) fn verdict(
+    count: i64,
+    oldest: Option<chrono::DateTime<chrono::Utc>>,
+    max: u32,
+    window: Duration,
+) -> Result<(), Error> {
     if count >= i64::from(max) {
         let retry = oldest
             .map(|o| (o + window - now()).num_seconds().max(1))

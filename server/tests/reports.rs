@@ -31,6 +31,7 @@ on_both_backends!(
     photos_of_forms_never_sent_are_swept,
     a_nul_character_never_reaches_the_database,
     a_flood_of_reports_is_filed_once_each,
+    reports_are_limited_per_address_and_per_account,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -1515,5 +1516,109 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
             (1..=10).contains(&commits),
             "60 reports queued behind a writer took {commits} commits"
         );
+    }
+}
+
+/// A resident's address, and an account, may file only so many reports in the window; a
+/// form with mistakes is answered with its mistakes, not counted; a form filed already
+/// still answers with its report; other addresses and API clients are not held up.
+async fn reports_are_limited_per_address_and_per_account(app: &TestApp) {
+    use gongzhi_domain::reports::{submit, NewReport, Reporter};
+    use gongzhi_domain::Error;
+    let mut svc = app.demo().await;
+    svc.limits.report_per_ip = 2;
+    svc.limits.report_per_account = 1;
+    let resident = common::account(&svc, "resident@demo.gongzhi.org").await;
+    let form = |t: &str, description: &str| NewReport {
+        category: "graffiti".into(),
+        lat: IN_QX01.0.into(),
+        lon: IN_QX01.1.into(),
+        description: description.into(),
+        submit_token: t.into(),
+        ..NewReport::default()
+    };
+    let anonymous = |ip| Reporter {
+        user: None,
+        ip,
+        api_key: None,
+    };
+    let first = token();
+    let filed = submit(
+        &svc,
+        anonymous("10.7.0.1"),
+        form(&first, "桥墩上有涂鸦，第一处"),
+    )
+    .await
+    .expect("first")
+    .id;
+    submit(
+        &svc,
+        anonymous("10.7.0.1"),
+        form(&token(), "桥墩上有涂鸦，第二处"),
+    )
+    .await
+    .expect("second");
+    let third = token();
+    match submit(
+        &svc,
+        anonymous("10.7.0.1"),
+        form(&third, "桥墩上有涂鸦，第三处"),
+    )
+    .await
+    {
+        Err(Error::RateLimited { retry_after_secs }) => assert!(
+            (1..=svc.limits.report_window.num_seconds() as u64).contains(&retry_after_secs),
+            "retry after {retry_after_secs} s"
+        ),
+        other => panic!("a third report from one address: {other:?}"),
+    }
+    let stored: i64 = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM reports WHERE description LIKE '桥墩上有涂鸦，第%'").fetch_one(p).await)
+    .expect("count");
+    assert_eq!(stored, 2, "the refused report is not filed");
+    // Mistakes are named first (a resident fixing the form is not told to wait).
+    match submit(&svc, anonymous("10.7.0.1"), form(&third, "")).await {
+        Err(Error::Invalid(list)) => assert!(list.iter().any(|f| f.field == "description")),
+        other => panic!("a form with a mistake: {other:?}"),
+    }
+    // The first form sent again is answered with its report, limit or not.
+    let again = submit(
+        &svc,
+        anonymous("10.7.0.1"),
+        form(&first, "桥墩上有涂鸦，第一处"),
+    )
+    .await
+    .expect("the same form again");
+    assert_eq!(again.id, filed);
+    submit(
+        &svc,
+        anonymous("10.7.0.2"),
+        form(&token(), "桥墩上有涂鸦，第四处"),
+    )
+    .await
+    .expect("another address");
+
+    // An account: one report, then refused from any address.
+    let signed_in = |ip| Reporter {
+        user: Some(&resident),
+        ip,
+        api_key: None,
+    };
+    submit(
+        &svc,
+        signed_in("10.7.1.1"),
+        form(&token(), "桥墩上有涂鸦，第五处"),
+    )
+    .await
+    .expect("the account's first");
+    match submit(
+        &svc,
+        signed_in("10.7.1.2"),
+        form(&token(), "桥墩上有涂鸦，第六处"),
+    )
+    .await
+    {
+        Err(Error::RateLimited { .. }) => {}
+        other => panic!("the account's second report: {other:?}"),
     }
 }

@@ -14,6 +14,7 @@ use crate::model::Me;
 use crate::ratelimit::{self, Scope};
 use crate::time::now;
 use crate::{with_db, Problem, Services};
+use sqlx::Row;
 
 use super::writer::{write_report, Filed, Written};
 use super::{tracking_code, tracking_hash};
@@ -230,13 +231,43 @@ pub async fn submit(
         return Err(Error::field("submit_token", Problem::ExpiredLink));
     }
     let token_hash = crate::accounts::tokens::hash_token(&input.submit_token);
-    // The form's report if it was filed already, and the catalogue's version: one read.
-    let sql = format!(
+    // The rate limits that apply: the sender's address (residents), their account.
+    let limits = &svc.limits;
+    let mut counted: Vec<(Scope, String, u32)> = Vec::new();
+    if who.api_key.is_none() {
+        counted.push((Scope::ReportIp, who.ip.to_string(), limits.report_per_ip));
+    }
+    if let Some(u) = who.user {
+        counted.push((
+            Scope::ReportAccount,
+            u.id.to_string(),
+            limits.report_per_account,
+        ));
+    }
+    // All a report needs to read, in one statement: the form's report if it was filed
+    // already, the catalogue's version, and the attempts in each rate limit's window.
+    let mut sql = format!(
         "SELECT (SELECT id FROM reports WHERE submit_token = $1), {}",
         crate::catalogue::VERSION_SQL
     );
-    let (filed, version): (Option<i64>, i64) =
-        with_db!(&svc.db, p => sqlx::query_as(&sql).bind(&token_hash).fetch_one(p).await)?;
+    for i in 0..counted.len() {
+        sql.push_str(", ");
+        sql.push_str(&ratelimit::window_columns(2 + 3 * i));
+    }
+    let since = now() - limits.report_window;
+    type Window = (i64, Option<chrono::DateTime<chrono::Utc>>);
+    let (filed, version, windows): (Option<i64>, i64, Vec<Window>) = with_db!(&svc.db, p => {
+        let mut q = sqlx::query(&sql).bind(&token_hash);
+        for (scope, key, _) in &counted {
+            q = q.bind(scope.as_str()).bind(key.as_str()).bind(since);
+        }
+        q.fetch_one(p).await.and_then(|row| {
+            let windows = (0..counted.len())
+                .map(|i| Ok((row.try_get(2 + 2 * i)?, row.try_get(3 + 2 * i)?)))
+                .collect::<Result<Vec<Window>, sqlx::Error>>()?;
+            Ok((row.try_get(0)?, row.try_get(1)?, windows))
+        })
+    })?;
     if let Some(id) = filed {
         return Ok(Submitted {
             id,
@@ -264,27 +295,8 @@ pub async fn submit(
     .await?;
 
     // Rate limits count only well-formed reports, so a resident fixing a mistake is not punished.
-    let limits = &svc.limits;
-    if who.api_key.is_none() {
-        ratelimit::check(
-            &svc.db,
-            Scope::ReportIp,
-            who.ip,
-            limits.report_per_ip,
-            limits.report_window,
-        )
-        .await?;
-    }
-    if let Some(u) = who.user {
-        let key = u.id.to_string();
-        ratelimit::check(
-            &svc.db,
-            Scope::ReportAccount,
-            &key,
-            limits.report_per_account,
-            limits.report_window,
-        )
-        .await?;
+    for ((_, _, max), (count, oldest)) in counted.iter().zip(windows) {
+        ratelimit::verdict(count, oldest, *max, limits.report_window)?;
     }
 
     let t = now();
@@ -293,13 +305,10 @@ pub async fn submit(
     // Anonymous residents follow their report with a code; API clients by its id.
     let code =
         (who.user.is_none() && who.api_key.is_none()).then(|| tracking_code(&input.submit_token));
-    let mut attempts = Vec::new();
-    if who.api_key.is_none() {
-        attempts.push((Scope::ReportIp, who.ip.to_string()));
-    }
-    if let Some(u) = who.user {
-        attempts.push((Scope::ReportAccount, u.id.to_string()));
-    }
+    let attempts = counted
+        .into_iter()
+        .map(|(scope, key, _)| (scope, key))
+        .collect();
     let row = Filed {
         category_id: category.id,
         grid_id: grid.as_ref().map(|g| g.id),
