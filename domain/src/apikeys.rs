@@ -93,13 +93,19 @@ pub async fn check(db: &Db, key: &str) -> Result<Option<i64>, Error> {
     };
     let t = now();
     if last.is_none_or(|l| t - l > Duration::minutes(1)) {
+        // Many requests may find the mark old at once: the first one moves it, and each
+        // waits its turn to write rather than polling SQLite's lock.
+        let _turn = crate::db::turn(db).await?;
         with_db!(db, p => {
-            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
-                .bind(t)
-                .bind(id)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            )
+            .bind(t)
+            .bind(id)
+            .bind(t - Duration::minutes(1))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
         })?;
     }
     Ok(Some(id))

@@ -39,6 +39,10 @@ macro_rules! with_db {
     };
 }
 
+/// How much of the SQLite file each connection maps into memory (address space, not
+/// memory used: the pages are the operating system's file cache, shared).
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+
 /// How long a writer waits for SQLite: its turn in this process, then the file lock.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -150,6 +154,15 @@ pub fn marks(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `rows` parenthesised groups of `cols` numbered placeholders from `$first` on: the
+/// `VALUES` of a multi-row insert whose values are bound row by row.
+pub fn rows(first: usize, rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", marks(first + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Which backend a URL selects.
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
@@ -179,7 +192,11 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            // Pages are read from a memory map rather than copied in by a system call:
+            // each commit empties the other connections' page caches, so under a stream
+            // of reports every read re-read its pages.
+            .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
         if let Some(dir) = opts.get_filename().parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {

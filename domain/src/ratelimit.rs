@@ -230,6 +230,9 @@ pub(crate) fn forget_before(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTim
 /// Counts one attempt, and forgets attempts older than a day.
 pub async fn record(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
     let t = now();
+    // Two writes: wait for this process's turn rather than poll SQLite's lock behind a
+    // stream of reports.
+    let _turn = crate::db::turn(db).await?;
     with_db!(db, p => {
         sqlx::query(RECORD_SQL)
             .bind(scope.as_str())

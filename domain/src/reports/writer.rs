@@ -31,6 +31,9 @@ use crate::ratelimit::{self, Scope};
 /// department retired a moment ago has handed its categories on).
 const DEPARTMENT_OF_CATEGORY: &str = "(SELECT department_id FROM categories WHERE id = ";
 
+/// How often the writer forgets old rate-limit counts (with the batch at hand).
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The most reports one commit holds.
 const BATCH_MAX: usize = 256;
 
@@ -217,10 +220,16 @@ async fn run(
     commits: Arc<AtomicU64>,
 ) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
+    let mut forgot: Option<std::time::Instant> = None;
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
-        match write_batch(&pool, &jobs, &batch).await {
+        // Old rate-limit counts are forgotten with a batch now and then, not with each.
+        let forget = forgot.is_none_or(|t| t.elapsed() >= FORGET_EVERY);
+        match write_batch(&pool, &jobs, &batch, forget).await {
             Ok(results) => {
                 commits.fetch_add(1, Ordering::Relaxed);
+                if forget {
+                    forgot = Some(std::time::Instant::now());
+                }
                 for (p, result) in batch.drain(..).zip(results) {
                     let _ = p.reply.send(result);
                 }
@@ -240,12 +249,12 @@ async fn write_batch(
     pool: &SqlitePool,
     jobs: &JobSettings,
     batch: &[Pending],
+    forget: bool,
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     let rows: Vec<&Filed> = batch.iter().map(|p| &p.row).collect();
     let mut tx = pool.begin_write().await?;
-    match write_together(&mut tx, jobs, &rows).await {
+    match write_together(&mut tx, jobs, &rows, forget).await {
         Ok(out) => {
-            forget_attempts(&mut tx).await?;
             tx.commit().await?;
             Ok(out)
         }
@@ -257,19 +266,16 @@ async fn write_batch(
             tx.rollback().await?;
             let mut tx = pool.begin_write().await?;
             let out = write_one_by_one(&mut tx, jobs, &rows).await?;
-            forget_attempts(&mut tx).await?;
+            if forget {
+                sqlx::query(ratelimit::FORGET_SQL)
+                    .bind(ratelimit::forget_before(crate::time::now()))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(out)
         }
     }
-}
-
-async fn forget_attempts(tx: &mut crate::db::SqliteWrite) -> Result<(), sqlx::Error> {
-    sqlx::query(ratelimit::FORGET_SQL)
-        .bind(ratelimit::forget_before(crate::time::now()))
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
 }
 
 /// Writes each report in its own savepoint: one that fails is rolled back alone.
@@ -304,6 +310,7 @@ async fn write_together(
     tx: &mut crate::db::SqliteWrite,
     jobs: &JobSettings,
     rows: &[&Filed],
+    forget: bool,
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     use sqlx::{QueryBuilder, Sqlite};
     let conn: &mut sqlx::SqliteConnection = tx;
@@ -361,6 +368,8 @@ async fn write_together(
         return Ok(out);
     }
 
+    // Everything else in one request to the connection's thread: one statement per
+    // table, sent together (SQLite runs them in order; the `?`s count on across them).
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) ",
     );
@@ -371,7 +380,6 @@ async fn write_together(
             .push("''")
             .push_bind(r.at);
     });
-    q.build().persistent(false).execute(&mut *conn).await?;
 
     let photos: Vec<(i64, usize, &String, &String)> = written
         .iter()
@@ -383,8 +391,7 @@ async fn write_together(
         })
         .collect();
     if !photos.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("WITH v (report_id, position, uid, form_token) AS (");
+        q.push("; WITH v (report_id, position, uid, form_token) AS (");
         q.push_values(&photos, |mut b, (id, position, uid, token)| {
             b.push_bind(*id)
                 .push_bind(*position as i64)
@@ -395,7 +402,6 @@ async fn write_together(
             ") UPDATE photos SET report_id = v.report_id, position = v.position FROM v \
              WHERE photos.uid = v.uid AND photos.form_token = v.form_token AND photos.report_id IS NULL",
         );
-        q.build().persistent(false).execute(&mut *conn).await?;
     }
 
     // Passed to the case system by the job runner, once this commits.
@@ -404,8 +410,8 @@ async fn write_together(
         .iter()
         .map(|(id, _)| crate::jobs::Task::ForwardReport { report_id: *id })
         .collect();
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) ",
+    q.push(
+        "; INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) ",
     );
     q.push_values(&tasks, |mut b, task| {
         b.push_bind(task.kind())
@@ -418,19 +424,16 @@ async fn write_together(
             .push_bind(t);
     });
     q.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-    q.build().persistent(false).execute(&mut *conn).await?;
 
     let follows: Vec<(i64, i64, DateTime<Utc>)> = written
         .iter()
         .filter_map(|(id, r)| r.reporter_id.map(|u| (*id, u, r.at)))
         .collect();
     if !follows.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO report_follows (report_id, user_id, created_at) ");
+        q.push("; INSERT INTO report_follows (report_id, user_id, created_at) ");
         q.push_values(&follows, |mut b, (id, user, at)| {
             b.push_bind(*id).push_bind(*user).push_bind(*at);
         });
-        q.build().persistent(false).execute(&mut *conn).await?;
     }
 
     let attempts: Vec<(&Scope, &String, DateTime<Utc>)> = written
@@ -442,17 +445,18 @@ async fn write_together(
         })
         .collect();
     if !attempts.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO auth_attempts (scope, key, at) ");
+        q.push("; INSERT INTO auth_attempts (scope, key, at) ");
         q.push_values(&attempts, |mut b, (scope, key, at)| {
             b.push_bind(scope.as_str()).push_bind(*key).push_bind(*at);
         });
-        q.build().persistent(false).execute(&mut *conn).await?;
+    }
+    if forget {
+        q.push("; DELETE FROM auth_attempts WHERE at < ");
+        q.push_bind(ratelimit::forget_before(t));
     }
 
     // The forms were kept while they had problems; filed, they are not needed any more.
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("DELETE FROM form_flash WHERE token_hash IN (");
+    q.push("; DELETE FROM form_flash WHERE token_hash IN (");
     let mut list = q.separated(", ");
     for (_, r) in &written {
         list.push_bind(&r.token_hash);

@@ -26,6 +26,14 @@ pub struct ReportRow {
     pub grid_id: Option<i64>,
 }
 
+/// A report's row with its id, as a batch reads them.
+#[derive(Debug, sqlx::FromRow)]
+pub struct NumberedReport {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub row: ReportRow,
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub struct QuestionRow {
     pub created_at: DateTime<Utc>,

@@ -13,7 +13,7 @@ pub mod facts;
 pub mod items;
 pub mod map;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -35,6 +35,9 @@ use facts::Fact;
 pub const RULES: &str = "2";
 /// Subjects counted per transaction.
 pub const BATCH: i64 = 500;
+/// Rows per statement where a batch is read or written with one statement per table
+/// (well inside both backends' limits on bound values).
+const CHUNK: usize = 500;
 /// The most subjects a reader counts before reading (the runner does the rest).
 const READ_DRAIN: usize = 5_000;
 /// The PostgreSQL advisory lock that lets one instance at a time count.
@@ -85,15 +88,46 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
              RETURNING kind, subject_id",
         )
         .bind(batch).fetch_all(&mut *tx).await?;
+        // The batch's reports, read at once (most marks are reports), and what each
+        // marked subject added before, read at once per kind: a statement per subject,
+        // each a round trip, held the write turn (and new reports) for many milliseconds.
+        let report_ids: Vec<i64> = marked.iter().filter(|(k, _)| k == "report").map(|(_, id)| *id).collect();
+        let mut reports: HashMap<i64, facts::ReportRow> = HashMap::with_capacity(report_ids.len());
+        for ids in report_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id, created_at, closed_at, due_at, status, department_id, category_id, grid_id \
+                 FROM reports WHERE id IN ({})", crate::db::marks(1, ids.len()));
+            let mut q = sqlx::query_as::<_, facts::NumberedReport>(&sql);
+            for id in ids {
+                q = q.bind(id);
+            }
+            reports.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| (r.id, r.row)));
+        }
+        let mut kinds: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        for (kind, id) in &marked {
+            kinds.entry(kind.as_str()).or_default().push(*id);
+        }
+        let mut kept: HashMap<(String, i64), String> = HashMap::with_capacity(marked.len());
+        for (kind, ids) in &kinds {
+            for ids in ids.chunks(CHUNK) {
+                let sql = format!(
+                    "SELECT subject_id, cells FROM stats_facts WHERE kind = $1 AND subject_id IN ({})",
+                    crate::db::marks(2, ids.len()));
+                let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(*kind);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                kept.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, cells)| ((kind.to_string(), id), cells)));
+            }
+        }
         // The batch's changes to each cell, summed: subjects of one month and department
         // change the same cells, which are then written once each.
         let mut deltas = facts::Counts::new();
+        let mut store: BTreeMap<(&str, i64), String> = BTreeMap::new();
+        let mut forget: Vec<(&str, i64)> = Vec::new();
         for (kind, id) in &marked {
             let fact = match kind.as_str() {
-                "report" => Fact::Report(
-                    sqlx::query_as("SELECT created_at, closed_at, due_at, status, department_id, category_id, grid_id \
-                                    FROM reports WHERE id = $1")
-                        .bind(id).fetch_optional(&mut *tx).await?),
+                "report" => Fact::Report(reports.remove(id)),
                 "question" => {
                     let q = sqlx::query_as("SELECT created_at, department_id, visibility FROM questions WHERE id = $1")
                         .bind(id).fetch_optional(&mut *tx).await?;
@@ -119,35 +153,55 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 _ => continue,
             };
             let new = facts::counts(&fact, offset);
-            let kept: Option<String> = sqlx::query_scalar("SELECT cells FROM stats_facts WHERE kind = $1 AND subject_id = $2")
-                .bind(kind).bind(id).fetch_optional(&mut *tx).await?;
-            let old = kept.as_deref().and_then(|s| facts::decode(kind, s))
+            let before = kept.get(&(kind.clone(), *id));
+            let old = before.and_then(|s| facts::decode(kind, s))
                 .map(|f| facts::counts(&f, offset)).unwrap_or_default();
             let stored = facts::encode(&fact);
             for (key, delta) in facts::diff(&old, &new) {
                 *deltas.entry(key).or_insert(0) += delta;
             }
             if stored.is_empty() {
-                if kept.is_some() {
-                    sqlx::query("DELETE FROM stats_facts WHERE kind = $1 AND subject_id = $2")
-                        .bind(kind).bind(id).execute(&mut *tx).await?;
+                if before.is_some() {
+                    forget.push((kind.as_str(), *id));
                 }
-            } else if kept.as_deref() != Some(stored.as_str()) {
-                sqlx::query("INSERT INTO stats_facts (kind, subject_id, cells) VALUES ($1, $2, $3) \
-                             ON CONFLICT (kind, subject_id) DO UPDATE SET cells = excluded.cells")
-                    .bind(kind).bind(id).bind(&stored).execute(&mut *tx).await?;
+            } else if before != Some(&stored) {
+                store.insert((kind.as_str(), *id), stored);
             }
         }
-        for ((month, department, dim, item, metric), delta) in deltas {
-            if delta == 0 {
-                continue;
+        for (kind, _) in &kinds {
+            let ids: Vec<i64> = forget.iter().filter(|(k, _)| k == kind).map(|(_, id)| *id).collect();
+            for ids in ids.chunks(CHUNK) {
+                let sql = format!("DELETE FROM stats_facts WHERE kind = $1 AND subject_id IN ({})", crate::db::marks(2, ids.len()));
+                let mut q = sqlx::query(&sql).bind(*kind);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *tx).await?;
             }
-            sqlx::query(
-                "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES ($1, $2, $3, $4, $5, $6) \
+        }
+        let store: Vec<((&str, i64), String)> = store.into_iter().collect();
+        for rows in store.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO stats_facts (kind, subject_id, cells) VALUES {} \
+                 ON CONFLICT (kind, subject_id) DO UPDATE SET cells = excluded.cells",
+                crate::db::rows(1, rows.len(), 3));
+            let mut q = sqlx::query(&sql);
+            for ((kind, id), cells) in rows {
+                q = q.bind(*kind).bind(id).bind(cells);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let cells: Vec<(facts::Key, i64)> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
+        for rows in cells.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES {} \
                  ON CONFLICT (month, department_id, dim, item, metric) DO UPDATE SET value = stats_cells.value + excluded.value",
-            )
-            .bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta)
-            .execute(&mut *tx).await?;
+                crate::db::rows(1, rows.len(), 6));
+            let mut q = sqlx::query(&sql);
+            for ((month, department, dim, item, metric), delta) in rows {
+                q = q.bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(marked.len())
