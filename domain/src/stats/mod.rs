@@ -168,7 +168,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 store.insert((kind.as_str(), *id), stored);
             }
         }
-        for (kind, _) in &kinds {
+        for kind in kinds.keys() {
             let ids: Vec<i64> = forget.iter().filter(|(k, _)| k == kind).map(|(_, id)| *id).collect();
             for ids in ids.chunks(CHUNK) {
                 let sql = format!("DELETE FROM stats_facts WHERE kind = $1 AND subject_id IN ({})", crate::db::marks(2, ids.len()));
