@@ -193,27 +193,6 @@ pub(crate) async fn all_shaped(db: &Db) -> Result<Vec<Shaped>, Error> {
     Ok(rows.into_iter().filter_map(Candidate::shaped).collect())
 }
 
-/// The grid that contains `point`, read from the database; where grids overlap, the
-/// smallest. A point on a boundary belongs to the grid it touches.
-pub async fn locate(db: &Db, point: Point) -> Result<Option<Grid>, Error> {
-    let sql = format!(
-        "SELECT {SHAPED_COLUMNS} FROM grids \
-         WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2 ORDER BY id"
-    );
-    let candidates: Vec<Candidate> = with_db!(db, p => {
-        sqlx::query_as(&sql)
-            .bind(point.lat)
-            .bind(point.lon)
-            .fetch_all(p)
-            .await
-    })?;
-    let shapes: Vec<Shaped> = candidates
-        .into_iter()
-        .filter_map(Candidate::shaped)
-        .collect();
-    Ok(pick(&shapes, point).cloned())
-}
-
 /// The grid with this code.
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Grid>, Error> {
     Ok(with_db!(db, p => {

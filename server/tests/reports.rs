@@ -262,12 +262,13 @@ async fn grids_load_from_geojson_and_assign_points_at_edges(app: &TestApp) {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["created"], 2);
     let at = |lat: f64, lon: f64| {
-        let db = app.db.clone();
+        // As a new report is placed: by the catalogue an instance keeps in memory.
+        let (db, catalogue) = (app.db.clone(), app.services().catalogue);
         async move {
-            gongzhi_domain::grids::locate(&db, Point::new(lat, lon).unwrap())
-                .await
-                .unwrap()
-                .map(|g| g.code)
+            let snapshot = catalogue.current(&db).await.unwrap();
+            snapshot
+                .locate(Point::new(lat, lon).unwrap())
+                .map(|g| g.code.clone())
         }
     };
     assert_eq!(
@@ -1410,22 +1411,12 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
         .execute(pool)
         .await
         .expect("a category to delete");
-        let mut c = pool.acquire().await.expect("connection");
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *c)
-            .await
-            .expect("lock");
-        Some(tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            sqlx::query("DELETE FROM categories WHERE code = 'doomed'")
-                .execute(&mut *c)
-                .await
-                .expect("the category deleted");
-            sqlx::query("COMMIT")
-                .execute(&mut *c)
-                .await
-                .expect("unlock");
-        }))
+        common::hold_sqlite_write_lock(
+            &svc.db,
+            std::time::Duration::from_millis(1500),
+            Some("DELETE FROM categories WHERE code = 'doomed'"),
+        )
+        .await
     } else {
         None
     };

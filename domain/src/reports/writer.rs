@@ -27,9 +27,14 @@ use crate::db::BeginWrite;
 use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
+/// The columns a new report is written with, in the order both inserts give them (one
+/// report at a time in `write_report!`, a batch at once on SQLite).
+pub(crate) const REPORT_COLUMNS: &str = "category_id, grid_id, department_id, status, description, lat, lon, \
+     address, attributes, reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id";
+
 /// A report goes to its category's department as it is when the report is written (a
 /// department retired a moment ago has handed its categories on).
-const DEPARTMENT_OF_CATEGORY: &str = "(SELECT department_id FROM categories WHERE id = ";
+pub(crate) const DEPARTMENT_OF_CATEGORY: &str = "(SELECT department_id FROM categories WHERE id = ";
 
 /// How often the writer forgets old rate-limit counts (with the batch at hand).
 const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
@@ -85,12 +90,13 @@ macro_rules! write_report {
     ($tx:ident, $jobs:expr, $r:expr) => {
         async {
             let r: &$crate::reports::writer::Filed = $r;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
-                 reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) \
-                 VALUES ($1, $2, (SELECT department_id FROM categories WHERE id = $1), 'submitted', \
+            let sql = format!(
+                "INSERT INTO reports ({}) VALUES ($1, $2, {}$1), 'submitted', \
                  $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
-            )
+                $crate::reports::writer::REPORT_COLUMNS,
+                $crate::reports::writer::DEPARTMENT_OF_CATEGORY,
+            );
+            let id: i64 = sqlx::query_scalar(&sql)
             .bind(r.category_id)
             .bind(r.grid_id)
             .bind(&r.description)
@@ -315,10 +321,8 @@ async fn write_together(
     use sqlx::{QueryBuilder, Sqlite};
     let conn: &mut sqlx::SqliteConnection = tx;
 
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, attributes, \
-         reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id) ",
-    );
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new(format!("INSERT INTO reports ({REPORT_COLUMNS}) "));
     q.push_values(rows, |mut b, r| {
         b.push_bind(r.category_id)
             .push_bind(r.grid_id)

@@ -107,7 +107,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
         for (kind, id) in &marked {
             kinds.entry(kind.as_str()).or_default().push(*id);
         }
-        let mut kept: HashMap<(String, i64), String> = HashMap::with_capacity(marked.len());
+        let mut kept: HashMap<(&str, i64), String> = HashMap::with_capacity(marked.len());
         for (kind, ids) in &kinds {
             for ids in ids.chunks(CHUNK) {
                 let sql = format!(
@@ -117,7 +117,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 for id in ids {
                     q = q.bind(id);
                 }
-                kept.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, cells)| ((kind.to_string(), id), cells)));
+                kept.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id, cells)| ((*kind, id), cells)));
             }
         }
         // The batch's changes to each cell, summed: subjects of one month and department
@@ -153,7 +153,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
                 _ => continue,
             };
             let new = facts::counts(&fact, offset);
-            let before = kept.get(&(kind.clone(), *id));
+            let before = kept.get(&(kind.as_str(), *id));
             let old = before.and_then(|s| facts::decode(kind, s))
                 .map(|f| facts::counts(&f, offset)).unwrap_or_default();
             let stored = facts::encode(&fact);

@@ -368,6 +368,34 @@ pub async fn bounded<F: std::future::Future<Output = ()>>(body: F) {
     }
 }
 
+/// On SQLite, another writer: takes the database's write lock now (as another process
+/// would) and holds it for `hold`, then runs `last` (if any) in its transaction and
+/// commits. Await the handle to know the lock is given back. Nothing on PostgreSQL.
+pub async fn hold_sqlite_write_lock(
+    db: &Db,
+    hold: std::time::Duration,
+    last: Option<&'static str>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let Db::Sqlite(pool) = db else {
+        return None;
+    };
+    let mut c = pool.acquire().await.expect("connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *c)
+        .await
+        .expect("lock");
+    Some(tokio::spawn(async move {
+        tokio::time::sleep(hold).await;
+        if let Some(sql) = last {
+            sqlx::query(sql).execute(&mut *c).await.expect(sql);
+        }
+        sqlx::query("COMMIT")
+            .execute(&mut *c)
+            .await
+            .expect("unlock");
+    }))
+}
+
 /// Declares each test function once and runs it on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {
