@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::db::Db;
+use crate::db::{BeginWrite, Db};
 use crate::error::Error;
 pub use crate::model::job::{JobCounts, JobRow, JobView};
 use crate::time::now;
@@ -163,44 +163,40 @@ pub async fn claim(
     let _turn = crate::db::turn(db).await?;
     let t = now();
     let until = t + lease;
+    let sql = claim_sql(db);
+    let mut jobs: Vec<Claimed> = with_db!(db, p => {
+        sqlx::query_as(&sql)
+            .bind(worker)
+            .bind(until)
+            .bind(t)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+    })?;
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
+}
+
+/// The claiming statement: binds the worker, the lease's end, now and the limit.
+fn claim_sql(db: &Db) -> String {
     // Dialect spot: row locking. SQLite runs one writing statement at a time, so the
     // statement is atomic there without it. Each half reads the `jobs_due` index in order
     // and stops at the limit, so a claim costs the same with a backlog of a hundred
     // thousand jobs (after a storm of reports) as with none; one query with an OR sorted
     // the whole backlog while holding the write lock.
-    let sql = |lock: &str| {
-        format!(
-            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
-             WHERE id IN (SELECT id FROM ( \
-               SELECT id FROM (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 ORDER BY run_at, id LIMIT $4{lock}) AS due \
-               UNION ALL \
-               SELECT id FROM (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $3 ORDER BY run_at, id LIMIT $4{lock}) AS lost \
-             ) AS claimable LIMIT $4) \
-             RETURNING id, kind, payload, attempts, max_attempts"
-        )
+    let lock = match db {
+        Db::Sqlite(_) => "",
+        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
-    let mut jobs: Vec<Claimed> = match db {
-        Db::Sqlite(p) => {
-            sqlx::query_as(&sql(""))
-                .bind(worker)
-                .bind(until)
-                .bind(t)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-        Db::Postgres(p) => {
-            sqlx::query_as(&sql(" FOR UPDATE SKIP LOCKED"))
-                .bind(worker)
-                .bind(until)
-                .bind(t)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-    };
-    jobs.sort_by_key(|j| j.id);
-    Ok(jobs)
+    format!(
+        "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
+         WHERE id IN (SELECT id FROM ( \
+           SELECT id FROM (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 ORDER BY run_at, id LIMIT $4{lock}) AS due \
+           UNION ALL \
+           SELECT id FROM (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $3 ORDER BY run_at, id LIMIT $4{lock}) AS lost \
+         ) AS claimable LIMIT $4) \
+         RETURNING id, kind, payload, attempts, max_attempts"
+    )
 }
 
 /// Extends every claim `worker` holds to `lease` from now: the heartbeat of a live runner.
@@ -234,11 +230,7 @@ pub async fn complete_all(db: &Db, ids: &[i64], worker: &str) -> Result<u64, Err
     // The runner writes in a loop: it waits its turn like every writer (see db::turn).
     let _turn = crate::db::turn(db).await?;
     let t = now();
-    let list = crate::db::marks(3, ids.len());
-    let sql = format!(
-        "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
-         WHERE locked_by = $2 AND state = 'running' AND id IN ({list})"
-    );
+    let sql = complete_sql(ids.len());
     Ok(with_db!(db, p => {
         let mut q = sqlx::query(&sql).bind(t).bind(worker);
         for id in ids {
@@ -246,6 +238,15 @@ pub async fn complete_all(db: &Db, ids: &[i64], worker: &str) -> Result<u64, Err
         }
         q.execute(p).await.map(|r| r.rows_affected())
     })?)
+}
+
+/// Marks `n` jobs done: binds the time, the worker and the jobs' ids.
+fn complete_sql(n: usize) -> String {
+    let list = crate::db::marks(3, n);
+    format!(
+        "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = '', finished_at = $1, updated_at = $1 \
+         WHERE locked_by = $2 AND state = 'running' AND id IN ({list})"
+    )
 }
 
 /// What happened to a failed job.
@@ -527,13 +528,89 @@ pub fn poll_interval(svc: &crate::Services) -> Duration {
 ///
 /// The jobs done are marked so together at the end, one commit for the batch (jobs are
 /// idempotent: should the process die before that, they run again once their lease ends).
+/// With Gongzhi as the case system, forwarding jobs are claimed, done and marked done in
+/// one transaction.
 pub async fn run_due(svc: &crate::Services, worker: &str, limit: i64) -> Result<usize, Error> {
-    let jobs = claim(&svc.db, worker, limit, svc.jobs.lease).await?;
-    let n = jobs.len();
+    let (taken, jobs) = match svc.cases {
+        crate::cases::CaseSystem::Builtin => match claim_taking_reports(svc, worker, limit).await {
+            Ok(claimed) => claimed,
+            // Then one at a time, each failing (and retried) on its own.
+            Err(e) => {
+                tracing::warn!(error = %e, "taking a batch of reports failed");
+                (0, claim(&svc.db, worker, limit, svc.jobs.lease).await?)
+            }
+        },
+        crate::cases::CaseSystem::Open311(_) => {
+            (0, claim(&svc.db, worker, limit, svc.jobs.lease).await?)
+        }
+    };
+    let n = taken + jobs.len();
     let mut done = Vec::with_capacity(jobs.len());
     let outcome = run_claimed(svc, worker, jobs, &mut done).await;
     complete_all(&svc.db, &done, worker).await?;
     outcome.map(|()| n)
+}
+
+/// Gongzhi as the case system: claims due jobs and, in the same transaction, takes the
+/// reports of the forwarding jobs among them and marks those jobs done. After a flood of
+/// reports a batch then costs one commit, not three (claim, take, done), and each commit
+/// is a turn at SQLite's lock that new reports wait for. Returns how many forwarding jobs
+/// were done and the other jobs claimed (mail, updates), still to perform.
+async fn claim_taking_reports(
+    svc: &crate::Services,
+    worker: &str,
+    limit: i64,
+) -> Result<(usize, Vec<Claimed>), Error> {
+    let t = now();
+    let until = t + svc.jobs.lease;
+    let claim = claim_sql(&svc.db);
+    Ok(with_db!(&svc.db, p => async {
+        let mut tx = p.begin_write().await?;
+        let mut claimed: Vec<Claimed> = sqlx::query_as(&claim)
+            .bind(worker)
+            .bind(until)
+            .bind(t)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        claimed.sort_by_key(|j| j.id);
+        let (mut reports, mut forwarding, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+        for job in claimed {
+            match job.task() {
+                Ok(Task::ForwardReport { report_id }) => {
+                    reports.push(report_id);
+                    forwarding.push(job.id);
+                }
+                _ => rest.push(job),
+            }
+        }
+        if !reports.is_empty() {
+            let mut taken = 0;
+            for (i, sql) in crate::cases::builtin_take_statements(reports.len()).iter().enumerate() {
+                let mut q = sqlx::query(sql).bind(t);
+                for id in &reports {
+                    q = q.bind(id);
+                }
+                let n = q.execute(&mut *tx).await?.rows_affected();
+                if i == 0 {
+                    taken = n;
+                }
+            }
+            let done = complete_sql(forwarding.len());
+            let mut q = sqlx::query(&done).bind(t).bind(worker);
+            for id in &forwarding {
+                q = q.bind(id);
+            }
+            q.execute(&mut *tx).await?;
+            tracing::info!(
+                reports = reports.len(),
+                taken,
+                "reports taken by the built-in case system"
+            );
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>((forwarding.len(), rest))
+    }.await)?)
 }
 
 async fn run_claimed(
@@ -543,31 +620,6 @@ async fn run_claimed(
     done: &mut Vec<i64>,
 ) -> Result<(), Error> {
     let settings = &svc.jobs;
-    // Gongzhi as the case system takes the batch's new reports together (one commit).
-    let mut jobs = jobs;
-    if matches!(svc.cases, crate::cases::CaseSystem::Builtin) {
-        let (mut local, mut rest, mut reports) = (Vec::new(), Vec::new(), Vec::new());
-        for job in jobs {
-            match job.task() {
-                Ok(Task::ForwardReport { report_id }) => {
-                    reports.push(report_id);
-                    local.push(job);
-                }
-                _ => rest.push(job),
-            }
-        }
-        jobs = match crate::cases::take_builtin(svc, &reports).await {
-            Ok(_) => {
-                done.extend(local.iter().map(|j| j.id));
-                rest
-            }
-            // Then one at a time, each failing (and retried) on its own.
-            Err(e) => {
-                tracing::warn!(error = %e, "taking a batch of reports failed");
-                local.into_iter().chain(rest).collect()
-            }
-        };
-    }
     for job in jobs {
         let task = job.task();
         let result = match &task {

@@ -1,6 +1,6 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
 //! (forwarding reports to the case system, sending mail), counts what changed into the
-//! published results, once a minute tells the
+//! published results (when idle, and at least once a second), once a minute tells the
 //! followers of processes that entered a new phase and departments of question deadlines
 //! near or past, and once an hour removes finished jobs
 //! and the photos of forms never sent. It sleeps until this instance
@@ -18,8 +18,12 @@ use tokio::task::JoinHandle;
 const POLL: Duration = Duration::from_secs(1);
 /// How often processes are checked for a new phase to tell their followers of.
 const PHASES: Duration = Duration::from_secs(60);
-/// Jobs claimed at once: after a flood of reports, a batch is taken by the built-in case
-/// system in one commit and marked done in another. Each of the runner's commits takes
+/// How long the runner lets new jobs gather after a batch that emptied the queue.
+const GATHER: Duration = Duration::from_millis(20);
+/// The longest the published results wait to count a change while jobs keep coming.
+const COUNT: Duration = Duration::from_secs(1);
+/// Jobs claimed at once: after a flood of reports, a batch is claimed, taken by the built-in
+/// case system and marked done in one commit. Each of the runner's commits takes
 /// SQLite's write turn between two of the report writer's batches; with batches of 32 the
 /// runner fell behind a storm of reports (15,000 waiting after 20 s at 2,500 reports/s),
 /// with 128 it keeps up.
@@ -42,6 +46,7 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
         tracing::info!(%worker, "job runner started");
         let heartbeat = renew_leases(svc.clone(), worker.clone());
         let mut last_prune = tokio::time::Instant::now();
+        let mut last_count = tokio::time::Instant::now();
         // Phase changes are told within a minute of the phase's start.
         let mut last_phases: Option<tokio::time::Instant> = None;
         loop {
@@ -49,25 +54,41 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                 break;
             }
             let pause = match jobs::run_due(&svc, &worker, BATCH).await {
-                // More may be due: go again at once.
-                Ok(n) if n > 0 => continue,
+                // A backlog: go again at once.
+                Ok(n) if n >= BATCH as usize => None,
+                // Jobs keep coming (a stream of reports): let the next ones gather a
+                // moment, so that the runner's commits (each a turn at SQLite's lock that
+                // new reports wait for) carry many reports each, not the few since the
+                // last one.
+                Ok(n) if n > 0 => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(GATHER) => {}
+                        _ = stop.changed() => {}
+                    }
+                    None
+                }
                 // Sleep until the next job is due (a retry, the next poll), at most POLL.
-                Ok(_) => match jobs::next_due(&svc.db).await {
+                Ok(_) => Some(match jobs::next_due(&svc.db).await {
                     Ok(Some(at)) => (at - gongzhi_domain::time::now())
                         .to_std()
                         .unwrap_or(Duration::ZERO)
                         .clamp(Duration::from_millis(10), POLL),
                     _ => POLL,
-                },
+                }),
                 Err(e) => {
                     tracing::warn!(error = %e, "job runner cannot reach the queue; trying again");
-                    POLL * 5
+                    Some(POLL * 5)
                 }
             };
-            // Results are counted within about a second of a change.
-            if let Err(e) = gongzhi_domain::stats::drain(&svc, 10_000).await {
-                tracing::warn!(error = %e, "counting changed results failed");
+            // Results are counted within about a second of a change, also while a storm
+            // of reports keeps the runner busy.
+            if pause.is_some() || last_count.elapsed() >= COUNT {
+                last_count = tokio::time::Instant::now();
+                if let Err(e) = gongzhi_domain::stats::drain(&svc, 10_000).await {
+                    tracing::warn!(error = %e, "counting changed results failed");
+                }
             }
+            let Some(pause) = pause else { continue };
             if last_phases.is_none_or(|t| t.elapsed() >= PHASES) {
                 last_phases = Some(tokio::time::Instant::now());
                 if let Err(e) = gongzhi_domain::deliberation::follows::announce_phases(&svc).await {

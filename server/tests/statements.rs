@@ -275,23 +275,9 @@ async fn statements_per_report_stay_few(backend: Backend) {
     let expected = if sqlite { 2..=4 } else { 5..=9 };
     assert!(expected.contains(&one), "{one} statements for one report");
 
-    let holder = if let gongzhi_domain::db::Db::Sqlite(pool) = &svc.db {
-        // Another writer holds the database while twenty reports arrive.
-        let mut c = pool.acquire().await.expect("connection");
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *c)
-            .await
-            .expect("lock");
-        Some(tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-            sqlx::query("COMMIT")
-                .execute(&mut *c)
-                .await
-                .expect("unlock");
-        }))
-    } else {
-        None
-    };
+    // Another writer holds the database while twenty reports arrive.
+    let holder =
+        common::hold_sqlite_write_lock(&svc.db, std::time::Duration::from_millis(800), None).await;
     let (ids, twenty) = counted(futures::future::join_all((2..22).map(file))).await;
     if let Some(h) = holder {
         h.await.expect("holder");
@@ -316,3 +302,67 @@ async fn statements_per_report_stay_few(backend: Backend) {
 }
 
 on_both_backends_with!(statements_per_report_stay_few);
+
+/// Gongzhi as the case system: the job runner passes on a batch of new reports with a
+/// fixed few statements (claim, take, mark done), however many reports the batch holds,
+/// and each report becomes one new case.
+async fn forwarding_a_batch_costs_the_same_few_statements(backend: Backend) {
+    use gongzhi_domain::jobs;
+    use gongzhi_domain::reports::{submit, NewReport, Reporter};
+    install();
+    let _turn = SERIAL.lock().await;
+    let (url, _dir, pg) = common::fresh_database(backend).await;
+    let blobs = tempfile::tempdir().expect("blobs");
+    let svc = services(&url, blobs.path()).await;
+    assert!(matches!(
+        svc.cases,
+        gongzhi_domain::cases::CaseSystem::Builtin
+    ));
+    gongzhi_domain::seed::seed_demo(&svc).await.expect("demo");
+    while jobs::run_due(&svc, "runner", 128).await.expect("run") > 0 {}
+    let file = |from: usize, to: usize| {
+        let svc = svc.clone();
+        async move {
+            for i in from..to {
+                let ip = format!("10.8.{}.{}", i / 200, i % 200);
+                let who = Reporter {
+                    user: None,
+                    ip: &ip,
+                    api_key: None,
+                };
+                let input = NewReport {
+                    category: "graffiti".into(),
+                    lat: "22.8172".into(),
+                    lon: "108.3661".into(),
+                    description: format!("桥墩上有大片涂鸦，第 {i} 处"),
+                    submit_token: format!("forwarding-form-token-{i:04}-00000000000000000"),
+                    ..NewReport::default()
+                };
+                submit(&svc, who, input).await.expect("filed");
+            }
+        }
+    };
+    let mut costs = Vec::new();
+    for (from, to) in [(0, 5), (5, 65)] {
+        let n = to - from;
+        file(from, to).await;
+        let (ran, statements) = counted(jobs::run_due(&svc, "runner", 128)).await;
+        assert_eq!(ran.expect("run"), n, "the batch holds every new report");
+        costs.push(statements);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "5 and 60 reports cost the same statements: {costs:?}"
+    );
+    assert!(costs[0] <= 6, "{} statements for a batch", costs[0]);
+    let cases: i64 = with_db!(&svc.db, p => sqlx::query_scalar(
+        "SELECT count(*) FROM cases c JOIN reports r ON r.id = c.report_id \
+         WHERE r.description LIKE '桥墩上有大片涂鸦，第 %' AND c.stage = 'new'")
+        .fetch_one(p).await)
+    .expect("cases");
+    assert_eq!(cases, 65, "each report is one new case");
+    svc.db.close().await;
+    common::drop_database(pg).await;
+}
+
+on_both_backends_with!(forwarding_a_batch_costs_the_same_few_statements);

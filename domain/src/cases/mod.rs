@@ -190,47 +190,27 @@ async fn mark_sent(svc: &Services, report_id: i64, external_id: Option<&str>) ->
     Ok(())
 }
 
-/// The built-in case system takes several reports at once, in one transaction: each one
-/// still waiting becomes a new case in the dispatch centre's inbox, as [`forward`] does one
-/// at a time (a report sent already, or deleted, is left alone). A flood of reports then
-/// costs the runner one commit per batch instead of one per report.
-pub async fn take_builtin(svc: &Services, report_ids: &[i64]) -> Result<u64, Error> {
-    if report_ids.is_empty() {
-        return Ok(0);
-    }
-    let t = now();
-    let list = crate::db::marks(2, report_ids.len());
-    let mark = format!(
-        "UPDATE reports SET forward_state = 'sent', forward_error = '', forward_attempts = forward_attempts + 1, \
-         external_id = NULL, sent_at = $1 WHERE forward_state = 'waiting' AND id IN ({list})"
-    );
-    let open = format!(
-        "INSERT INTO cases (report_id, stage, created_at, updated_at) \
-         SELECT id, 'new', $1, $1 FROM reports WHERE forward_state = 'sent' AND external_id IS NULL AND id IN ({list}) \
-         ON CONFLICT (report_id) DO NOTHING"
-    );
-    let taken = with_db!(&svc.db, p => async {
-        let mut tx = p.begin_write().await?;
-        let mut q = sqlx::query(&mark).bind(t);
-        for id in report_ids {
-            q = q.bind(id);
-        }
-        let taken = q.execute(&mut *tx).await?.rows_affected();
-        let mut q = sqlx::query(&open).bind(t);
-        for id in report_ids {
-            q = q.bind(id);
-        }
+/// The built-in case system takes several reports at once: each one still waiting becomes
+/// a new case in the dispatch centre's inbox, as [`forward`] does one at a time (a report
+/// sent already, or deleted, is left alone). The job runner runs these two statements in the
+/// transaction that claims the forwarding jobs and marks them done (see
+/// [`crate::jobs::run_due`]), so a flood of reports costs it one commit per batch. Each
+/// statement binds `$1` to the time and `$2…` to the `n` reports' ids; the first one's
+/// affected rows are the reports taken.
+pub(crate) fn builtin_take_statements(n: usize) -> [String; 2] {
+    let list = crate::db::marks(2, n);
+    [
+        format!(
+            "UPDATE reports SET forward_state = 'sent', forward_error = '', forward_attempts = forward_attempts + 1, \
+             external_id = NULL, sent_at = $1 WHERE forward_state = 'waiting' AND id IN ({list})"
+        ),
         // Each report the built-in system holds has its case; those taken before keep theirs.
-        q.execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(taken)
-    }.await)?;
-    tracing::info!(
-        reports = report_ids.len(),
-        taken,
-        "reports taken by the built-in case system"
-    );
-    Ok(taken)
+        format!(
+            "INSERT INTO cases (report_id, stage, created_at, updated_at) \
+             SELECT id, 'new', $1, $1 FROM reports WHERE forward_state = 'sent' AND external_id IS NULL AND id IN ({list}) \
+             ON CONFLICT (report_id) DO NOTHING"
+        ),
+    ]
 }
 
 async fn record_failure(svc: &Services, report_id: i64, error: &str) -> Result<(), Error> {
