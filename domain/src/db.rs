@@ -39,6 +39,68 @@ macro_rules! with_db {
     };
 }
 
+/// How often the SQLite WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+/// The WAL's length (in pages) from which it is started over (about 16 MB).
+const WAL_RESTART_PAGES: i64 = 4_000;
+
+/// Copies the WAL's committed pages back into the database file, every
+/// [`CHECKPOINT_EVERY`] until the pool is closed. SQLite would otherwise do it in the
+/// commit that takes the WAL past 1,000 pages: under a stream of reports that was the
+/// report writer's, a thousand page writes and an fsync of the database file while new
+/// reports waited. Here a passive checkpoint (no lock taken: writers go on) copies what
+/// it can on a core that is otherwise idle. While writes keep coming it never catches up
+/// with the last ones, and SQLite starts the WAL over only once everything in it is
+/// copied: past [`WAL_RESTART_PAGES`] the checkpointer takes the write turn, copies the
+/// little left and has the WAL started over (`RESTART`), so the WAL stays bounded under
+/// any load. Nothing of durability changes: a commit is on disk when its WAL frames are.
+fn checkpoint_in_background(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            if let Err(e) = checkpoint(&pool).await {
+                if pool.is_closed() {
+                    break;
+                }
+                tracing::warn!(error = %e, "copying the SQLite WAL into the database failed");
+            }
+        }
+    });
+}
+
+async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    // (busy, pages in the WAL, pages copied)
+    let (_, pages, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(pool)
+        .await?;
+    if pages >= WAL_RESTART_PAGES {
+        // Other writers of this process wait for their turn, not on SQLite's lock; the
+        // restart waits at most a moment for readers (a long export would otherwise hold
+        // every writer up for the whole busy timeout) and is tried again on a later tick.
+        let _turn = sqlite_turn().await?;
+        let mut c = pool.acquire().await?;
+        sqlx::query("PRAGMA busy_timeout = 100")
+            .execute(&mut *c)
+            .await?;
+        let restarted = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+            .execute(&mut *c)
+            .await;
+        sqlx::query(&format!(
+            "PRAGMA busy_timeout = {}",
+            SQLITE_BUSY_TIMEOUT.as_millis()
+        ))
+        .execute(&mut *c)
+        .await?;
+        restarted?;
+    }
+    Ok(())
+}
+
 /// How long a writer waits for SQLite: its turn in this process, then the file lock.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -192,7 +254,11 @@ impl Db {
             // mapped, each commit that grew the file had every connection map it again,
             // and the unmapping (with the other cores' TLBs flushed) cost more of the
             // server's time under a stream of reports (9 %) than the copies it saved (3 %).
-            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            // The WAL is copied back into the database file by a task of its own (see
+            // `checkpoint_in_background`), not by whichever commit crosses the
+            // threshold: that was mostly the report writer, with new reports waiting.
+            .pragma("wal_autocheckpoint", "0");
         if let Some(dir) = opts.get_filename().parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
@@ -211,6 +277,7 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(err)?;
+        checkpoint_in_background(pool.clone());
         Ok(Db::Sqlite(pool))
     }
 
