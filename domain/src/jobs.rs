@@ -585,17 +585,17 @@ async fn claim_taking_reports(
             }
         }
         if !reports.is_empty() {
-            let mut taken = 0;
-            for (i, sql) in crate::cases::builtin_take_statements(reports.len()).iter().enumerate() {
+            // Marked sent, then given their cases.
+            let [mark, open] = crate::cases::builtin_take_statements(reports.len());
+            let with_reports = |sql| {
                 let mut q = sqlx::query(sql).bind(t);
                 for id in &reports {
-                    q = q.bind(id);
+                    q = q.bind(*id);
                 }
-                let n = q.execute(&mut *tx).await?.rows_affected();
-                if i == 0 {
-                    taken = n;
-                }
-            }
+                q
+            };
+            let taken = with_reports(&mark).execute(&mut *tx).await?.rows_affected();
+            with_reports(&open).execute(&mut *tx).await?;
             let done = complete_sql(forwarding.len());
             let mut q = sqlx::query(&done).bind(t).bind(worker);
             for id in &forwarding {
