@@ -1501,6 +1501,20 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
         (60, 60, 60, 60),
         "reports, timeline entries, jobs, rate-limit counts"
     );
+    // Each job is the task the runner reads, under the task's own key (a second enqueue
+    // of the same forwarding is one job).
+    let jobs: Vec<(String, String)> = with_db!(&svc.db, p => sqlx::query_as(
+        "SELECT payload, dedupe_key FROM jobs WHERE kind = 'forward_report' AND payload LIKE '%\"report_id\":%' \
+         AND CAST(substr(dedupe_key, 16) AS BIGINT) IN (SELECT id FROM reports WHERE description LIKE '桥墩上的涂鸦 %')")
+        .fetch_all(p)
+        .await)
+    .expect("jobs");
+    assert_eq!(jobs.len(), 60, "one job per report, found by its key");
+    for (payload, key) in &jobs {
+        let task: gongzhi_domain::jobs::Task = serde_json::from_str(payload).expect("a task");
+        assert!(matches!(task, gongzhi_domain::jobs::Task::ForwardReport { report_id } if ids.contains(&report_id)));
+        assert_eq!(*key, task.dedupe_key());
+    }
     if sqlite {
         let commits = svc.filing.commits() - before;
         assert!(
@@ -1613,3 +1627,4 @@ async fn reports_are_limited_per_address_and_per_account(app: &TestApp) {
         other => panic!("the account's second report: {other:?}"),
     }
 }
+

@@ -8,22 +8,22 @@
 //!
 //! So on SQLite one writer task writes every report: it takes all the reports queued while
 //! its last commit was on its way to the disk and commits them together, one disk wait for
-//! the lot. The batch is written with one statement per table, whatever its size (every
-//! statement is a round trip to the connection's thread, and the writer works alone); a
-//! report whose form was filed a moment ago is left out and answered as such. Should the
-//! batch fail for any other reason, it is written again one report at a time, each in its
-//! own savepoint, so only the faulty one fails. A report is acknowledged only once the
-//! commit that holds it is on disk. PostgreSQL groups the WAL flushes of concurrent
+//! the lot. The batch is written with one statement per table, whatever its size, and the
+//! whole transaction (`BEGIN` to `COMMIT`) goes to SQLite's connection thread as one
+//! request on a connection the writer keeps (every request is a hand-off between threads,
+//! and the writer works alone); a report whose form was filed a moment ago is left out and
+//! answered as such. Should the batch fail for any other reason, it is rolled back and
+//! written again one report at a time, each in its own savepoint, so only the faulty one
+//! fails. A report is acknowledged only once the commit that holds it is on disk. PostgreSQL groups the WAL flushes of concurrent
 //! commits itself, so there each report keeps its own transaction.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqlitePool;
+use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::BeginWrite;
 use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
@@ -227,10 +227,13 @@ async fn run(
 ) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     let mut forgot: Option<std::time::Instant> = None;
+    // The writer's own connection, out of the pool: one handed back to the pool is pinged
+    // (a round trip to its thread) every time, and this one is used for every batch.
+    let mut own: Option<SqliteConnection> = None;
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         // Old rate-limit counts are forgotten with a batch now and then, not with each.
         let forget = forgot.is_none_or(|t| t.elapsed() >= FORGET_EVERY);
-        match write_batch(&pool, &jobs, &batch, forget).await {
+        match write_batch(&pool, &mut own, &jobs, &batch, forget).await {
             Ok(results) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 if forget {
@@ -253,40 +256,57 @@ async fn run(
 
 async fn write_batch(
     pool: &SqlitePool,
+    own: &mut Option<SqliteConnection>,
     jobs: &JobSettings,
     batch: &[Pending],
     forget: bool,
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     let rows: Vec<&Filed> = batch.iter().map(|p| &p.row).collect();
-    let mut tx = pool.begin_write().await?;
-    match write_together(&mut tx, jobs, &rows, forget).await {
-        Ok(out) => {
-            tx.commit().await?;
-            Ok(out)
-        }
-        Err(e) => {
-            // Something in the batch is wrong beyond a form filed twice (a category
-            // deleted a moment ago, say): write the reports one at a time, each in its
-            // own savepoint, so only the faulty one fails.
-            tracing::debug!(reports = rows.len(), error = %e, "batch write failed; one at a time");
-            tx.rollback().await?;
-            let mut tx = pool.begin_write().await?;
-            let out = write_one_by_one(&mut tx, jobs, &rows).await?;
-            if forget {
-                sqlx::query(ratelimit::FORGET_SQL)
-                    .bind(ratelimit::forget_before(crate::time::now()))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(out)
-        }
+    let _turn = crate::db::sqlite_turn().await?;
+    if pool.is_closed() {
+        *own = None;
+        return Err(sqlx::Error::PoolClosed);
     }
+    let conn = match own {
+        Some(c) => c,
+        None => own.insert(pool.acquire().await?.detach()),
+    };
+    let failed = match write_together(conn, jobs, &rows, forget).await {
+        Ok(out) => return Ok(out),
+        Err(e) => e,
+    };
+    // The request stopped at the statement that failed, inside the batch's transaction
+    // (or before it began). A connection that cannot be brought back to no transaction
+    // is closed; the next batch opens another.
+    // (`ROLLBACK` fails also when `BEGIN` did; a `BEGIN` that works shows there is no
+    // transaction left open.)
+    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err()
+        && sqlx::query("BEGIN; ROLLBACK")
+            .execute(&mut *conn)
+            .await
+            .is_err()
+    {
+        *own = None;
+    }
+    // Something in the batch is wrong beyond a form filed twice (a category deleted a
+    // moment ago, say): write the reports one at a time, each in its own savepoint, so
+    // only the faulty one fails.
+    tracing::debug!(reports = rows.len(), error = %failed, "batch write failed; one at a time");
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let out = write_one_by_one(&mut tx, jobs, &rows).await?;
+    if forget {
+        sqlx::query(ratelimit::FORGET_SQL)
+            .bind(ratelimit::forget_before(crate::time::now()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Writes each report in its own savepoint: one that fails is rolled back alone.
 async fn write_one_by_one(
-    tx: &mut crate::db::SqliteWrite,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     jobs: &JobSettings,
     rows: &[&Filed],
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
@@ -307,23 +327,42 @@ async fn write_one_by_one(
     Ok(out)
 }
 
-/// Writes the whole batch with one statement per table (each a round trip to SQLite's
-/// connection thread, where one per row per table made the writer the bottleneck). A
-/// report whose form token is taken (filed a moment ago, or twice in this batch) is left
-/// out and answered [`Written::Duplicate`]; any other failure fails the lot, and the
-/// caller writes the batch again one report at a time.
+/// The batch's reports, for the statements after their insert: the ids above the largest
+/// one before it (the writer holds SQLite's write lock from `BEGIN IMMEDIATE` on, so no
+/// other report can come between).
+const BATCH_REPORTS: &str = "FROM reports WHERE id > (SELECT id FROM temp.writer_floor)";
+
+/// Writes and commits the whole batch in one request to SQLite's connection thread (every
+/// request is a hand-off between threads, and the writer works alone): `BEGIN IMMEDIATE`,
+/// one statement per table, `COMMIT`. The statements after the reports' insert find the
+/// batch's reports by id (see [`BATCH_REPORTS`]), so nothing has to come back between
+/// them. A report whose form token is taken (filed a moment ago, or twice in this batch)
+/// is left out and answered [`Written::Duplicate`]. Any other failure stops the request
+/// inside the transaction, which the caller rolls back.
 async fn write_together(
-    tx: &mut crate::db::SqliteWrite,
+    conn: &mut SqliteConnection,
     jobs: &JobSettings,
     rows: &[&Filed],
     forget: bool,
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     use sqlx::{QueryBuilder, Sqlite};
-    let conn: &mut sqlx::SqliteConnection = tx;
 
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new(format!("INSERT INTO reports ({REPORT_COLUMNS}) "));
-    q.push_values(rows, |mut b, r| {
+    // The first row of a form token is the one written; a second in the batch is a
+    // duplicate like one filed earlier (and left out of the request).
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    let fresh: Vec<&Filed> = rows
+        .iter()
+        .copied()
+        .filter(|r| seen.insert(r.token_hash.as_str()))
+        .collect();
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "BEGIN IMMEDIATE; \
+         CREATE TEMP TABLE IF NOT EXISTS writer_floor (one INTEGER PRIMARY KEY CHECK (one = 1), id INTEGER NOT NULL); \
+         REPLACE INTO writer_floor (one, id) SELECT 1, coalesce(max(id), 0) FROM main.reports; ",
+    );
+    q.push(format!("INSERT INTO reports ({REPORT_COLUMNS}) "));
+    q.push_values(&fresh, |mut b, r| {
         b.push_bind(r.category_id)
             .push_bind(r.grid_id)
             .push(DEPARTMENT_OF_CATEGORY)
@@ -346,6 +385,92 @@ async fn write_together(
     });
     // RETURNING lists rows in no set order: they are matched back by form token.
     q.push(" ON CONFLICT (submit_token) DO NOTHING RETURNING id, submit_token");
+
+    // The first timeline entry, at the moment the report was filed.
+    q.push(format!(
+        "; INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
+         SELECT id, 'submitted', 'submitted', TRUE, 'resident', reporter_id, '', created_at {BATCH_REPORTS} ORDER BY id"
+    ));
+
+    let photos: Vec<(&String, usize, &String)> = fresh
+        .iter()
+        .flat_map(|r| {
+            r.photo_uids
+                .iter()
+                .enumerate()
+                .map(move |(position, uid)| (&r.token_hash, position, uid))
+        })
+        .collect();
+    if !photos.is_empty() {
+        q.push("; WITH v (form_token, position, uid) AS (");
+        q.push_values(&photos, |mut b, (token, position, uid)| {
+            b.push_bind(*token)
+                .push_bind(*position as i64)
+                .push_bind(*uid);
+        });
+        q.push(format!(
+            ") UPDATE photos SET report_id = r.id, position = v.position \
+             FROM v JOIN (SELECT id, submit_token {BATCH_REPORTS}) r ON r.submit_token = v.form_token \
+             WHERE photos.uid = v.uid AND photos.form_token = v.form_token AND photos.report_id IS NULL"
+        ));
+    }
+
+    // Passed to the case system by the job runner, once this commits. The payload and
+    // the key are `Task::ForwardReport`'s (a test reads them back as one).
+    let t = crate::time::now();
+    q.push(
+        "; INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+         SELECT 'forward_report', json_object('kind', 'forward_report', 'report_id', id), 'forward_report:' || id, \
+         'queued', 0, ",
+    );
+    q.push_bind(jobs.max_attempts);
+    q.push(", ");
+    q.push_bind(t);
+    q.push(", ");
+    q.push_bind(t);
+    q.push(", ");
+    q.push_bind(t);
+    q.push(format!(" {BATCH_REPORTS} ORDER BY id ON CONFLICT (dedupe_key) DO NOTHING"));
+
+    // Residents with an account follow what they reported.
+    if fresh.iter().any(|r| r.reporter_id.is_some()) {
+        q.push(format!(
+            "; INSERT INTO report_follows (report_id, user_id, created_at) \
+             SELECT id, reporter_id, created_at {BATCH_REPORTS} AND reporter_id IS NOT NULL"
+        ));
+    }
+
+    // The rate limits count the reports written (not those filed twice).
+    let attempts: Vec<(&String, &Scope, &String)> = fresh
+        .iter()
+        .flat_map(|r| {
+            r.attempts
+                .iter()
+                .map(move |(scope, key)| (&r.token_hash, scope, key))
+        })
+        .collect();
+    if !attempts.is_empty() {
+        q.push("; WITH v (form_token, scope, key) AS (");
+        q.push_values(&attempts, |mut b, (token, scope, key)| {
+            b.push_bind(*token)
+                .push_bind(scope.as_str())
+                .push_bind(*key);
+        });
+        q.push(format!(
+            ") INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, r.created_at \
+             FROM v JOIN (SELECT submit_token, created_at {BATCH_REPORTS}) r ON r.submit_token = v.form_token"
+        ));
+    }
+    if forget {
+        q.push("; DELETE FROM auth_attempts WHERE at < ");
+        q.push_bind(ratelimit::forget_before(t));
+    }
+
+    // The forms were kept while they had problems; filed, they are not needed any more.
+    q.push(format!(
+        "; DELETE FROM form_flash WHERE token_hash IN (SELECT submit_token {BATCH_REPORTS}); COMMIT"
+    ));
+
     let inserted: Vec<(i64, String)> = q
         .build_query_as()
         .persistent(false)
@@ -355,117 +480,8 @@ async fn write_together(
         .into_iter()
         .map(|(id, token)| (token, id))
         .collect();
-    let mut out: Vec<Result<i64, Written>> = Vec::with_capacity(rows.len());
-    let mut written: Vec<(i64, &Filed)> = Vec::with_capacity(rows.len());
-    for r in rows {
-        // The first row of a form token is the one inserted; a second in the batch is a
-        // duplicate like one filed earlier.
-        match ids.remove(&r.token_hash) {
-            Some(id) => {
-                written.push((id, r));
-                out.push(Ok(id));
-            }
-            None => out.push(Err(Written::Duplicate)),
-        }
-    }
-    if written.is_empty() {
-        return Ok(out);
-    }
-
-    // Everything else in one request to the connection's thread: one statement per
-    // table, sent together (SQLite runs them in order; the `?`s count on across them).
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) ",
-    );
-    q.push_values(&written, |mut b, (id, r)| {
-        b.push_bind(*id)
-            .push("'submitted', 'submitted', TRUE, 'resident'")
-            .push_bind(r.reporter_id)
-            .push("''")
-            .push_bind(r.at);
-    });
-
-    let photos: Vec<(i64, usize, &String, &String)> = written
+    Ok(rows
         .iter()
-        .flat_map(|(id, r)| {
-            r.photo_uids
-                .iter()
-                .enumerate()
-                .map(move |(position, uid)| (*id, position, uid, &r.token_hash))
-        })
-        .collect();
-    if !photos.is_empty() {
-        q.push("; WITH v (report_id, position, uid, form_token) AS (");
-        q.push_values(&photos, |mut b, (id, position, uid, token)| {
-            b.push_bind(*id)
-                .push_bind(*position as i64)
-                .push_bind(*uid)
-                .push_bind(*token);
-        });
-        q.push(
-            ") UPDATE photos SET report_id = v.report_id, position = v.position FROM v \
-             WHERE photos.uid = v.uid AND photos.form_token = v.form_token AND photos.report_id IS NULL",
-        );
-    }
-
-    // Passed to the case system by the job runner, once this commits.
-    let t = crate::time::now();
-    let tasks: Vec<crate::jobs::Task> = written
-        .iter()
-        .map(|(id, _)| crate::jobs::Task::ForwardReport { report_id: *id })
-        .collect();
-    q.push(
-        "; INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) ",
-    );
-    q.push_values(&tasks, |mut b, task| {
-        b.push_bind(task.kind())
-            .push_bind(serde_json::to_string(task).unwrap_or_default())
-            .push_bind(task.dedupe_key())
-            .push("'queued', 0")
-            .push_bind(jobs.max_attempts)
-            .push_bind(t)
-            .push_bind(t)
-            .push_bind(t);
-    });
-    q.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-
-    let follows: Vec<(i64, i64, DateTime<Utc>)> = written
-        .iter()
-        .filter_map(|(id, r)| r.reporter_id.map(|u| (*id, u, r.at)))
-        .collect();
-    if !follows.is_empty() {
-        q.push("; INSERT INTO report_follows (report_id, user_id, created_at) ");
-        q.push_values(&follows, |mut b, (id, user, at)| {
-            b.push_bind(*id).push_bind(*user).push_bind(*at);
-        });
-    }
-
-    let attempts: Vec<(&Scope, &String, DateTime<Utc>)> = written
-        .iter()
-        .flat_map(|(_, r)| {
-            r.attempts
-                .iter()
-                .map(move |(scope, key)| (scope, key, r.at))
-        })
-        .collect();
-    if !attempts.is_empty() {
-        q.push("; INSERT INTO auth_attempts (scope, key, at) ");
-        q.push_values(&attempts, |mut b, (scope, key, at)| {
-            b.push_bind(scope.as_str()).push_bind(*key).push_bind(*at);
-        });
-    }
-    if forget {
-        q.push("; DELETE FROM auth_attempts WHERE at < ");
-        q.push_bind(ratelimit::forget_before(t));
-    }
-
-    // The forms were kept while they had problems; filed, they are not needed any more.
-    q.push("; DELETE FROM form_flash WHERE token_hash IN (");
-    let mut list = q.separated(", ");
-    for (_, r) in &written {
-        list.push_bind(&r.token_hash);
-    }
-    q.push(")");
-    q.build().persistent(false).execute(&mut *conn).await?;
-    Ok(out)
+        .map(|r| ids.remove(&r.token_hash).ok_or(Written::Duplicate))
+        .collect())
 }
