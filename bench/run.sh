@@ -46,11 +46,12 @@ count_reports() {
 }
 
 # Work a storm of submissions leaves behind: forwarding jobs not yet done plus changes not
-# yet counted into the published results.
+# yet counted into the published results (and on SQLite, reports whose text waits to be
+# indexed for search).
 backlog() {
   local sql="SELECT (SELECT count(*) FROM jobs WHERE kind = 'forward_report' AND state IN ('queued', 'running')) + (SELECT count(*) FROM stats_dirty)"
   case $DATABASE_URL in
-    sqlite://*) sqlite3 "${DATABASE_URL#sqlite://}" "$sql" ;;
+    sqlite://*) sqlite3 "${DATABASE_URL#sqlite://}" "$sql + (SELECT count(*) FROM reports_search_pending)" ;;
     *) psql -qtA "$DATABASE_URL" -c "$sql" ;;
   esac
 }
@@ -95,7 +96,7 @@ row() {
     while [ "$(backlog)" != 0 ] && [ $((SECONDS - t0)) -lt 120 ]; do sleep 0.2; done
     [ "$(backlog)" = 0 ] || { echo "$name $label: forwarding and counting not done 120 s after the load" >&2; exit 1; }
     echo "$name: $label: $sent submissions answered, $filed reports filed; at the end of the load $left" \
-      "forwarding jobs and result updates were waiting, all done within $((SECONDS - t0 + 1)) s" >>"$work/notes.md"
+      "forwarding jobs and result updates (on SQLite also search entries) were waiting, all done within $((SECONDS - t0 + 1)) s" >>"$work/notes.md"
   fi
   local share="-"
   [ -n "$ref" ] && share=$(awk -v a="$rpsc" -v b="$ref" 'BEGIN { printf "%.0f %%", 100 * a / b }')

@@ -1,6 +1,7 @@
 //! The job runner inside the server: claims due jobs from the queue and performs them
 //! (forwarding reports to the case system, sending mail), counts what changed into the
-//! published results (when idle, and at least once a second), once a minute tells the
+//! published results and indexes new reports' text for search (when idle, and at least
+//! once a second), once a minute tells the
 //! followers of processes that entered a new phase and departments of question deadlines
 //! near or past, and once an hour removes finished jobs
 //! and the photos of forms never sent. It sleeps until this instance
@@ -86,6 +87,10 @@ pub fn spawn(svc: Services, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
                 last_count = tokio::time::Instant::now();
                 if let Err(e) = gongzhi_domain::stats::drain(&svc, 10_000).await {
                     tracing::warn!(error = %e, "counting changed results failed");
+                }
+                // New reports' text, into the search index (SQLite) in a few commits.
+                if let Err(e) = gongzhi_domain::reports::search::index_waiting(&svc.db).await {
+                    tracing::warn!(error = %e, "indexing new reports for search failed");
                 }
             }
             let Some(pause) = pause else { continue };

@@ -32,6 +32,7 @@ on_both_backends!(
     a_nul_character_never_reaches_the_database,
     a_flood_of_reports_is_filed_once_each,
     reports_are_limited_per_address_and_per_account,
+    report_text_is_found_before_and_after_it_is_indexed,
 );
 
 static TOKENS: AtomicU32 = AtomicU32::new(0);
@@ -1628,3 +1629,109 @@ async fn reports_are_limited_per_address_and_per_account(app: &TestApp) {
     }
 }
 
+/// A report is found by its text from the moment it is filed, while its text waits to be
+/// indexed (SQLite indexes it behind the report writer) and after; edits and deletions
+/// while it waits and after it is indexed keep the index right (FTS5's own check).
+async fn report_text_is_found_before_and_after_it_is_indexed(app: &TestApp) {
+    use gongzhi_domain::reports::{search, submit, NewReport, Reporter};
+    let svc = app.demo().await;
+    let who = Reporter {
+        user: None,
+        ip: "10.8.0.1",
+        api_key: None,
+    };
+    let filed = submit(
+        &svc,
+        who,
+        NewReport {
+            category: "graffiti".into(),
+            lat: IN_QX01.0.into(),
+            lon: IN_QX01.1.into(),
+            description: "桥墩上有蓝色涂鸦，编号甲乙丙".into(),
+            submit_token: token(),
+            ..NewReport::default()
+        },
+    )
+    .await
+    .expect("filed")
+    .id;
+    let found = |q: &'static str| {
+        let svc = svc.clone();
+        async move {
+            let filter = gongzhi_domain::model::report::ReportFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            let mut ids: Vec<i64> = gongzhi_domain::reports::list(&svc, &filter, None, 50)
+                .await
+                .expect("search")
+                .reports
+                .iter()
+                .map(|r| r.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(found("蓝色涂鸦").await, vec![filed], "found as soon as filed");
+
+    // Two more, edited and deleted in the transaction that wrote them: on SQLite, while
+    // their text waits to be indexed.
+    let (edited, deleted): (i64, i64) = with_db!(&svc.db, p => async {
+        let mut tx = p.begin().await?;
+        let mut ids = Vec::new();
+        for n in 0..2 {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (category_id, grid_id, department_id, status, description, lat, lon, address, \
+                 attributes, reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at) \
+                 SELECT category_id, grid_id, department_id, status, '桥墩上有红色涂鸦，编号丁戊己', lat, lon, address, \
+                 attributes, reporter_id, hide_name, NULL, $1, due_at, created_at, updated_at FROM reports WHERE id = $2 \
+                 RETURNING id",
+            )
+            .bind(format!("search-test-{n}-{}", token()))
+            .bind(filed)
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        sqlx::query("UPDATE reports SET description = '桥墩上有绿色涂鸦，编号庚辛壬' WHERE id = $1")
+            .bind(ids[0])
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM reports WHERE id = $1").bind(ids[1]).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>((ids[0], ids[1]))
+    }.await)
+    .expect("reports edited and deleted while waiting");
+    assert_eq!(found("红色涂鸦").await, Vec::<i64>::new());
+    assert_eq!(found("绿色涂鸦").await, vec![edited]);
+
+    search::index_waiting(&svc.db).await.expect("indexed");
+    assert_eq!(found("蓝色涂鸦").await, vec![filed], "found once indexed");
+    assert_eq!(found("绿色涂鸦").await, vec![edited]);
+    assert_eq!(found("红色涂鸦").await, Vec::<i64>::new());
+    assert!(!found("涂鸦").await.contains(&deleted));
+
+    // Indexed, then edited: the index follows.
+    with_db!(&svc.db, p => sqlx::query("UPDATE reports SET description = '桥墩上有黄色涂鸦' WHERE id = $1")
+        .bind(filed)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    .expect("edited");
+    assert_eq!(found("蓝色涂鸦").await, Vec::<i64>::new());
+    assert_eq!(found("黄色涂鸦").await, vec![filed]);
+
+    if let gongzhi_domain::db::Db::Sqlite(p) = &svc.db {
+        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM reports_search_pending")
+            .fetch_one(p)
+            .await
+            .expect("waiting");
+        assert_eq!(waiting, 0, "every report indexed");
+        // The index holds exactly the reports' text (an error otherwise).
+        sqlx::query("INSERT INTO reports_search (reports_search, rank) VALUES ('integrity-check', 1)")
+            .execute(p)
+            .await
+            .expect("the search index matches the reports");
+    }
+}

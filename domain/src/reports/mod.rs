@@ -6,6 +6,7 @@ mod engage;
 mod follow_up;
 pub(crate) mod photos;
 pub(crate) mod query;
+pub mod search;
 mod submit;
 pub(crate) mod writer;
 

@@ -224,11 +224,13 @@ fn conditions(svc: &Services, filter: &ReportFilter) -> Conditions {
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         // LIKE decides on both backends (and for Chinese, which has no spaces). Dialect spot:
         // on SQLite, a search of three or more characters first narrows the reports to those
-        // the trigram index holds the text in (migration 0023); PostgreSQL's planner uses its
-        // trigram indexes for the LIKE itself.
+        // the trigram index holds the text in (migration 0023), and those whose text waits
+        // to be indexed (migration 0026, `search::index_waiting`); PostgreSQL's planner
+        // uses its trigram indexes for the LIKE itself.
         if matches!(svc.db, crate::db::Db::Sqlite(_)) && q.chars().count() >= 3 {
             c.push(
-                "r.id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ?)",
+                "r.id IN (SELECT rowid FROM reports_search WHERE reports_search MATCH ? \
+                 UNION ALL SELECT report_id FROM reports_search_pending)",
                 vec![Bind::Text(format!("\"{}\"", q.replace('"', "\"\"")))],
             );
         }
