@@ -83,16 +83,26 @@ async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         // restart waits at most a moment for readers (a long export would otherwise hold
         // every writer up for the whole busy timeout) and is tried again on a later tick.
         let _turn = sqlite_turn().await?;
-        // On a connection of its own (out of the pool), so the short timeout can never
-        // go back to the pool with it.
-        let mut c = pool.acquire().await?.detach();
+        let mut c = pool.acquire().await?;
         sqlx::query("PRAGMA busy_timeout = 100")
-            .execute(&mut c)
+            .execute(&mut *c)
             .await?;
         let restarted = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
-            .execute(&mut c)
+            .execute(&mut *c)
             .await;
-        sqlx::Connection::close(c).await?;
+        let restored = sqlx::query(&format!(
+            "PRAGMA busy_timeout = {}",
+            SQLITE_BUSY_TIMEOUT.as_millis()
+        ))
+        .execute(&mut *c)
+        .await;
+        if let Err(e) = restored {
+            // The short timeout must not go back to the pool with the connection (a
+            // fresh connection replaces it; opening one for every restart instead cost
+            // the pool its warm connections 40 times in 10 s under a stream of reports).
+            let _ = sqlx::Connection::close(c.detach()).await;
+            return Err(e);
+        }
         restarted?;
     }
     Ok(())
