@@ -183,19 +183,22 @@ fn claim_sql(db: &Db) -> String {
     // statement is atomic there without it. Each half reads the `jobs_due` index in order
     // and stops at the limit, so a claim costs the same with a backlog of a hundred
     // thousand jobs (after a storm of reports) as with none; one query with an OR sorted
-    // the whole backlog while holding the write lock.
+    // the whole backlog while holding the write lock. The jobs claimed are then found by
+    // id (`UPDATE … FROM`): with `WHERE id IN (…)` SQLite read every job, the finished
+    // ones too (2.4 ms a claim, holding the write turn, with 18,000 done).
     let lock = match db {
         Db::Sqlite(_) => "",
         Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
     format!(
-        "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
-         WHERE id IN (SELECT id FROM ( \
+        "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = jobs.attempts + 1, updated_at = $3 \
+         FROM (SELECT id FROM ( \
            SELECT id FROM (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 ORDER BY run_at, id LIMIT $4{lock}) AS due \
            UNION ALL \
            SELECT id FROM (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $3 ORDER BY run_at, id LIMIT $4{lock}) AS lost \
-         ) AS claimable LIMIT $4) \
-         RETURNING id, kind, payload, attempts, max_attempts"
+         ) AS claimable LIMIT $4) AS claimed \
+         WHERE jobs.id = claimed.id \
+         RETURNING jobs.id, jobs.kind, jobs.payload, jobs.attempts, jobs.max_attempts"
     )
 }
 
@@ -661,6 +664,40 @@ async fn run_claimed(
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    /// SQLite finds the jobs it claims through the `jobs_due` index and by id: never by
+    /// reading the whole table, which holds every finished job of the past week. Also
+    /// when its statistics were taken while the table was small (as `seed-load` leaves
+    /// them): then `WHERE id IN (…)` read every job.
+    #[tokio::test]
+    async fn a_claim_reads_no_job_it_does_not_claim() {
+        let db = Db::connect("sqlite::memory:", 1).await.expect("database");
+        db.migrate().await.expect("schema");
+        let Db::Sqlite(p) = &db else { unreachable!() };
+        sqlx::query(
+            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) \
+             INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+             SELECT 'send_mail', '{}', 'k' || i, 'done', 1, 5, '2026-01-01', '2026-01-01', '2026-01-01' FROM n; ANALYZE",
+        )
+        .execute(p)
+        .await
+        .expect("a few finished jobs, counted");
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", claim_sql(&db)))
+                .bind("w")
+                .bind(now())
+                .bind(now())
+                .bind(10_i64)
+                .fetch_all(p)
+                .await
+                .expect("plan");
+        let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        assert!(
+            steps.iter().any(|d| d.starts_with("SEARCH jobs USING INTEGER PRIMARY KEY")),
+            "{steps:?}"
+        );
+        assert!(!steps.iter().any(|d| d.starts_with("SCAN jobs")), "{steps:?}");
+    }
 
     #[test]
     fn backoff_doubles_within_its_jitter_band_and_stops_at_the_cap() {
