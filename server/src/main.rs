@@ -9,6 +9,14 @@ use gongzhi_server::cli::{AdminCommand, Cli, Command};
 use gongzhi_server::{router, serve, shutdown_signal, startup, Config, StartError};
 use tracing_subscriber::EnvFilter;
 
+/// The process's memory comes from mimalloc, SQLite's included (its `override` feature
+/// replaces `malloc` and `free`): under a stream of reports glibc's allocator (with its
+/// per-thread arenas and their locks) was about a tenth of the server's CPU. Measured by
+/// preloading Debian's libmimalloc under 32 connections of web submissions: 402 → 367 µs
+/// of CPU each, 3,093 → 3,343 a second.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
