@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use crate::catalogue::Snapshot;
-use crate::db::BeginWrite;
 use crate::error::{Error, Problems};
 use crate::geo::Point;
 use crate::model::catalog::{check_answers, Answer, Category, Grid};
@@ -16,7 +15,7 @@ use crate::time::now;
 use crate::{with_db, Problem, Services};
 use sqlx::Row;
 
-use super::writer::{write_report, Filed, Written};
+use super::writer::{self, Filed, Written};
 use super::{tracking_code, tracking_hash};
 
 /// What the report form (or the Open311 API) submits.
@@ -331,19 +330,11 @@ pub async fn submit(
         // SQLite: through the one writer task, which commits the reports queued together
         // in one transaction (group commit).
         crate::db::Db::Sqlite(pool) => svc.filing.write(pool, &svc.jobs, row).await,
-        // PostgreSQL groups the commits of concurrent transactions itself.
-        crate::db::Db::Postgres(pool) => async {
-            let mut tx = pool.begin_write().await?;
-            let id = write_report!(tx, &svc.jobs, &row)?;
-            sqlx::query(ratelimit::FORGET_SQL)
-                .bind(ratelimit::forget_before(t))
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok::<i64, sqlx::Error>(id)
+        // PostgreSQL groups the commits of concurrent transactions itself: one statement,
+        // its own transaction.
+        crate::db::Db::Postgres(pool) => {
+            writer::write_postgres(pool, &svc.jobs, &row, ratelimit::forget_before(t)).await
         }
-        .await
-        .map_err(Into::into),
     };
     let id = match result {
         Ok(id) => id,

@@ -14,8 +14,9 @@
 //! and the writer works alone); a report whose form was filed a moment ago is left out and
 //! answered as such. Should the batch fail for any other reason, it is rolled back and
 //! written again one report at a time, each in its own savepoint, so only the faulty one
-//! fails. A report is acknowledged only once the commit that holds it is on disk. PostgreSQL groups the WAL flushes of concurrent
-//! commits itself, so there each report keeps its own transaction.
+//! fails. A report is acknowledged only once the commit that holds it is on disk.
+//! PostgreSQL groups the WAL flushes of concurrent commits itself, so there each report
+//! keeps its own transaction, written in one statement ([`write_postgres`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,8 +28,8 @@ use tokio::sync::{mpsc, oneshot};
 use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
-/// The columns a new report is written with, in the order both inserts give them (one
-/// report at a time in `write_report!`, a batch at once on SQLite).
+/// The columns a new report is written with, in the order every insert gives them (one
+/// report at a time in `write_report!` and on PostgreSQL, a batch at once on SQLite).
 pub(crate) const REPORT_COLUMNS: &str = "category_id, grid_id, department_id, status, description, lat, lon, \
      address, attributes, reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id";
 
@@ -85,7 +86,8 @@ impl From<sqlx::Error> for Written {
 }
 
 /// Writes the report `$r` (a [`Filed`]) in the transaction `$tx` (an identifier) and
-/// queues its forwarding; evaluates to the new report's id. Compiled for either backend.
+/// queues its forwarding, a statement per row; evaluates to the new report's id. SQLite's
+/// writer uses it for a batch that failed, one report at a time.
 macro_rules! write_report {
     ($tx:ident, $jobs:expr, $r:expr) => {
         async {
@@ -161,7 +163,90 @@ macro_rules! write_report {
         .await
     };
 }
-pub(crate) use write_report;
+
+/// The job payload of `Task::ForwardReport` for the report id `id` (an SQL expression), as
+/// serde writes it (a test reads it back as the task).
+const FORWARD_PAYLOAD: &str = "'{\"kind\":\"forward_report\",\"report_id\":' || id || '}'";
+
+/// Writes the report `r` on PostgreSQL in one statement, its own transaction: the report
+/// and everything it sets off, as data-modifying `WITH` parts (the report's rows are
+/// inserted once and read by the other parts from `filed`). Ten statements, each a round
+/// trip to the server and a turn of its process, made a report cost four times the raw
+/// commit. PostgreSQL groups the WAL flushes of concurrent commits itself. A form filed
+/// already fails the statement with a unique violation ([`Written::Duplicate`]).
+pub(crate) async fn write_postgres(
+    pool: &sqlx::PgPool,
+    jobs: &JobSettings,
+    r: &Filed,
+    forget_before: DateTime<Utc>,
+) -> Result<i64, Written> {
+    use sqlx::{Postgres, QueryBuilder};
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "WITH filed AS (INSERT INTO reports ({REPORT_COLUMNS}) VALUES ("
+    ));
+    let mut row = q.separated(", ");
+    row.push_bind(r.category_id)
+        .push_bind(r.grid_id)
+        .push(DEPARTMENT_OF_CATEGORY)
+        .push_bind_unseparated(r.category_id)
+        .push_unseparated(")")
+        .push("'submitted'")
+        .push_bind(&r.description)
+        .push_bind(r.lat)
+        .push_bind(r.lon)
+        .push_bind(&r.address)
+        .push_bind(&r.answers_json)
+        .push_bind(r.reporter_id)
+        .push_bind(r.hide_name)
+        .push_bind(r.tracking_hash.as_deref())
+        .push_bind(&r.token_hash)
+        .push_bind(r.due)
+        .push_bind(r.at)
+        .push_bind(r.at)
+        .push_bind(r.api_key);
+    q.push(") RETURNING id, reporter_id, created_at)");
+    // The first timeline entry, at the moment the report was filed.
+    q.push(
+        ", event AS (INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
+         SELECT id, 'submitted', 'submitted', TRUE, 'resident', reporter_id, '', created_at FROM filed)",
+    );
+    if !r.photo_uids.is_empty() {
+        q.push(", photo AS (UPDATE photos SET report_id = filed.id, position = v.position FROM filed, (");
+        q.push_values(r.photo_uids.iter().enumerate(), |mut b, (position, uid)| {
+            b.push_bind(uid.as_str()).push_bind(position as i64);
+        });
+        q.push(") AS v (uid, position) WHERE photos.uid = v.uid AND photos.form_token = ");
+        q.push_bind(&r.token_hash);
+        q.push(" AND photos.report_id IS NULL)");
+    }
+    // Passed to the case system by the job runner, once this commits.
+    q.push(format!(
+        ", job AS (INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
+         SELECT 'forward_report', {FORWARD_PAYLOAD}, 'forward_report:' || id, 'queued', 0, "
+    ));
+    q.push_bind(jobs.max_attempts);
+    q.push(", created_at, created_at, created_at FROM filed ON CONFLICT (dedupe_key) DO NOTHING)");
+    if r.reporter_id.is_some() {
+        q.push(
+            ", follow AS (INSERT INTO report_follows (report_id, user_id, created_at) \
+             SELECT id, reporter_id, created_at FROM filed)",
+        );
+    }
+    if !r.attempts.is_empty() {
+        q.push(", attempt AS (INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, filed.created_at FROM filed, (");
+        q.push_values(&r.attempts, |mut b, (scope, key)| {
+            b.push_bind(scope.as_str()).push_bind(key.as_str());
+        });
+        q.push(") AS v (scope, key))");
+    }
+    q.push(", forgotten AS (DELETE FROM auth_attempts WHERE at < ");
+    q.push_bind(forget_before);
+    // The form was kept while it had problems; filed, it is not needed any more.
+    q.push("), kept AS (DELETE FROM form_flash WHERE token_hash = ");
+    q.push_bind(&r.token_hash);
+    q.push(") SELECT id FROM filed");
+    Ok(q.build_query_scalar().persistent(false).fetch_one(pool).await?)
+}
 
 struct Pending {
     row: Filed,
@@ -418,11 +503,10 @@ async fn write_together(
     // Passed to the case system by the job runner, once this commits. The payload and
     // the key are `Task::ForwardReport`'s (a test reads them back as one).
     let t = crate::time::now();
-    q.push(
+    q.push(format!(
         "; INSERT INTO jobs (kind, payload, dedupe_key, state, attempts, max_attempts, run_at, created_at, updated_at) \
-         SELECT 'forward_report', json_object('kind', 'forward_report', 'report_id', id), 'forward_report:' || id, \
-         'queued', 0, ",
-    );
+         SELECT 'forward_report', {FORWARD_PAYLOAD}, 'forward_report:' || id, 'queued', 0, "
+    ));
     q.push_bind(jobs.max_attempts);
     q.push(", ");
     q.push_bind(t);
