@@ -693,10 +693,15 @@ mod tests {
                 .expect("plan");
         let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
         assert!(
-            steps.iter().any(|d| d.starts_with("SEARCH jobs USING INTEGER PRIMARY KEY")),
+            steps
+                .iter()
+                .any(|d| d.starts_with("SEARCH jobs USING INTEGER PRIMARY KEY")),
             "{steps:?}"
         );
-        assert!(!steps.iter().any(|d| d.starts_with("SCAN jobs")), "{steps:?}");
+        assert!(
+            !steps.iter().any(|d| d.starts_with("SCAN jobs")),
+            "{steps:?}"
+        );
     }
 
     #[test]

@@ -1513,7 +1513,9 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     assert_eq!(jobs.len(), 60, "one job per report, found by its key");
     for (payload, key) in &jobs {
         let task: gongzhi_domain::jobs::Task = serde_json::from_str(payload).expect("a task");
-        assert!(matches!(task, gongzhi_domain::jobs::Task::ForwardReport { report_id } if ids.contains(&report_id)));
+        assert!(
+            matches!(task, gongzhi_domain::jobs::Task::ForwardReport { report_id } if ids.contains(&report_id))
+        );
         assert_eq!(*key, task.dedupe_key());
     }
     if sqlite {
@@ -1673,7 +1675,11 @@ async fn report_text_is_found_before_and_after_it_is_indexed(app: &TestApp) {
             ids
         }
     };
-    assert_eq!(found("蓝色涂鸦").await, vec![filed], "found as soon as filed");
+    assert_eq!(
+        found("蓝色涂鸦").await,
+        vec![filed],
+        "found as soon as filed"
+    );
 
     // Two more, edited and deleted in the transaction that wrote them: on SQLite, while
     // their text waits to be indexed.
@@ -1729,9 +1735,11 @@ async fn report_text_is_found_before_and_after_it_is_indexed(app: &TestApp) {
             .expect("waiting");
         assert_eq!(waiting, 0, "every report indexed");
         // The index holds exactly the reports' text (an error otherwise).
-        sqlx::query("INSERT INTO reports_search (reports_search, rank) VALUES ('integrity-check', 1)")
-            .execute(p)
-            .await
-            .expect("the search index matches the reports");
+        sqlx::query(
+            "INSERT INTO reports_search (reports_search, rank) VALUES ('integrity-check', 1)",
+        )
+        .execute(p)
+        .await
+        .expect("the search index matches the reports");
     }
 }

@@ -245,7 +245,10 @@ pub(crate) async fn write_postgres(
     q.push("), kept AS (DELETE FROM form_flash WHERE token_hash = ");
     q.push_bind(&r.token_hash);
     q.push(") SELECT id FROM filed");
-    Ok(q.build_query_scalar().persistent(false).fetch_one(pool).await?)
+    Ok(q.build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await?)
 }
 
 struct Pending {
@@ -514,7 +517,9 @@ async fn write_together(
     q.push_bind(t);
     q.push(", ");
     q.push_bind(t);
-    q.push(format!(" {BATCH_REPORTS} ORDER BY id ON CONFLICT (dedupe_key) DO NOTHING"));
+    q.push(format!(
+        " {BATCH_REPORTS} ORDER BY id ON CONFLICT (dedupe_key) DO NOTHING"
+    ));
 
     // Residents with an account follow what they reported.
     if fresh.iter().any(|r| r.reporter_id.is_some()) {
