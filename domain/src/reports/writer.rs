@@ -245,10 +245,9 @@ pub(crate) async fn write_postgres(
     q.push("), kept AS (DELETE FROM form_flash WHERE token_hash = ");
     q.push_bind(&r.token_hash);
     q.push(") SELECT id FROM filed");
-    Ok(q.build_query_scalar()
-        .persistent(false)
-        .fetch_one(pool)
-        .await?)
+    // Prepared once per connection and kept: the text differs only with the photos, the
+    // rate limits and whether an account filed it, a few dozen variants at most.
+    Ok(q.build_query_scalar().fetch_one(pool).await?)
 }
 
 struct Pending {
