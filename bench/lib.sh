@@ -38,7 +38,22 @@ start_server() {
   echo "the server did not start (see its log below)" >&2; tail -20 "$work/server.log" >&2; exit 1
 }
 
-stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+# Stops the server: SIGTERM, and SIGKILL if it has not stopped within 20 s (a server stuck
+# at shutdown must not hang the bench; the notes say so).
+stop_server() {
+  kill "$server" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$server" 2>/dev/null && [ "$waited" -lt 200 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$server" 2>/dev/null; then
+    echo "The server (pid $server) had not stopped 20 s after SIGTERM: killed with SIGKILL" >>"$work/notes.md"
+    kill -9 "$server" 2>/dev/null || true
+  fi
+  wait "$server" 2>/dev/null || true
+  server=""
+}
 
 # Runs `$1 NAME DATABASE_URL` on a fresh SQLite file, then on a fresh PostgreSQL database
 # when PostgreSQL is reachable (else says so in the notes).

@@ -30,22 +30,30 @@ pub async fn index_waiting(db: &Db) -> Result<usize, Error> {
             return Ok(done);
         }
         let mut tx = pool.begin_write().await?;
+        // The chunk: the oldest waiting reports, up to the last of them.
+        let Some(last): Option<i64> = sqlx::query_scalar(
+            "SELECT max(report_id) FROM \
+             (SELECT report_id FROM reports_search_pending ORDER BY report_id LIMIT $1)",
+        )
+        .bind(CHUNK)
+        .fetch_one(&mut *tx)
+        .await?
+        else {
+            return Ok(done);
+        };
         sqlx::query(
             "INSERT INTO reports_search (rowid, description, address) \
              SELECT id, description, address FROM reports WHERE id IN \
-             (SELECT report_id FROM reports_search_pending ORDER BY report_id LIMIT $1)",
+             (SELECT report_id FROM reports_search_pending WHERE report_id <= $1)",
         )
-        .bind(CHUNK)
+        .bind(last)
         .execute(&mut *tx)
         .await?;
-        let n = sqlx::query(
-            "DELETE FROM reports_search_pending WHERE report_id IN \
-             (SELECT report_id FROM reports_search_pending ORDER BY report_id LIMIT $1)",
-        )
-        .bind(CHUNK)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let n = sqlx::query("DELETE FROM reports_search_pending WHERE report_id <= $1")
+            .bind(last)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         done += n as usize;
         if n < CHUNK as u64 {

@@ -29,7 +29,8 @@ use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
 /// The columns a new report is written with, in the order every insert gives them (one
-/// report at a time in `write_report!` and on PostgreSQL, a batch at once on SQLite).
+/// report at a time in [`write_report`] and on PostgreSQL, a batch at once on SQLite;
+/// their values in [`push_report_values!`]).
 pub(crate) const REPORT_COLUMNS: &str = "category_id, grid_id, department_id, status, description, lat, lon, \
      address, attributes, reporter_id, hide_name, tracking_hash, submit_token, due_at, created_at, updated_at, api_key_id";
 
@@ -85,83 +86,91 @@ impl From<sqlx::Error> for Written {
     }
 }
 
-/// Writes the report `$r` (a [`Filed`]) in the transaction `$tx` (an identifier) and
-/// queues its forwarding, a statement per row; evaluates to the new report's id. SQLite's
-/// writer uses it for a batch that failed, one report at a time.
-macro_rules! write_report {
-    ($tx:ident, $jobs:expr, $r:expr) => {
-        async {
-            let r: &$crate::reports::writer::Filed = $r;
-            let sql = format!(
-                "INSERT INTO reports ({}) VALUES ($1, $2, {}$1), 'submitted', \
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
-                $crate::reports::writer::REPORT_COLUMNS,
-                $crate::reports::writer::DEPARTMENT_OF_CATEGORY,
-            );
-            let id: i64 = sqlx::query_scalar(&sql)
-            .bind(r.category_id)
-            .bind(r.grid_id)
-            .bind(&r.description)
-            .bind(r.lat)
-            .bind(r.lon)
-            .bind(&r.address)
-            .bind(&r.answers_json)
-            .bind(r.reporter_id)
-            .bind(r.hide_name)
-            .bind(r.tracking_hash.as_deref())
-            .bind(&r.token_hash)
-            .bind(r.due)
-            .bind(r.at)
-            .bind(r.api_key)
-            .fetch_one(&mut *$tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
-                 VALUES ($1, 'submitted', 'submitted', TRUE, 'resident', $2, '', $3)",
-            )
+/// Pushes the values of the report `$r` (a [`Filed`]) for [`REPORT_COLUMNS`], in their
+/// order, onto `$b`, a `Separated` of a `QueryBuilder` of either database (its separator
+/// `", "`). The one place the columns and their values are matched.
+macro_rules! push_report_values {
+    ($b:expr, $r:expr) => {{
+        let r: &Filed = $r;
+        $b.push_bind(r.category_id)
+            .push_bind(r.grid_id)
+            .push(DEPARTMENT_OF_CATEGORY)
+            .push_bind_unseparated(r.category_id)
+            .push_unseparated(")")
+            .push("'submitted'")
+            .push_bind(&r.description)
+            .push_bind(r.lat)
+            .push_bind(r.lon)
+            .push_bind(&r.address)
+            .push_bind(&r.answers_json)
+            .push_bind(r.reporter_id)
+            .push_bind(r.hide_name)
+            .push_bind(r.tracking_hash.as_deref())
+            .push_bind(&r.token_hash)
+            .push_bind(r.due)
+            .push_bind(r.at)
+            .push_bind(r.at)
+            .push_bind(r.api_key);
+    }};
+}
+
+/// Writes the report `r` in the transaction on `tx` and queues its forwarding, a
+/// statement per row; returns the new report's id. SQLite's writer uses it for a batch
+/// that failed, one report at a time.
+async fn write_report(
+    tx: &mut SqliteConnection,
+    jobs: &JobSettings,
+    r: &Filed,
+) -> Result<i64, sqlx::Error> {
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> =
+        sqlx::QueryBuilder::new(format!("INSERT INTO reports ({REPORT_COLUMNS}) VALUES ("));
+    push_report_values!(q.separated(", "), r);
+    q.push(") RETURNING id");
+    let id: i64 = q.build_query_scalar().fetch_one(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
+         VALUES ($1, 'submitted', 'submitted', TRUE, 'resident', $2, '', $3)",
+    )
+    .bind(id)
+    .bind(r.reporter_id)
+    .bind(r.at)
+    .execute(&mut *tx)
+    .await?;
+    for (position, uid) in r.photo_uids.iter().enumerate() {
+        sqlx::query(
+            "UPDATE photos SET report_id = $1, position = $2 WHERE uid = $3 AND form_token = $4 AND report_id IS NULL",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(uid)
+        .bind(&r.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Passed to the case system by the job runner, once this commits.
+    crate::enqueue_in!(&mut *tx, jobs, crate::jobs::Task::ForwardReport { report_id: id })?;
+    if let Some(user_id) = r.reporter_id {
+        sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
             .bind(id)
-            .bind(r.reporter_id)
+            .bind(user_id)
             .bind(r.at)
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
-            for (position, uid) in r.photo_uids.iter().enumerate() {
-                sqlx::query(
-                    "UPDATE photos SET report_id = $1, position = $2 WHERE uid = $3 AND form_token = $4 AND report_id IS NULL",
-                )
-                .bind(id)
-                .bind(position as i64)
-                .bind(uid)
-                .bind(&r.token_hash)
-                .execute(&mut *$tx)
-                .await?;
-            }
-            // Passed to the case system by the job runner, once this commits.
-            $crate::enqueue_in!(&mut *$tx, $jobs, $crate::jobs::Task::ForwardReport { report_id: id })?;
-            if let Some(user_id) = r.reporter_id {
-                sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(r.at)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-            for (scope, key) in &r.attempts {
-                sqlx::query($crate::ratelimit::RECORD_SQL)
-                    .bind(scope.as_str())
-                    .bind(key)
-                    .bind(r.at)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-            // The form was kept while it had problems; filed, it is not needed any more.
-            sqlx::query("DELETE FROM form_flash WHERE token_hash = $1")
-                .bind(&r.token_hash)
-                .execute(&mut *$tx)
-                .await?;
-            Ok::<i64, sqlx::Error>(id)
-        }
-        .await
-    };
+    }
+    for (scope, key) in &r.attempts {
+        sqlx::query(ratelimit::RECORD_SQL)
+            .bind(scope.as_str())
+            .bind(key)
+            .bind(r.at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The form was kept while it had problems; filed, it is not needed any more.
+    sqlx::query("DELETE FROM form_flash WHERE token_hash = $1")
+        .bind(&r.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    Ok(id)
 }
 
 /// The job payload of `Task::ForwardReport` for the report id `id` (an SQL expression), as
@@ -184,26 +193,7 @@ pub(crate) async fn write_postgres(
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "WITH filed AS (INSERT INTO reports ({REPORT_COLUMNS}) VALUES ("
     ));
-    let mut row = q.separated(", ");
-    row.push_bind(r.category_id)
-        .push_bind(r.grid_id)
-        .push(DEPARTMENT_OF_CATEGORY)
-        .push_bind_unseparated(r.category_id)
-        .push_unseparated(")")
-        .push("'submitted'")
-        .push_bind(&r.description)
-        .push_bind(r.lat)
-        .push_bind(r.lon)
-        .push_bind(&r.address)
-        .push_bind(&r.answers_json)
-        .push_bind(r.reporter_id)
-        .push_bind(r.hide_name)
-        .push_bind(r.tracking_hash.as_deref())
-        .push_bind(&r.token_hash)
-        .push_bind(r.due)
-        .push_bind(r.at)
-        .push_bind(r.at)
-        .push_bind(r.api_key);
+    push_report_values!(q.separated(", "), r);
     q.push(") RETURNING id, reporter_id, created_at)");
     // The first timeline entry, at the moment the report was filed.
     q.push(
@@ -400,7 +390,7 @@ async fn write_one_by_one(
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut one = sqlx::Acquire::begin(&mut **tx).await?;
-        match write_report!(one, jobs, row) {
+        match write_report(&mut *one, jobs, row).await {
             Ok(id) => {
                 one.commit().await?;
                 out.push(Ok(id));
@@ -449,27 +439,7 @@ async fn write_together(
          REPLACE INTO writer_floor (one, id) SELECT 1, coalesce(max(id), 0) FROM main.reports; ",
     );
     q.push(format!("INSERT INTO reports ({REPORT_COLUMNS}) "));
-    q.push_values(&fresh, |mut b, r| {
-        b.push_bind(r.category_id)
-            .push_bind(r.grid_id)
-            .push(DEPARTMENT_OF_CATEGORY)
-            .push_bind_unseparated(r.category_id)
-            .push_unseparated(")")
-            .push("'submitted'")
-            .push_bind(&r.description)
-            .push_bind(r.lat)
-            .push_bind(r.lon)
-            .push_bind(&r.address)
-            .push_bind(&r.answers_json)
-            .push_bind(r.reporter_id)
-            .push_bind(r.hide_name)
-            .push_bind(r.tracking_hash.as_deref())
-            .push_bind(&r.token_hash)
-            .push_bind(r.due)
-            .push_bind(r.at)
-            .push_bind(r.at)
-            .push_bind(r.api_key);
-    });
+    q.push_values(&fresh, |mut b, r| push_report_values!(b, r));
     // RETURNING lists rows in no set order: they are matched back by form token.
     q.push(" ON CONFLICT (submit_token) DO NOTHING RETURNING id, submit_token");
 
