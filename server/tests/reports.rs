@@ -1390,10 +1390,10 @@ async fn a_nul_character_never_reaches_the_database(app: &TestApp) {
 
 /// 60 reports at once, ten of them sent twice (a double tap): each form is filed once,
 /// both answers of a double name the same report, and each report has its timeline entry,
-/// its forwarding job and its rate-limit count. On SQLite they queue while another writer
-/// holds the database, and the report writer then commits them together: a handful of
-/// commits, not 70 (group commit). On SQLite one more report's category is deleted between
-/// its check and its write: that report fails alone, the others in its batch are filed.
+/// its forwarding job and its rate-limit count. They queue while another writer holds up
+/// new reports, and the report writer then commits them together: a handful of commits,
+/// not 70 (group commit). One more report's category is deleted between its check and
+/// its write: that report fails alone, the others in its batch are filed.
 async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     use gongzhi_domain::reports::{submit, NewReport, Reporter};
     catalog(app).await;
@@ -1401,35 +1401,28 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
     let tokens: Vec<String> = (0..60).map(|_| token()).collect();
     let mut sends: Vec<String> = tokens.clone();
     sends.extend(tokens[..10].iter().cloned());
-    let sqlite = matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_));
     let doomed_token = token();
-    // Another writer holds SQLite's write lock while the reports arrive.
-    let holder = if let gongzhi_domain::db::Db::Sqlite(pool) = &svc.db {
-        sqlx::query(
-            "INSERT INTO categories (code, group_id, name_zh, name_en, department_id, time_limit_hours, created_at, updated_at) \
-             SELECT 'doomed', group_id, '将删除', 'Doomed', department_id, 24, created_at, updated_at FROM categories WHERE code = 'graffiti'",
-        )
-        .execute(pool)
-        .await
-        .expect("a category to delete");
-        common::hold_sqlite_write_lock(
-            &svc.db,
-            std::time::Duration::from_millis(1500),
-            Some("DELETE FROM categories WHERE code = 'doomed'"),
-        )
-        .await
-    } else {
-        None
-    };
+    // Another writer holds up new reports while they arrive; it deletes a category then.
+    with_db!(&svc.db, p => sqlx::query(
+        "INSERT INTO categories (code, group_id, name_zh, name_en, department_id, time_limit_hours, created_at, updated_at) \
+         SELECT 'doomed', group_id, '将删除', 'Doomed', department_id, 24, created_at, updated_at FROM categories WHERE code = 'graffiti'",
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("a category to delete");
+    let holder = common::hold_report_writes(
+        &svc.db,
+        std::time::Duration::from_millis(1500),
+        Some("DELETE FROM categories WHERE code = 'doomed'"),
+    )
+    .await;
     let before = svc.filing.commits();
-    // Sent with the flood; its category is gone by the time it is written (SQLite only).
+    // Sent with the flood; its category is gone by the time it is written.
     let doomed = {
         let svc = svc.clone();
         let t = doomed_token.clone();
         tokio::spawn(async move {
-            if !matches!(svc.db, gongzhi_domain::db::Db::Sqlite(_)) {
-                return Err("not sent".to_string());
-            }
             let who = Reporter {
                 user: None,
                 ip: "10.0.1.1",
@@ -1471,14 +1464,12 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
         }
     }))
     .await;
-    if let Some(h) = holder {
-        h.await.expect("lock holder");
-        let doomed = doomed.await.expect("the doomed report's task");
-        assert!(
-            doomed.is_err(),
-            "a report whose category vanished is refused: {doomed:?}"
-        );
-    }
+    holder.await.expect("lock holder");
+    let doomed = doomed.await.expect("the doomed report's task");
+    assert!(
+        doomed.is_err(),
+        "a report whose category vanished is refused: {doomed:?}"
+    );
     for (k, id) in filed[60..].iter().enumerate() {
         assert_eq!(
             *id, filed[k],
@@ -1518,13 +1509,11 @@ async fn a_flood_of_reports_is_filed_once_each(app: &TestApp) {
         );
         assert_eq!(*key, task.dedupe_key());
     }
-    if sqlite {
-        let commits = svc.filing.commits() - before;
-        assert!(
-            (1..=10).contains(&commits),
-            "60 reports queued behind a writer took {commits} commits"
-        );
-    }
+    let commits = svc.filing.commits() - before;
+    assert!(
+        (1..=10).contains(&commits),
+        "60 reports queued behind a writer took {commits} commits"
+    );
 }
 
 /// A resident's address, and an account, may file only so many reports in the window; a

@@ -15,7 +15,7 @@ use crate::time::now;
 use crate::{with_db, Problem, Services};
 use sqlx::Row;
 
-use super::writer::{self, Filed, Written};
+use super::writer::{Filed, Written};
 use super::{tracking_code, tracking_hash};
 
 /// What the report form (or the Open311 API) submits.
@@ -326,16 +326,9 @@ pub async fn submit(
         photo_uids,
         attempts,
     };
-    let result = match &svc.db {
-        // SQLite: through the one writer task, which commits the reports queued together
-        // in one transaction (group commit).
-        crate::db::Db::Sqlite(pool) => svc.filing.write(pool, &svc.jobs, row).await,
-        // PostgreSQL groups the commits of concurrent transactions itself: one statement,
-        // its own transaction.
-        crate::db::Db::Postgres(pool) => {
-            writer::write_postgres(pool, &svc.jobs, &row, ratelimit::forget_before(t)).await
-        }
-    };
+    // Through the one writer task, which writes the reports queued together in one
+    // transaction (group commit).
+    let result = svc.filing.write(&svc.db, &svc.jobs, row).await;
     let id = match result {
         Ok(id) => id,
         // The same form submitted twice at the same moment: the other request filed it.

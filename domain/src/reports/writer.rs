@@ -1,4 +1,4 @@
-//! Writing a checked report, and group commit on SQLite.
+//! Writing a checked report: group commit through one writer task.
 //!
 //! A report is one transaction: the report, its first timeline entry, its photos, the
 //! reporter's follow, the job that passes it to the case system, the rate-limit count and
@@ -6,25 +6,32 @@
 //! for the disk, a few milliseconds. SQLite writes one transaction at a time, so a flood of
 //! reports, one commit each, would queue behind the disk.
 //!
-//! So on SQLite one writer task writes every report: it takes all the reports queued while
+//! So one writer task writes every report: it takes all the reports queued while
 //! its last commit was on its way to the disk and commits them together, one disk wait for
-//! the lot. The batch is written with one statement per table, whatever its size, and the
-//! whole transaction (`BEGIN` to `COMMIT`) goes to SQLite's connection thread as one
+//! the lot. On SQLite the batch is written with one statement per table, whatever its
+//! size, and the whole transaction (`BEGIN` to `COMMIT`) goes to SQLite's connection thread as one
 //! request on a connection the writer keeps (every request is a hand-off between threads,
 //! and the writer works alone); a report whose form was filed a moment ago is left out and
 //! answered as such. Should the batch fail for any other reason, it is rolled back and
 //! written again one report at a time, each in its own savepoint, so only the faulty one
 //! fails. A report is acknowledged only once the commit that holds it is on disk.
-//! PostgreSQL groups the WAL flushes of concurrent commits itself, so there each report
-//! keeps its own transaction, written in one statement ([`write_postgres`]).
+//!
+//! PostgreSQL writes concurrent transactions at once and groups their WAL flushes, but a
+//! transaction per report is a round trip, a turn of a server process, a plan and a commit
+//! record each, several times the cost of the rows themselves. There the writer sends the
+//! whole batch as one statement ([`write_postgres`]), its own transaction; a batch that
+//! fails is written again one report per statement. Every instance of a scaled-out
+//! server has its own writer; they meet only at the form tokens' unique index.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnection, PgPool};
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::db::Db;
 use crate::jobs::JobSettings;
 use crate::ratelimit::{self, Scope};
 
@@ -148,14 +155,20 @@ async fn write_report(
         .await?;
     }
     // Passed to the case system by the job runner, once this commits.
-    crate::enqueue_in!(&mut *tx, jobs, crate::jobs::Task::ForwardReport { report_id: id })?;
+    crate::enqueue_in!(
+        &mut *tx,
+        jobs,
+        crate::jobs::Task::ForwardReport { report_id: id }
+    )?;
     if let Some(user_id) = r.reporter_id {
-        sqlx::query("INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(user_id)
-            .bind(r.at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO report_follows (report_id, user_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(r.at)
+        .execute(&mut *tx)
+        .await?;
     }
     for (scope, key) in &r.attempts {
         sqlx::query(ratelimit::RECORD_SQL)
@@ -177,37 +190,61 @@ async fn write_report(
 /// serde writes it (a test reads it back as the task).
 const FORWARD_PAYLOAD: &str = "'{\"kind\":\"forward_report\",\"report_id\":' || id || '}'";
 
-/// Writes the report `r` on PostgreSQL in one statement, its own transaction: the report
-/// and everything it sets off, as data-modifying `WITH` parts (the report's rows are
-/// inserted once and read by the other parts from `filed`). Ten statements, each a round
-/// trip to the server and a turn of its process, made a report cost four times the raw
-/// commit. PostgreSQL groups the WAL flushes of concurrent commits itself. A form filed
-/// already fails the statement with a unique violation ([`Written::Duplicate`]).
-pub(crate) async fn write_postgres(
-    pool: &sqlx::PgPool,
+/// Writes the reports `rows` on PostgreSQL in one statement, its own transaction: the
+/// reports and everything they set off, as data-modifying `WITH` parts (the reports' rows
+/// are inserted once and read by the other parts from `filed`). The batch is one round
+/// trip, one turn of the server's process and one commit, whatever its size; a statement
+/// per table and report made a report cost several times the raw commit. A report whose
+/// form token is taken (filed a moment ago, or twice in `rows`) is left out and answered
+/// [`Written::Duplicate`]. Old rate-limit counts are forgotten when `forget_before` is given.
+async fn write_postgres(
+    conn: &mut sqlx::PgConnection,
     jobs: &JobSettings,
-    r: &Filed,
-    forget_before: DateTime<Utc>,
-) -> Result<i64, Written> {
+    rows: &[&Filed],
+    forget_before: Option<DateTime<Utc>>,
+) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     use sqlx::{Postgres, QueryBuilder};
+    // The first row of a form token is the one written. In the order of the tokens, so
+    // two instances writing the same forms at once take their locks in the same order
+    // (and wait for each other rather than deadlock).
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    let mut fresh: Vec<&Filed> = rows
+        .iter()
+        .copied()
+        .filter(|r| seen.insert(r.token_hash.as_str()))
+        .collect();
+    fresh.sort_by(|a, b| a.token_hash.cmp(&b.token_hash));
+
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-        "WITH filed AS (INSERT INTO reports ({REPORT_COLUMNS}) VALUES ("
+        "WITH filed AS (INSERT INTO reports ({REPORT_COLUMNS}) "
     ));
-    push_report_values!(q.separated(", "), r);
-    q.push(") RETURNING id, reporter_id, created_at)");
+    q.push_values(&fresh, |mut b, r| push_report_values!(b, r));
+    q.push(" ON CONFLICT (submit_token) DO NOTHING RETURNING id, submit_token, reporter_id, created_at)");
     // The first timeline entry, at the moment the report was filed.
     q.push(
         ", event AS (INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
          SELECT id, 'submitted', 'submitted', TRUE, 'resident', reporter_id, '', created_at FROM filed)",
     );
-    if !r.photo_uids.is_empty() {
-        q.push(", photo AS (UPDATE photos SET report_id = filed.id, position = v.position FROM filed, (");
-        q.push_values(r.photo_uids.iter().enumerate(), |mut b, (position, uid)| {
-            b.push_bind(uid.as_str()).push_bind(position as i64);
+    let photos: Vec<(&String, usize, &String)> = fresh
+        .iter()
+        .flat_map(|r| {
+            r.photo_uids
+                .iter()
+                .enumerate()
+                .map(move |(position, uid)| (&r.token_hash, position, uid))
+        })
+        .collect();
+    if !photos.is_empty() {
+        q.push(", photo AS (UPDATE photos SET report_id = filed.id, position = v.position FROM filed JOIN (");
+        q.push_values(&photos, |mut b, (token, position, uid)| {
+            b.push_bind(token.as_str())
+                .push_bind(*position as i64)
+                .push_bind(uid.as_str());
         });
-        q.push(") AS v (uid, position) WHERE photos.uid = v.uid AND photos.form_token = ");
-        q.push_bind(&r.token_hash);
-        q.push(" AND photos.report_id IS NULL)");
+        q.push(
+            ") AS v (form_token, position, uid) ON v.form_token = filed.submit_token \
+             WHERE photos.uid = v.uid AND photos.form_token = v.form_token AND photos.report_id IS NULL)",
+        );
     }
     // Passed to the case system by the job runner, once this commits.
     q.push(format!(
@@ -215,29 +252,58 @@ pub(crate) async fn write_postgres(
          SELECT 'forward_report', {FORWARD_PAYLOAD}, 'forward_report:' || id, 'queued', 0, "
     ));
     q.push_bind(jobs.max_attempts);
-    q.push(", created_at, created_at, created_at FROM filed ON CONFLICT (dedupe_key) DO NOTHING)");
-    if r.reporter_id.is_some() {
+    q.push(", created_at, created_at, created_at FROM filed ORDER BY id ON CONFLICT (dedupe_key) DO NOTHING)");
+    // Residents with an account follow what they reported.
+    if fresh.iter().any(|r| r.reporter_id.is_some()) {
         q.push(
             ", follow AS (INSERT INTO report_follows (report_id, user_id, created_at) \
-             SELECT id, reporter_id, created_at FROM filed)",
+             SELECT id, reporter_id, created_at FROM filed WHERE reporter_id IS NOT NULL)",
         );
     }
-    if !r.attempts.is_empty() {
-        q.push(", attempt AS (INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, filed.created_at FROM filed, (");
-        q.push_values(&r.attempts, |mut b, (scope, key)| {
-            b.push_bind(scope.as_str()).push_bind(key.as_str());
+    // The rate limits count the reports written (not those filed twice).
+    let attempts: Vec<(&String, &Scope, &String)> = fresh
+        .iter()
+        .flat_map(|r| {
+            r.attempts
+                .iter()
+                .map(move |(scope, key)| (&r.token_hash, scope, key))
+        })
+        .collect();
+    if !attempts.is_empty() {
+        q.push(", attempt AS (INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, filed.created_at FROM filed JOIN (");
+        q.push_values(&attempts, |mut b, (token, scope, key)| {
+            b.push_bind(token.as_str())
+                .push_bind(scope.as_str())
+                .push_bind(key.as_str());
         });
-        q.push(") AS v (scope, key))");
+        q.push(") AS v (form_token, scope, key) ON v.form_token = filed.submit_token)");
     }
-    q.push(", forgotten AS (DELETE FROM auth_attempts WHERE at < ");
-    q.push_bind(forget_before);
-    // The form was kept while it had problems; filed, it is not needed any more.
-    q.push("), kept AS (DELETE FROM form_flash WHERE token_hash = ");
-    q.push_bind(&r.token_hash);
-    q.push(") SELECT id FROM filed");
-    // Prepared once per connection and kept: the text differs only with the photos, the
-    // rate limits and whether an account filed it, a few dozen variants at most.
-    Ok(q.build_query_scalar().fetch_one(pool).await?)
+    if let Some(before) = forget_before {
+        q.push(", forgotten AS (DELETE FROM auth_attempts WHERE at < ");
+        q.push_bind(before);
+        q.push(")");
+    }
+    // The forms were kept while they had problems; filed, they are not needed any more.
+    q.push(", kept AS (DELETE FROM form_flash WHERE token_hash IN (SELECT submit_token FROM filed)) SELECT id, submit_token FROM filed");
+    // Not kept prepared: the text differs with the batch's size.
+    let inserted: Vec<(i64, String)> = q
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(matched(rows, inserted))
+}
+
+/// Each row's report id (by its form token) among those `inserted`; a row whose token
+/// is not among them, or is again, is a duplicate.
+fn matched(rows: &[&Filed], inserted: Vec<(i64, String)>) -> Vec<Result<i64, Written>> {
+    let mut ids: std::collections::HashMap<String, i64> = inserted
+        .into_iter()
+        .map(|(id, token)| (token, id))
+        .collect();
+    rows.iter()
+        .map(|r| ids.remove(&r.token_hash).ok_or(Written::Duplicate))
+        .collect()
 }
 
 struct Pending {
@@ -245,7 +311,7 @@ struct Pending {
     reply: oneshot::Sender<Result<i64, Written>>,
 }
 
-/// The way to SQLite's report writer task, started on first use (and again should it have
+/// The way to the report writer task, started on first use (and again should it have
 /// stopped, e.g. with the runtime that ran it).
 #[derive(Clone, Debug, Default)]
 pub struct Filing {
@@ -269,7 +335,7 @@ impl Filing {
     /// Writes `row` with the reports queued with it; answers once they are on disk.
     pub(crate) async fn write(
         &self,
-        pool: &SqlitePool,
+        db: &Db,
         jobs: &JobSettings,
         row: Filed,
     ) -> Result<i64, Written> {
@@ -280,7 +346,7 @@ impl Filing {
                 Some(s) if !s.is_closed() => s.clone(),
                 _ => {
                     let (tx, rx) = mpsc::unbounded_channel();
-                    tokio::spawn(run(pool.clone(), jobs.clone(), rx, self.commits.clone()));
+                    tokio::spawn(run(db.clone(), jobs.clone(), rx, self.commits.clone()));
                     *queue = Some(tx.clone());
                     tx
                 }
@@ -297,7 +363,7 @@ impl Filing {
 
 /// The writer task: until every sender is gone, writes what is queued, a batch per commit.
 async fn run(
-    pool: SqlitePool,
+    db: Db,
     jobs: JobSettings,
     mut queue: mpsc::UnboundedReceiver<Pending>,
     commits: Arc<AtomicU64>,
@@ -305,12 +371,19 @@ async fn run(
     let mut batch = Vec::with_capacity(BATCH_MAX);
     let mut forgot: Option<std::time::Instant> = None;
     // The writer's own connection, out of the pool: one handed back to the pool is pinged
-    // (a round trip to its thread) every time, and this one is used for every batch.
-    let mut own: Option<SqliteConnection> = None;
+    // (a round trip) every time, and this one is used for every batch.
+    let mut own_sqlite: Option<SqliteConnection> = None;
+    let mut own_postgres: Option<PgConnection> = None;
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         // Old rate-limit counts are forgotten with a batch now and then, not with each.
         let forget = forgot.is_none_or(|t| t.elapsed() >= FORGET_EVERY);
-        match write_batch(&pool, &mut own, &jobs, &batch, forget).await {
+        let written = match &db {
+            Db::Sqlite(pool) => write_batch(pool, &mut own_sqlite, &jobs, &batch, forget).await,
+            Db::Postgres(pool) => {
+                write_batch_postgres(pool, &mut own_postgres, &jobs, &batch, forget).await
+            }
+        };
+        match written {
             Ok(results) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 if forget {
@@ -331,6 +404,8 @@ async fn run(
     }
 }
 
+/// Writes a batch on SQLite: all in one request ([`write_together`]), or should that fail,
+/// one report at a time.
 async fn write_batch(
     pool: &SqlitePool,
     own: &mut Option<SqliteConnection>,
@@ -378,6 +453,49 @@ async fn write_batch(
             .await?;
     }
     tx.commit().await?;
+    Ok(out)
+}
+
+/// Writes a batch on PostgreSQL: all in one statement ([`write_postgres`]), or should that
+/// fail, one report at a time, each its own statement, so only the faulty one fails.
+async fn write_batch_postgres(
+    pool: &PgPool,
+    own: &mut Option<PgConnection>,
+    jobs: &JobSettings,
+    batch: &[Pending],
+    forget: bool,
+) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
+    let rows: Vec<&Filed> = batch.iter().map(|p| &p.row).collect();
+    let forget_before = forget.then(|| ratelimit::forget_before(crate::time::now()));
+    if pool.is_closed() {
+        *own = None;
+        return Err(sqlx::Error::PoolClosed);
+    }
+    let conn = match own {
+        Some(c) => c,
+        None => own.insert(pool.acquire().await?.detach()),
+    };
+    let failed = match write_postgres(conn, jobs, &rows, forget_before).await {
+        Ok(out) => return Ok(out),
+        Err(e) => e,
+    };
+    // The statement was its own transaction: nothing of it is left. A connection that
+    // failed other than by the statement's fault is closed; the next batch opens another.
+    if !matches!(failed, sqlx::Error::Database(_)) {
+        *own = None;
+    }
+    tracing::debug!(reports = rows.len(), error = %failed, "batch write failed; one at a time");
+    let mut conn = pool.acquire().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let forget_before = forget_before.filter(|_| i == 0);
+        out.push(
+            match write_postgres(&mut conn, jobs, &[row], forget_before).await {
+                Ok(mut one) => one.pop().unwrap_or(Err(Written::Duplicate)),
+                Err(e) => Err(e.into()),
+            },
+        );
+    }
     Ok(out)
 }
 
@@ -534,12 +652,5 @@ async fn write_together(
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-    let mut ids: std::collections::HashMap<String, i64> = inserted
-        .into_iter()
-        .map(|(id, token)| (token, id))
-        .collect();
-    Ok(rows
-        .iter()
-        .map(|r| ids.remove(&r.token_hash).ok_or(Written::Duplicate))
-        .collect())
+    Ok(matched(rows, inserted))
 }

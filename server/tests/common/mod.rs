@@ -368,32 +368,40 @@ pub async fn bounded<F: std::future::Future<Output = ()>>(body: F) {
     }
 }
 
-/// On SQLite, another writer: takes the database's write lock now (as another process
-/// would) and holds it for `hold`, then runs `last` (if any) in its transaction and
-/// commits. Await the handle to know the lock is given back. Nothing on PostgreSQL.
-pub async fn hold_sqlite_write_lock(
+/// Another writer that holds up new reports: takes SQLite's write lock now (as another
+/// process would), or on PostgreSQL a lock on the reports table that stops inserts, holds
+/// it for `hold`, then runs `last` (if any) in its transaction and commits. Await the
+/// handle to know the lock is given back.
+pub async fn hold_report_writes(
     db: &Db,
     hold: std::time::Duration,
     last: Option<&'static str>,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let Db::Sqlite(pool) = db else {
-        return None;
-    };
-    let mut c = pool.acquire().await.expect("connection");
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *c)
-        .await
-        .expect("lock");
-    Some(tokio::spawn(async move {
-        tokio::time::sleep(hold).await;
-        if let Some(sql) = last {
-            sqlx::query(sql).execute(&mut *c).await.expect(sql);
-        }
-        sqlx::query("COMMIT")
-            .execute(&mut *c)
-            .await
-            .expect("unlock");
-    }))
+) -> tokio::task::JoinHandle<()> {
+    macro_rules! hold {
+        ($pool:expr, $begin:expr) => {{
+            let mut c = $pool.acquire().await.expect("connection");
+            for sql in $begin {
+                sqlx::query(sql).execute(&mut *c).await.expect("lock");
+            }
+            tokio::spawn(async move {
+                tokio::time::sleep(hold).await;
+                if let Some(sql) = last {
+                    sqlx::query(sql).execute(&mut *c).await.expect(sql);
+                }
+                sqlx::query("COMMIT")
+                    .execute(&mut *c)
+                    .await
+                    .expect("unlock");
+            })
+        }};
+    }
+    match db {
+        Db::Sqlite(pool) => hold!(pool, ["BEGIN IMMEDIATE"]),
+        Db::Postgres(pool) => hold!(
+            pool,
+            ["BEGIN", "LOCK TABLE reports IN SHARE ROW EXCLUSIVE MODE"]
+        ),
+    }
 }
 
 /// Declares each test function once and runs it on SQLite and on PostgreSQL.
