@@ -163,10 +163,11 @@ impl Post<'_> {
     }
 }
 
-/// Whether a statement that reads attempt windows may be kept prepared on `db`. Not on
+/// Whether a statement that finds attempts (by key or by time) may be kept prepared on
+/// `db`. Not on
 /// PostgreSQL: `auth_attempts` starts empty and grows by thousands in a storm of reports,
 /// and the plan PostgreSQL makes for a prepared statement (and keeps for the connection's
-/// life) while the table is small reads the whole table for each window, 1 to 6 ms a
+/// life) while the table is small reads the whole table every time, 1 to 6 ms a
 /// request after a few thousand attempts, until autovacuum happens to analyze it. A
 /// statement planned for each execution sees the table's size and takes the index. SQLite
 /// takes the index whatever the table's size.
@@ -254,6 +255,7 @@ pub async fn record(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
             .await.map(|r| r.rows_affected())?;
         sqlx::query(FORGET_SQL)
             .bind(forget_before(t))
+            .persistent(keep_prepared(db))
             .execute(p)
             .await.map(|r| r.rows_affected())
     })?;
@@ -266,6 +268,7 @@ pub async fn clear(db: &Db, scope: Scope, key: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM auth_attempts WHERE scope = $1 AND key = $2")
             .bind(scope.as_str())
             .bind(key)
+            .persistent(keep_prepared(db))
             .execute(p)
             .await.map(|r| r.rows_affected())
     })?;

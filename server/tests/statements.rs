@@ -323,6 +323,82 @@ async fn statements_per_report_stay_few(backend: Backend) {
 
 on_both_backends_with!(statements_per_report_stay_few);
 
+/// The rate limits find an address's attempts by the index however much the table has
+/// grown since the server started (a storm of reports adds thousands within minutes). On
+/// PostgreSQL a plan kept for a prepared statement while `auth_attempts` was small read
+/// the whole table for every report: the statements that find attempts are planned for
+/// each execution instead (none is kept with a generic plan), and planned after the
+/// growth the window's read takes the index. SQLite takes the index too.
+async fn attempts_are_found_by_the_index_as_the_table_grows(backend: Backend) {
+    install();
+    let _turn = SERIAL.lock().await;
+    let (url, _dir, pg) = common::fresh_database(backend).await;
+    let blobs = tempfile::tempdir().expect("blobs");
+    let mut svc = services(&url, blobs.path()).await;
+    // One pooled connection, so the reads below share it with the check (the report
+    // writer takes a connection of its own).
+    svc.db = gongzhi_domain::db::Db::connect(&url, 1).await.expect("db");
+    gongzhi_domain::seed::seed_demo(&svc).await.expect("demo");
+    let token = |n: usize| format!("plan-form-token-{n:04}-00000000000000000000000");
+    // Reports while the table is small: enough for PostgreSQL to settle on a kept plan,
+    // were the read kept prepared.
+    for n in 0..8 {
+        file_graffiti(&svc, &format!("10.7.0.{n}"), n, token(n)).await;
+    }
+    // A storm's worth of attempts from other addresses.
+    with_db!(&svc.db, p => sqlx::query(
+        "WITH RECURSIVE i (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000) \
+         INSERT INTO auth_attempts (scope, key, at) SELECT 'report_ip', '10.6.' || n, $1 FROM i")
+        .bind(chrono::Utc::now())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+    .expect("attempts");
+    file_graffiti(&svc, "10.7.0.1", 8, token(8)).await;
+    let window = "SELECT count(*) FROM auth_attempts WHERE scope = 'report_ip' AND key = '10.7.0.1' AND at > $1";
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let plan = match &svc.db {
+        gongzhi_domain::db::Db::Postgres(pool) => {
+            let kept: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT statement, generic_plans FROM pg_prepared_statements \
+                 WHERE statement LIKE '%FROM auth_attempts WHERE%' AND generic_plans > 0",
+            )
+            .persistent(false)
+            .fetch_all(pool)
+            .await
+            .expect("prepared statements");
+            assert!(
+                kept.is_empty(),
+                "attempts are found with a kept generic plan: {kept:?}"
+            );
+            let plan: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {window}"))
+                .bind(since)
+                .persistent(false)
+                .fetch_all(pool)
+                .await
+                .expect("plan");
+            plan.join("\n")
+        }
+        gongzhi_domain::db::Db::Sqlite(pool) => {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {window}"))
+                    .bind(since)
+                    .fetch_all(pool)
+                    .await
+                    .expect("plan");
+            plan.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+        }
+    };
+    assert!(
+        plan.contains("auth_attempts_lookup"),
+        "the window is read by the index: {plan}"
+    );
+    svc.db.close().await;
+    common::drop_database(pg).await;
+}
+
+on_both_backends_with!(attempts_are_found_by_the_index_as_the_table_grows);
+
 /// Gongzhi as the case system: the job runner passes on a batch of new reports with a
 /// fixed few statements (claim, take, mark done), however many reports the batch holds,
 /// and each report becomes one new case.
