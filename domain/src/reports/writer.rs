@@ -508,7 +508,7 @@ async fn write_one_by_one(
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut one = sqlx::Acquire::begin(&mut **tx).await?;
-        match write_report(&mut *one, jobs, row).await {
+        match write_report(&mut one, jobs, row).await {
             Ok(id) => {
                 one.commit().await?;
                 out.push(Ok(id));
