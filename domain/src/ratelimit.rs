@@ -164,11 +164,10 @@ impl Post<'_> {
 }
 
 /// Whether a statement that finds attempts (by key or by time) may be kept prepared on
-/// `db`. Not on
-/// PostgreSQL: `auth_attempts` starts empty and grows by thousands in a storm of reports,
-/// and the plan PostgreSQL makes for a prepared statement (and keeps for the connection's
-/// life) while the table is small reads the whole table every time, 1 to 6 ms a
-/// request after a few thousand attempts, until autovacuum happens to analyze it. A
+/// `db`. Not on PostgreSQL: `auth_attempts` starts empty and grows by thousands in a storm
+/// of reports, and the plan PostgreSQL makes for a prepared statement (and keeps for the
+/// connection's life) while the table is small reads the whole table every time, 1 to 6 ms
+/// a request after a few thousand attempts, until autovacuum happens to analyze it. A
 /// statement planned for each execution sees the table's size and takes the index. SQLite
 /// takes the index whatever the table's size.
 pub(crate) fn keep_prepared(db: &Db) -> bool {

@@ -190,6 +190,40 @@ async fn write_report(
 /// serde writes it (a test reads it back as the task).
 const FORWARD_PAYLOAD: &str = "'{\"kind\":\"forward_report\",\"report_id\":' || id || '}'";
 
+/// The first row of each form token in a batch: the one written.
+fn first_of_each_token<'a>(rows: &[&'a Filed]) -> Vec<&'a Filed> {
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    rows.iter()
+        .copied()
+        .filter(|r| seen.insert(r.token_hash.as_str()))
+        .collect()
+}
+
+/// The photos of a batch's reports: (form token, position, photo uid).
+fn batch_photos<'a>(fresh: &[&'a Filed]) -> Vec<(&'a str, i64, &'a str)> {
+    fresh
+        .iter()
+        .flat_map(|r| {
+            r.photo_uids
+                .iter()
+                .enumerate()
+                .map(move |(position, uid)| (r.token_hash.as_str(), position as i64, uid.as_str()))
+        })
+        .collect()
+}
+
+/// The rate-limit attempts a batch's reports count: (form token, scope, key).
+fn batch_attempts<'a>(fresh: &[&'a Filed]) -> Vec<(&'a str, &'static str, &'a str)> {
+    fresh
+        .iter()
+        .flat_map(|r| {
+            r.attempts
+                .iter()
+                .map(move |(scope, key)| (r.token_hash.as_str(), scope.as_str(), key.as_str()))
+        })
+        .collect()
+}
+
 /// Writes the reports `rows` on PostgreSQL in one statement, its own transaction: the
 /// reports and everything they set off, as data-modifying `WITH` parts (the reports' rows
 /// are inserted once and read by the other parts from `filed`). The batch is one round
@@ -207,12 +241,7 @@ async fn write_postgres(
     // The first row of a form token is the one written. In the order of the tokens, so
     // two instances writing the same forms at once take their locks in the same order
     // (and wait for each other rather than deadlock).
-    let mut seen = std::collections::HashSet::with_capacity(rows.len());
-    let mut fresh: Vec<&Filed> = rows
-        .iter()
-        .copied()
-        .filter(|r| seen.insert(r.token_hash.as_str()))
-        .collect();
+    let mut fresh = first_of_each_token(rows);
     fresh.sort_by(|a, b| a.token_hash.cmp(&b.token_hash));
 
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
@@ -225,21 +254,11 @@ async fn write_postgres(
         ", event AS (INSERT INTO report_events (report_id, kind, status, public, actor_role, actor_id, note, at) \
          SELECT id, 'submitted', 'submitted', TRUE, 'resident', reporter_id, '', created_at FROM filed)",
     );
-    let photos: Vec<(&String, usize, &String)> = fresh
-        .iter()
-        .flat_map(|r| {
-            r.photo_uids
-                .iter()
-                .enumerate()
-                .map(move |(position, uid)| (&r.token_hash, position, uid))
-        })
-        .collect();
+    let photos = batch_photos(&fresh);
     if !photos.is_empty() {
         q.push(", photo AS (UPDATE photos SET report_id = filed.id, position = v.position FROM filed JOIN (");
-        q.push_values(&photos, |mut b, (token, position, uid)| {
-            b.push_bind(token.as_str())
-                .push_bind(*position as i64)
-                .push_bind(uid.as_str());
+        q.push_values(&photos, |mut b, &(token, position, uid)| {
+            b.push_bind(token).push_bind(position).push_bind(uid);
         });
         q.push(
             ") AS v (form_token, position, uid) ON v.form_token = filed.submit_token \
@@ -261,20 +280,11 @@ async fn write_postgres(
         );
     }
     // The rate limits count the reports written (not those filed twice).
-    let attempts: Vec<(&String, &Scope, &String)> = fresh
-        .iter()
-        .flat_map(|r| {
-            r.attempts
-                .iter()
-                .map(move |(scope, key)| (&r.token_hash, scope, key))
-        })
-        .collect();
+    let attempts = batch_attempts(&fresh);
     if !attempts.is_empty() {
         q.push(", attempt AS (INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, filed.created_at FROM filed JOIN (");
-        q.push_values(&attempts, |mut b, (token, scope, key)| {
-            b.push_bind(token.as_str())
-                .push_bind(scope.as_str())
-                .push_bind(key.as_str());
+        q.push_values(&attempts, |mut b, &(token, scope, key)| {
+            b.push_bind(token).push_bind(scope).push_bind(key);
         });
         q.push(") AS v (form_token, scope, key) ON v.form_token = filed.submit_token)");
     }
@@ -542,14 +552,9 @@ async fn write_together(
 ) -> Result<Vec<Result<i64, Written>>, sqlx::Error> {
     use sqlx::{QueryBuilder, Sqlite};
 
-    // The first row of a form token is the one written; a second in the batch is a
-    // duplicate like one filed earlier (and left out of the request).
-    let mut seen = std::collections::HashSet::with_capacity(rows.len());
-    let fresh: Vec<&Filed> = rows
-        .iter()
-        .copied()
-        .filter(|r| seen.insert(r.token_hash.as_str()))
-        .collect();
+    // A second row of a form token in the batch is a duplicate like one filed earlier
+    // (and left out of the request).
+    let fresh = first_of_each_token(rows);
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "BEGIN IMMEDIATE; \
@@ -567,21 +572,11 @@ async fn write_together(
          SELECT id, 'submitted', 'submitted', TRUE, 'resident', reporter_id, '', created_at {BATCH_REPORTS} ORDER BY id"
     ));
 
-    let photos: Vec<(&String, usize, &String)> = fresh
-        .iter()
-        .flat_map(|r| {
-            r.photo_uids
-                .iter()
-                .enumerate()
-                .map(move |(position, uid)| (&r.token_hash, position, uid))
-        })
-        .collect();
+    let photos = batch_photos(&fresh);
     if !photos.is_empty() {
         q.push("; WITH v (form_token, position, uid) AS (");
-        q.push_values(&photos, |mut b, (token, position, uid)| {
-            b.push_bind(*token)
-                .push_bind(*position as i64)
-                .push_bind(*uid);
+        q.push_values(&photos, |mut b, &(token, position, uid)| {
+            b.push_bind(token).push_bind(position).push_bind(uid);
         });
         q.push(format!(
             ") UPDATE photos SET report_id = r.id, position = v.position \
@@ -617,20 +612,11 @@ async fn write_together(
     }
 
     // The rate limits count the reports written (not those filed twice).
-    let attempts: Vec<(&String, &Scope, &String)> = fresh
-        .iter()
-        .flat_map(|r| {
-            r.attempts
-                .iter()
-                .map(move |(scope, key)| (&r.token_hash, scope, key))
-        })
-        .collect();
+    let attempts = batch_attempts(&fresh);
     if !attempts.is_empty() {
         q.push("; WITH v (form_token, scope, key) AS (");
-        q.push_values(&attempts, |mut b, (token, scope, key)| {
-            b.push_bind(*token)
-                .push_bind(scope.as_str())
-                .push_bind(*key);
+        q.push_values(&attempts, |mut b, &(token, scope, key)| {
+            b.push_bind(token).push_bind(scope).push_bind(key);
         });
         q.push(format!(
             ") INSERT INTO auth_attempts (scope, key, at) SELECT v.scope, v.key, r.created_at \
