@@ -3,7 +3,11 @@
 //! once, no statement per comment (no N+1). Statements are counted from sqlx's own query
 //! events (leaving out pragmas, such as the background WAL checkpoints), on a database no
 //! server or job runner touches, one backend at a time.
+//!
+//! A binary of its own: the count is of every statement in the process (the writer task
+//! runs beside the request), so no other test may run beside these.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use common::{account, local_day};

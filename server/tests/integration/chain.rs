@@ -5,12 +5,12 @@
 //! down, 50 reports filed on A wait, then each arrives in B exactly once when B is back.
 //! A runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::process::{graffiti_form, issue_key, waiting_for, Instance};
-use common::{fresh_database, new_client, Backend};
+use crate::common::process::{graffiti_form, issue_key, waiting_for, Instance};
+use crate::common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use reqwest::multipart::Form;
 use serde_json::Value;

@@ -5,14 +5,14 @@
 //! shows each side its own cases and flags overdue ones; and the step forms work as plain
 //! posts, after-photos included, coming back filled in when refused.
 
-mod common;
+use crate::common;
 
-use common::account;
+use crate::common::account;
 
 use std::io::Cursor;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::TestApp;
+use crate::common::TestApp;
 use gongzhi_domain::cases::builtin::{detail, inbox, take_step, StepInput};
 use gongzhi_domain::model::case::{InboxView, Stage};
 use gongzhi_domain::model::report::ReportStatus;

@@ -5,14 +5,14 @@
 //! instance with the built-in workflow), and no job is left stuck. A runs on SQLite and on
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::process::{graffiti_form, issue_key, until_all_sent, Instance};
-use common::{fresh_database, new_client, Backend};
+use crate::common::process::{graffiti_form, issue_key, until_all_sent, Instance};
+use crate::common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
 

@@ -4,9 +4,9 @@
 //! support, a hidden proposal hides its image, and the plain multipart form works over
 //! HTTP, coming back with what was typed when it is refused.
 
-mod common;
+use crate::common;
 
-use common::{account, local_day, png, TestApp};
+use crate::common::{account, local_day, png, TestApp};
 use gongzhi_domain::deliberation::images::{self, Owner};
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};

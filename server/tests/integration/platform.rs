@@ -1,9 +1,9 @@
 //! The platform around the app, on both backends: pages, language, security headers,
 //! cross-site refusal, health checks, schema parity, migrations.
 
-mod common;
+use crate::common;
 
-use common::{new_client, Backend, TestApp};
+use crate::common::{new_client, Backend, TestApp};
 
 on_both_backends!(
     pages_render_in_the_browsers_language,

@@ -4,12 +4,12 @@
 //! connection from the last event seen (on PostgreSQL through LISTEN/NOTIFY); and admins
 //! changing or calling off a session until it starts.
 
-mod common;
+use crate::common;
 
 use std::time::Duration as StdDuration;
 
+use crate::common::{account, department, problems, user, TestApp};
 use chrono::{Duration, Utc};
-use common::{account, department, problems, user, TestApp};
 use gongzhi_domain::live::{self, SessionInput};
 use gongzhi_domain::model::live::{LiveEvent, QuestionStatus, State};
 use gongzhi_domain::model::Role;

@@ -1,9 +1,9 @@
 //! Accounts over HTTP, on SQLite and PostgreSQL: sign-up, activation, sign-in, sessions,
 //! password change and reset, rate limits, roles.
 
-mod common;
+use crate::common;
 
-use common::{new_client, TestApp};
+use crate::common::{new_client, TestApp};
 use serde_json::json;
 
 on_both_backends!(

@@ -5,11 +5,11 @@
 //! accounts hold posts; locks close threads; photos are blurred; suspended users read but
 //! cannot post by any path; posting is limited per address.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{account, local_day, png, user, TestApp};
+use crate::common::{account, local_day, png, user, TestApp};
 use gongzhi_domain::deliberation::comments::{self, NewComment, Subject};
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};

@@ -11,11 +11,11 @@
 //! case system's hook, Open311) get the same treatment from a table of their own: refused
 //! means 401 or 403, or for a visitor not signed in, a redirect to the sign-in page.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{new_client, TestApp};
+use crate::common::{new_client, TestApp};
 
 on_both_backends!(
     every_server_function_refuses_who_may_not,

@@ -2,11 +2,11 @@
 //! JSON and XML, each error case with its status and body, and every answer's fields
 //! checked against the OpenAPI document the server publishes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
-use common::{new_client, Backend, TestApp};
+use crate::common::{new_client, Backend, TestApp};
 use gongzhi_domain::with_db;
 use serde_json::Value;
 
@@ -553,7 +553,7 @@ async fn request_lists_filter_page_and_refuse_bad_dates(app: &TestApp) {
 
 /// Where an external case system handles the reports, it may post status changes through
 /// the update extension (where Gongzhi is the case system, only residents' words and
-/// REOPEN come in this way: see tests/cases.rs).
+/// REOPEN come in this way: see cases.rs).
 async fn updates_go_both_ways_once(backend: Backend) {
     let app = TestApp::start_with(backend, |c| {
         c.case_connector = gongzhi_server::config::CaseConnector::Open311;

@@ -5,10 +5,10 @@
 //! history, the asker's one follow-up reopening the question, ratings, deadlines counted in
 //! working days with the holiday calendar, the accountability figures, and the pages.
 
-mod common;
+use crate::common;
 
+use crate::common::{account, department, problems, user, TestApp};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use common::{account, department, problems, user, TestApp};
 use gongzhi_domain::model::moderation::{Action, ItemKind};
 use gongzhi_domain::model::question::{EventKind, Filter, Show, Sort, Status};
 use gongzhi_domain::model::rating::Level;

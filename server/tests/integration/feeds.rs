@@ -2,11 +2,11 @@
 //! department, public content only — text moderators hid stays out, hidden questions' answers
 //! stay out, and no reporter or asker is ever named (nor their email or tracking code).
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{account, department, user, TestApp};
+use crate::common::{account, department, user, TestApp};
 use gongzhi_domain::model::moderation::ItemKind;
 use gongzhi_domain::model::Role;
 use gongzhi_domain::moderation::queue::{self, Decision};

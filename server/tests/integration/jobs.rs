@@ -6,13 +6,13 @@
 //! report to reach the case system, is passed on once, and shows when the case system
 //! refuses it.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use gongzhi_domain::cases::{open311::Target, CaseSystem};
 use gongzhi_domain::jobs::{self, Failed, JobSettings, Task};
 use gongzhi_domain::reports::{NewReport, Reporter};

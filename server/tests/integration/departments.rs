@@ -4,11 +4,11 @@
 //! role passes on; a retired department is no longer a choice anywhere, and bad or
 //! unauthorised retirements are refused with the field named and nothing moved.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{account, department, problems, user, TestApp};
+use crate::common::{account, department, problems, user, TestApp};
 use gongzhi_domain::cases::builtin::{is_dispatcher, take_step, StepInput};
 use gongzhi_domain::departments::{retire, DepartmentInput, RetireInput};
 use gongzhi_domain::model::question::EventKind;

@@ -7,14 +7,14 @@
 //! admins keep the catalogue, residents rate with an optional reference number, a poor
 //! rating is a rectification the department records in public, and the rater is told.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration as StdDuration;
 
+use crate::common::{account, problems, user, Backend, TestApp};
 use chrono::{Duration, Utc};
-use common::{account, problems, user, Backend, TestApp};
 use gongzhi_domain::cases::builtin::{take_step, StepInput};
 use gongzhi_domain::cases::{open311::Target, CaseSystem};
 use gongzhi_domain::model::rating::Level;

@@ -4,13 +4,13 @@
 //! the other's pages; live events reach browsers on both; and reports filed on both reach
 //! the case system exactly once, however the two runners share the queue.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
+use crate::common::process::{graffiti_form, issue_key, until_all_sent, Instance};
+use crate::common::{fresh_database, new_client, Backend};
 use chrono::Utc;
-use common::process::{graffiti_form, issue_key, until_all_sent, Instance};
-use common::{fresh_database, new_client, Backend};
 use gongzhi_domain::db::Db;
 use gongzhi_domain::with_db;
 

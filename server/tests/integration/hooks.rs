@@ -2,9 +2,9 @@
 //! is accepted, each update is recorded once however often it is pushed (or also polled),
 //! and updates for requests that are not ours are ignored.
 
-mod common;
+use crate::common;
 
-use common::{new_client, Backend, TestApp};
+use crate::common::{new_client, Backend, TestApp};
 use gongzhi_domain::cases::webhook::sign;
 use gongzhi_domain::reports::{NewReport, Reporter};
 use gongzhi_domain::with_db;

@@ -2,12 +2,12 @@
 //! input, photos, anonymity, duplicates and "me too", the public list, the timeline and the
 //! notifications it sends.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{new_client, png, TestApp};
+use crate::common::{new_client, png, TestApp};
 use gongzhi_domain::geo::Point;
 use gongzhi_domain::with_db;
 use reqwest::multipart::{Form, Part};

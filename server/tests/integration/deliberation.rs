@@ -3,11 +3,11 @@
 //! proposal phase, support once and take it back while supports are open; authors edit
 //! until the first support; and what anyone types is sanitized before any page shows it.
 
-mod common;
+use crate::common;
 
-use common::{account, local_day};
+use crate::common::{account, local_day};
 
-use common::TestApp;
+use crate::common::TestApp;
 use gongzhi_domain::deliberation::processes::{self, ProcessInput};
 use gongzhi_domain::deliberation::proposals::{self, ProposalInput};
 use gongzhi_domain::model::deliberation::{Phase, ProcessView, ProposalOrder};

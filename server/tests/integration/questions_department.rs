@@ -5,10 +5,10 @@
 //! follow-up, admins told when one waits for routing, and deadline notices sent once per
 //! deadline, near and past; and the asker's follow-up, screened like the question itself.
 
-mod common;
+use crate::common;
 
+use crate::common::{department, png, problems, user, TestApp};
 use chrono::{Duration, Utc};
-use common::{department, png, problems, user, TestApp};
 use gongzhi_domain::model::moderation::ItemKind;
 use gongzhi_domain::model::question::{Status, FILES_MAX};
 use gongzhi_domain::model::Role;

@@ -4,12 +4,10 @@
 //! the field; and on the seeded demo city the results page, department pages, open data
 //! and feeds agree.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{account, new_client, user, TestApp};
+use crate::common::{account, new_client, user, TestApp};
 use gongzhi_domain::model::opendata::Dataset;
 use gongzhi_domain::model::Role;
 use gongzhi_domain::ratings::{reports as rating, RatingInput};

@@ -5,10 +5,8 @@
 //! (a rater's newest round counts), rectifications, questions; counts follow changes
 //! made through any code path, and are made again when the city's UTC offset changes.
 
-mod common;
-
+use crate::common::{department, TestApp};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{department, TestApp};
 use gongzhi_domain::model::stats::{Month, Period};
 use gongzhi_domain::{stats, with_db, Services};
 

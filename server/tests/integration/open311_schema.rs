@@ -4,9 +4,7 @@
 //! description lists for that operation, and its body is in the format asked for (JSON
 //! errors as the spec's Error objects).
 
-mod common;
-
-use common::{new_client, TestApp};
+use crate::common::{new_client, TestApp};
 use serde_json::Value;
 
 on_both_backends!(generated_requests_to_every_operation_never_fail_the_server);
