@@ -12,7 +12,7 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 BIN := $(CARGO_TARGET_DIR)/release/gongzhi
 SITE := target/site
-SOURCES := $(shell find app domain server frontend style public migrations -type f -not -path '*/tests/*') Cargo.toml Cargo.lock
+SOURCES := $(shell find app domain server frontend style public migrations -type f -not -path '*/tests/*') Cargo.toml Cargo.lock .cargo/config.toml
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 TEST_DATABASE_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/postgres

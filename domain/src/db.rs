@@ -409,4 +409,25 @@ mod tests {
         );
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
     }
+
+    /// The bundled SQLite is compiled as `.cargo/config.toml` asks (no allocation
+    /// statistics behind a process-wide mutex). A build that lost the flag fails here.
+    /// (Of SQLite's build alone: PostgreSQL has nothing to compare.)
+    #[tokio::test]
+    async fn the_bundled_sqlite_is_built_with_our_flags() {
+        let db = Db::connect("sqlite::memory:", 1).await.expect("database");
+        let Db::Sqlite(pool) = &db else {
+            unreachable!("a sqlite: URL")
+        };
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(pool)
+            .await
+            .expect("compile options");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "allocation statistics are on: {options:?}"
+        );
+        assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
+        assert!(options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+    }
 }
