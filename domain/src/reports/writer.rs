@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use futures::FutureExt;
 use sqlx::postgres::{PgConnection, PgPool};
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
@@ -384,6 +385,7 @@ async fn run(
     // (a round trip) every time, and this one is used for every batch.
     let mut own_sqlite: Option<SqliteConnection> = None;
     let mut own_postgres: Option<PgConnection> = None;
+    let mut statistics = AttemptStatistics::new();
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         // Old rate-limit counts are forgotten with a batch now and then, not with each.
         let forget = forgot.is_none_or(|t| t.elapsed() >= FORGET_EVERY);
@@ -399,8 +401,15 @@ async fn run(
                 if forget {
                     forgot = Some(std::time::Instant::now());
                 }
+                let mut attempts = 0;
                 for (p, result) in batch.drain(..).zip(results) {
+                    if result.is_ok() {
+                        attempts += p.row.attempts.len() as u64;
+                    }
                     let _ = p.reply.send(result);
+                }
+                if let Db::Postgres(pool) = &db {
+                    statistics.written(pool, attempts);
                 }
             }
             Err(e) => {
@@ -411,6 +420,88 @@ async fn run(
                 }
             }
         }
+    }
+}
+
+/// Keeps PostgreSQL's statistics of `auth_attempts` current while reports pour in.
+///
+/// Each report reads its sender's attempts in the rate limit's window with a statement
+/// kept prepared (planned once per connection, not at every request: planning it cost
+/// more than running it). PostgreSQL keeps a prepared statement's generic plan until the
+/// statistics of a table it reads change; made while `auth_attempts` was small (the
+/// table starts empty and forgets attempts after a day), that plan reads the whole table,
+/// and in a storm of reports the table grows by thousands a second, faster than
+/// autovacuum, which looks at a database once a minute, analyzes it. So the writer,
+/// which writes nearly all attempts, counts them and analyzes the table itself whenever
+/// it has written as many as the table held at its last analysis (and at least
+/// [`ANALYZE_FROM`]): the analysis replaces every connection's plans with ones made for
+/// the table as it is. That is a handful of analyses from empty to millions of rows, each
+/// a sample of at most 30,000 rows, run on a pooled connection beside the writer.
+struct AttemptStatistics {
+    /// Attempts written since the writer last analyzed the table.
+    written: u64,
+    /// The table's rows at its last analysis (by the writer or by autovacuum), as
+    /// PostgreSQL knew them when the writer last looked; 0 until then.
+    analyzed: u64,
+    /// When the writer last looked.
+    looked: std::time::Instant,
+    /// The analysis (or the look at `analyzed`) under way.
+    running: Option<tokio::task::JoinHandle<Result<u64, sqlx::Error>>>,
+}
+
+/// The table's size below which the writer does not analyze it: the first plans take the
+/// index from about 500 rows; reading fewer whole costs little.
+const ANALYZE_FROM: u64 = 1_000;
+
+/// How often the writer looks at what PostgreSQL knows of the table's size (autovacuum
+/// analyzes it too, and the attempts of a day ago are forgotten).
+const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl AttemptStatistics {
+    fn new() -> Self {
+        AttemptStatistics {
+            written: 0,
+            analyzed: 0,
+            looked: std::time::Instant::now(),
+            running: None,
+        }
+    }
+
+    /// Counts `attempts` more written; analyzes the table when they are due (and looks
+    /// at its size now and then).
+    fn written(&mut self, pool: &PgPool, attempts: u64) {
+        self.written += attempts;
+        if let Some(running) = self.running.take_if(|r| r.is_finished()) {
+            match running.now_or_never() {
+                Some(Ok(Ok(rows))) => self.analyzed = rows,
+                Some(Ok(Err(e))) => tracing::warn!(error = %e, "analyzing auth_attempts failed"),
+                _ => {}
+            }
+        }
+        if self.running.is_some() {
+            return;
+        }
+        let analyze = self.written >= self.analyzed.max(ANALYZE_FROM);
+        if !analyze && self.looked.elapsed() < LOOK_EVERY {
+            return;
+        }
+        if analyze {
+            self.written = 0;
+        }
+        self.looked = std::time::Instant::now();
+        let pool = pool.clone();
+        self.running = Some(tokio::spawn(async move {
+            if analyze {
+                sqlx::query("ANALYZE auth_attempts").execute(&pool).await?;
+            }
+            let rows: f32 = sqlx::query_scalar(
+                "SELECT reltuples FROM pg_class WHERE oid = 'auth_attempts'::regclass",
+            )
+            .fetch_one(&pool)
+            .await?;
+            // -1: never analyzed.
+            Ok(rows.max(0.0) as u64)
+        }));
     }
 }
 
