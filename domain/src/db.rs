@@ -429,5 +429,9 @@ mod tests {
         );
         assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
         assert!(options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+        assert!(
+            options.iter().any(|o| o == "ENABLE_QPSG"),
+            "plans depend on bound values: {options:?}"
+        );
     }
 }
