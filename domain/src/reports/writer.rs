@@ -430,8 +430,8 @@ async fn run(
 /// more than running it). PostgreSQL keeps a prepared statement's generic plan until the
 /// statistics of a table it reads change; made while `auth_attempts` was small (the
 /// table starts empty and forgets attempts after a day), that plan reads the whole table,
-/// and in a storm of reports the table grows by thousands a second, faster than
-/// autovacuum, which looks at a database once a minute, analyzes it. So the writer,
+/// and in a storm of reports the table grows by thousands a second, far faster than
+/// autovacuum (which looks at a database once a minute) analyzes it. So the writer,
 /// which writes nearly all attempts, counts them and analyzes the table itself whenever
 /// it has written as many as the table held at its last analysis (and at least
 /// [`ANALYZE_FROM`]): the analysis replaces every connection's plans with ones made for
@@ -449,8 +449,8 @@ struct AttemptStatistics {
     running: Option<tokio::task::JoinHandle<Result<u64, sqlx::Error>>>,
 }
 
-/// The table's size below which the writer does not analyze it: the first plans take the
-/// index from about 500 rows; reading fewer whole costs little.
+/// The attempts the writer writes before it first analyzes the table: reading a table of
+/// a few pages whole costs little.
 const ANALYZE_FROM: u64 = 1_000;
 
 /// How often the writer looks at what PostgreSQL knows of the table's size (autovacuum
