@@ -411,7 +411,8 @@ mod tests {
     }
 
     /// The bundled SQLite is compiled as `.cargo/config.toml` asks (no allocation
-    /// statistics behind a process-wide mutex). A build that lost the flag fails here.
+    /// statistics behind a process-wide mutex; plans that do not depend on bound values).
+    /// A build that lost a flag fails here.
     /// (Of SQLite's build alone: PostgreSQL has nothing to compare.)
     #[tokio::test]
     async fn the_bundled_sqlite_is_built_with_our_flags() {

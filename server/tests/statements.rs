@@ -367,7 +367,7 @@ async fn attempts_are_found_by_the_index_as_the_table_grows(backend: Backend) {
     for n in 0..8 {
         file_graffiti(&svc, &format!("10.7.0.{n}"), n, token(n)).await;
     }
-    // An anonymous resident's: the form token, and the window of their address.
+    // The hazard itself: the plan kept for the read while the table was small reads it whole.
     if let gongzhi_domain::db::Db::Postgres(pool) = &svc.db {
         assert!(
             kept_plan(pool).await.contains("Seq Scan on auth_attempts"),
