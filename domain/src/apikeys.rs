@@ -11,7 +11,7 @@ use crate::error::{Error, Problem};
 use crate::model::job::ApiKey;
 use crate::model::Me;
 use crate::time::now;
-use crate::with_db;
+use crate::{with_db, Services};
 
 /// The longest key name.
 pub const NAME_MAX: usize = 100;
@@ -76,18 +76,32 @@ pub async fn list(db: &Db, actor: Option<&Me>) -> Result<Vec<ApiKey>, Error> {
 
 /// The id of the live key `key`, stamping its last use (at most once a minute, so a busy
 /// client does not turn every read into a write). `None` for an unknown or revoked key.
-pub async fn check(db: &Db, key: &str) -> Result<Option<i64>, Error> {
+pub async fn check(svc: &Services, key: &str) -> Result<Option<i64>, Error> {
+    let db = &svc.db;
     let key = key.trim();
     if key.is_empty() || key.len() > 200 {
         return Ok(None);
     }
     let hash = hash_token(key);
-    let row: Option<(i64, Option<chrono::DateTime<Utc>>)> = with_db!(db, p => {
-        sqlx::query_as("SELECT id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
-            .bind(&hash)
-            .fetch_optional(p)
-            .await
-    })?;
+    const SQL: &str =
+        "SELECT id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL";
+    type Row = Option<(i64, Option<chrono::DateTime<Utc>>)>;
+    let row: Row = match db {
+        // Every report an Open311 client posts asks first: on a kept connection.
+        Db::Sqlite(pool) => {
+            svc.kept
+                .read(pool, move |c| {
+                    Box::pin(async move {
+                        sqlx::query_as(SQL)
+                            .bind(&hash)
+                            .fetch_optional(&mut *c)
+                            .await
+                    })
+                })
+                .await?
+        }
+        Db::Postgres(p) => sqlx::query_as(SQL).bind(&hash).fetch_optional(p).await?,
+    };
     let Some((id, last)) = row else {
         return Ok(None);
     };

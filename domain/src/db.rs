@@ -199,6 +199,74 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// SQLite connections kept out of the pool for the reads on a new report's way: every
+/// report filed first reads its form token, the catalogue's version and its sender's
+/// rate-limit window in one statement, and an Open311 client's key is looked up before.
+///
+/// A statement on the pool costs more than the statement: the connection is taken from
+/// the pool, and sqlx pings every connection handed back, one more hand-off to the
+/// connection's thread and back. And each of the pool's connections keeps its own page
+/// cache, which SQLite throws away whenever another connection has committed since the
+/// connection last read: under a stream of reports nearly every read on the pool found its
+/// cache stale and read its pages again from the file (`pread`). A kept connection is
+/// used by one read after another and handed back to no one: no ping, and the reads
+/// between two commits share one refill of its cache. They are few (two, one per core of
+/// the machines we run on); a read takes a free one, or waits its turn at the next.
+///
+/// Only single statements outside a transaction run on them: a read cancelled half-way
+/// leaves nothing open (sqlx resets the statement when its rows are dropped). A
+/// connection whose statement failed is closed and opened again from the pool next time.
+#[derive(Debug)]
+pub struct KeptConnections {
+    slots: Box<[tokio::sync::Mutex<Option<sqlx::SqliteConnection>>]>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+/// How many connections [`KeptConnections`] keeps.
+const KEPT_CONNECTIONS: usize = 2;
+
+impl Default for KeptConnections {
+    fn default() -> Self {
+        KeptConnections {
+            slots: (0..KEPT_CONNECTIONS).map(|_| Default::default()).collect(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl KeptConnections {
+    /// Runs `read` on a kept connection (opened from `pool` when there is none yet): a
+    /// free one, or the next in turn once it is free.
+    pub async fn read<T, F>(&self, pool: &SqlitePool, read: F) -> Result<T, sqlx::Error>
+    where
+        F: for<'c> FnOnce(
+            &'c mut sqlx::SqliteConnection,
+        ) -> futures::future::BoxFuture<'c, Result<T, sqlx::Error>>,
+    {
+        let mut slot = match self.slots.iter().find_map(|s| s.try_lock().ok()) {
+            Some(free) => free,
+            None => {
+                let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.slots[i % self.slots.len()].lock().await
+            }
+        };
+        if pool.is_closed() {
+            *slot = None;
+            return Err(sqlx::Error::PoolClosed);
+        }
+        let conn = match slot.as_mut() {
+            Some(c) => c,
+            None => slot.insert(pool.acquire().await?.detach()),
+        };
+        let out = read(conn).await;
+        if out.is_err() {
+            // Whatever went wrong, the next read starts on a fresh connection.
+            *slot = None;
+        }
+        out
+    }
+}
+
 /// Why the database could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -434,5 +502,80 @@ mod tests {
             options.iter().any(|o| o == "ENABLE_QPSG"),
             "plans depend on bound values: {options:?}"
         );
+    }
+
+    /// Kept connections read what the pool's connections committed a moment before (each
+    /// read is its own snapshot, whatever their page caches held), serve a second read
+    /// while the first holds a connection, start again on a fresh connection after a
+    /// statement failed, and refuse once the pool is closed.
+    /// (SQLite's alone: PostgreSQL reads on its pool.)
+    #[tokio::test]
+    async fn kept_connections_read_the_latest_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}/kept.db", dir.path().display());
+        let db = Db::connect(&url, 4).await.expect("database");
+        let Db::Sqlite(pool) = &db else {
+            unreachable!("a sqlite: URL")
+        };
+        sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
+            .execute(pool)
+            .await
+            .expect("table");
+        let kept = KeptConnections::default();
+        let count = || {
+            kept.read(pool, |c| {
+                Box::pin(async move {
+                    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM t")
+                        .fetch_one(&mut *c)
+                        .await
+                })
+            })
+        };
+        for n in 0..3 {
+            assert_eq!(count().await.expect("count"), n);
+            sqlx::query("INSERT INTO t (n) VALUES (1)")
+                .execute(pool)
+                .await
+                .expect("insert");
+        }
+
+        // One read holds a kept connection; another is served meanwhile.
+        let (held, release) = tokio::sync::oneshot::channel::<()>();
+        let holding = kept.read(pool, |c| {
+            Box::pin(async move {
+                let n = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM t")
+                    .fetch_one(&mut *c)
+                    .await;
+                let _ = release.await;
+                n
+            })
+        });
+        let second = async {
+            let n = count().await;
+            let _ = held.send(());
+            n
+        };
+        let (first, second) = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            futures::future::join(holding, second),
+        )
+        .await
+        .expect("the second read waited for the first");
+        assert_eq!((first.expect("first"), second.expect("second")), (3, 3));
+
+        let failed = kept
+            .read(pool, |c| {
+                Box::pin(async move {
+                    sqlx::query_scalar::<_, i64>("SELECT n FROM no_such_table")
+                        .fetch_one(&mut *c)
+                        .await
+                })
+            })
+            .await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(count().await.expect("count after a failure"), 3);
+
+        pool.close().await;
+        assert!(matches!(count().await, Err(sqlx::Error::PoolClosed)));
     }
 }

@@ -97,4 +97,7 @@ pub struct Services {
     pub filing: reports::Filing,
     /// This instance's copy of the categories and grids, for new reports.
     pub catalogue: catalogue::Catalogue,
+    /// On SQLite, the connections that the reads on a new report's way run on (its
+    /// first read, an Open311 client's key).
+    pub kept: std::sync::Arc<db::KeptConnections>,
 }

@@ -142,6 +142,7 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
         moderation,
         live: gongzhi_domain::live::Hub::new(),
         filing: Default::default(),
+        kept: Default::default(),
         catalogue: Default::default(),
     };
     if matches!(svc.cases, gongzhi_domain::cases::CaseSystem::Open311(_)) {

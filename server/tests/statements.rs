@@ -101,6 +101,7 @@ async fn services(url: &str, blobs: &std::path::Path) -> Services {
         moderation: Default::default(),
         live: Default::default(),
         filing: Default::default(),
+        kept: Default::default(),
         catalogue: Default::default(),
     }
 }

@@ -255,21 +255,41 @@ pub async fn submit(
     }
     let since = now() - limits.report_window;
     type Window = (i64, Option<chrono::DateTime<chrono::Utc>>);
-    let (filed, version, windows): (Option<i64>, i64, Vec<Window>) = with_db!(&svc.db, p => {
+    type Read = (Option<i64>, i64, Vec<Window>);
+    let binds: Vec<(&'static str, String)> = counted
+        .iter()
+        .map(|(scope, key, _)| (scope.as_str(), key.clone()))
+        .collect();
+    // The statement, run on either backend's connection or pool.
+    macro_rules! read_on {
+        ($e:expr, $sql:expr, $token_hash:expr, $binds:expr) => {{
+            let mut q = sqlx::query($sql).bind($token_hash);
+            for (scope, key) in $binds {
+                q = q.bind(*scope).bind(key.as_str()).bind(since);
+            }
+            q.fetch_one($e).await.and_then(|row| {
+                let windows = (0..$binds.len())
+                    .map(|i| Ok((row.try_get(2 + 2 * i)?, row.try_get(3 + 2 * i)?)))
+                    .collect::<Result<Vec<Window>, sqlx::Error>>()?;
+                Ok::<Read, sqlx::Error>((row.try_get(0)?, row.try_get(1)?, windows))
+            })
+        }};
+    }
+    let (filed, version, windows): Read = match &svc.db {
+        // On a connection kept for this read: no pool, and a warm page cache.
+        crate::db::Db::Sqlite(pool) => {
+            let token_hash = token_hash.clone();
+            svc.kept
+                .read(pool, move |c| {
+                    Box::pin(async move { read_on!(&mut *c, &sql, &token_hash, &binds) })
+                })
+                .await?
+        }
         // Kept prepared on PostgreSQL too: the report writer keeps the statistics of
         // `auth_attempts` current, so the kept plan finds attempts by the index however
         // fast the table grows (see `writer::AttemptStatistics`).
-        let mut q = sqlx::query(&sql).bind(&token_hash);
-        for (scope, key, _) in &counted {
-            q = q.bind(scope.as_str()).bind(key.as_str()).bind(since);
-        }
-        q.fetch_one(p).await.and_then(|row| {
-            let windows = (0..counted.len())
-                .map(|i| Ok((row.try_get(2 + 2 * i)?, row.try_get(3 + 2 * i)?)))
-                .collect::<Result<Vec<Window>, sqlx::Error>>()?;
-            Ok((row.try_get(0)?, row.try_get(1)?, windows))
-        })
-    })?;
+        crate::db::Db::Postgres(pool) => read_on!(pool, &sql, &token_hash, &binds)?,
+    };
     if let Some(id) = filed {
         return Ok(Submitted {
             id,

@@ -212,7 +212,7 @@ async fn require_key(state: &AppState, params: &[(String, String)]) -> Result<i6
     if key.trim().is_empty() {
         return Err(ApiError::key("api_key: required to post"));
     }
-    match gongzhi_domain::apikeys::check(&state.svc.db, key).await {
+    match gongzhi_domain::apikeys::check(&state.svc, key).await {
         Ok(Some(id)) => Ok(id),
         Ok(None) => Err(ApiError::key("api_key: not a valid key")),
         Err(e) => Err(e.into()),

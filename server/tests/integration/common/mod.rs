@@ -276,6 +276,7 @@ impl TestApp {
             moderation: Default::default(),
             live: Default::default(),
             filing: Default::default(),
+            kept: Default::default(),
             catalogue: Default::default(),
         }
     }
