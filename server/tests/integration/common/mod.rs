@@ -5,7 +5,7 @@
 
 pub mod process;
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use gongzhi_domain::db::Db;
 use gongzhi_server::Config;
@@ -337,6 +337,9 @@ pub async fn fresh_database(
             else {
                 panic!("TEST_DATABASE_URL must be a postgres:// URL");
             };
+            if !SWEPT.swap(true, Ordering::SeqCst) {
+                sweep_leftovers(&p).await;
+            }
             sqlx::query(&format!("CREATE DATABASE \"{name}\""))
                 .execute(&p)
                 .await
@@ -344,6 +347,42 @@ pub async fn fresh_database(
             p.close().await;
             (with_db_name(&admin, &name), None, Some((admin, name)))
         }
+    }
+}
+
+/// Whether this process has swept up what earlier test runs left behind.
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+/// Drops the test databases of test processes that are gone. A test that fails leaves its
+/// database behind (dropping it is the test's last step, and a panic skips it); the
+/// process that made it is named in it (`gz_t_<pid>_<n>`), so once that process has
+/// ended nothing uses it. Databases of processes still running (another test binary, a
+/// second run beside this one) are left alone. Needs `/proc` to tell; without it, nothing
+/// is dropped.
+async fn sweep_leftovers(admin: &sqlx::PgPool) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let names: Vec<String> =
+        match sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'gz\\_t\\_%'")
+            .fetch_all(admin)
+            .await
+        {
+            Ok(names) => names,
+            Err(_) => return,
+        };
+    for name in names {
+        let pid = name
+            .strip_prefix("gz_t_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(admin)
+            .await;
     }
 }
 
