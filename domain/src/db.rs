@@ -296,6 +296,52 @@ pub fn rows(first: usize, rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
+/// Placeholders for a statement of many values bound in order, one value per
+/// placeholder (a batch's ids, its rows): `$1, $2, …` on PostgreSQL, `?` on SQLite.
+///
+/// SQLite keeps the names of numbered placeholders in a list, and sqlx looks up the name
+/// of every value it binds, walking the list from its start: a statement of 1,500 values
+/// walked it a million steps, and the statistics' counting of a stream of reports spent
+/// 2.4 % of the server's time there. Plain `?` has no name. Every placeholder of such a
+/// statement must come from here, in order (sqlx numbers the unnamed ones by counting).
+#[derive(Clone, Copy, Debug)]
+pub struct InOrder {
+    numbered: bool,
+}
+
+impl InOrder {
+    pub fn of(db: &Db) -> InOrder {
+        InOrder {
+            numbered: matches!(db, Db::Postgres(_)),
+        }
+    }
+
+    /// The placeholder of the `i`th value (from 1).
+    pub fn one(self, i: usize) -> String {
+        if self.numbered {
+            format!("${i}")
+        } else {
+            "?".to_string()
+        }
+    }
+
+    /// `n` placeholders from the `first`th value on, comma-separated.
+    pub fn marks(self, first: usize, n: usize) -> String {
+        (first..first + n)
+            .map(|i| self.one(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `rows` parenthesised groups of `cols` placeholders from the `first`th value on.
+    pub fn rows(self, first: usize, rows: usize, cols: usize) -> String {
+        (0..rows)
+            .map(|r| format!("({})", self.marks(first + r * cols, cols)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Which backend a URL selects.
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")

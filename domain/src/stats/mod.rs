@@ -63,6 +63,7 @@ pub async fn drain(svc: &Services, limit: usize) -> Result<usize, Error> {
 
 async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
     let postgres = db.backend() == "postgres";
+    let marks = crate::db::InOrder::of(db);
     // Most of the time nothing changed: look before taking a write transaction.
     let any: Option<i64> = with_db!(db, p => sqlx::query_scalar("SELECT seq FROM stats_dirty LIMIT 1").fetch_optional(p).await)?;
     if any.is_none() {
@@ -96,7 +97,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
         for ids in report_ids.chunks(CHUNK) {
             let sql = format!(
                 "SELECT id, created_at, closed_at, due_at, status, department_id, category_id, grid_id \
-                 FROM reports WHERE id IN ({})", crate::db::marks(1, ids.len()));
+                 FROM reports WHERE id IN ({})", marks.marks(1, ids.len()));
             let mut q = sqlx::query_as::<_, facts::NumberedReport>(&sql);
             for id in ids {
                 q = q.bind(id);
@@ -111,8 +112,8 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
         for (kind, ids) in &kinds {
             for ids in ids.chunks(CHUNK) {
                 let sql = format!(
-                    "SELECT subject_id, cells FROM stats_facts WHERE kind = $1 AND subject_id IN ({})",
-                    crate::db::marks(2, ids.len()));
+                    "SELECT subject_id, cells FROM stats_facts WHERE kind = {} AND subject_id IN ({})",
+                    marks.one(1), marks.marks(2, ids.len()));
                 let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(*kind);
                 for id in ids {
                     q = q.bind(id);
@@ -171,7 +172,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
         for kind in kinds.keys() {
             let ids: Vec<i64> = forget.iter().filter(|(k, _)| k == kind).map(|(_, id)| *id).collect();
             for ids in ids.chunks(CHUNK) {
-                let sql = format!("DELETE FROM stats_facts WHERE kind = $1 AND subject_id IN ({})", crate::db::marks(2, ids.len()));
+                let sql = format!("DELETE FROM stats_facts WHERE kind = {} AND subject_id IN ({})", marks.one(1), marks.marks(2, ids.len()));
                 let mut q = sqlx::query(&sql).bind(*kind);
                 for id in ids {
                     q = q.bind(id);
@@ -184,7 +185,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
             let sql = format!(
                 "INSERT INTO stats_facts (kind, subject_id, cells) VALUES {} \
                  ON CONFLICT (kind, subject_id) DO UPDATE SET cells = excluded.cells",
-                crate::db::rows(1, rows.len(), 3));
+                marks.rows(1, rows.len(), 3));
             let mut q = sqlx::query(&sql);
             for ((kind, id), cells) in rows {
                 q = q.bind(*kind).bind(id).bind(cells);
@@ -196,7 +197,7 @@ async fn drain_batch(db: &Db, offset: i32, batch: i64) -> Result<usize, Error> {
             let sql = format!(
                 "INSERT INTO stats_cells (month, department_id, dim, item, metric, value) VALUES {} \
                  ON CONFLICT (month, department_id, dim, item, metric) DO UPDATE SET value = stats_cells.value + excluded.value",
-                crate::db::rows(1, rows.len(), 6));
+                marks.rows(1, rows.len(), 6));
             let mut q = sqlx::query(&sql);
             for ((month, department, dim, item, metric), delta) in rows {
                 q = q.bind(month).bind(department).bind(dim).bind(item).bind(metric).bind(delta);
@@ -295,17 +296,9 @@ type RectTuple = (
     Option<DateTime<Utc>>,
 );
 
-/// `INSERT INTO <into> VALUES ($1, …), (…)` for `rows` rows of `cols` values.
-fn insert_sql(into: &str, rows: usize, cols: usize) -> String {
-    let mut sql = format!("INSERT INTO {into} VALUES ");
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        let marks: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-        sql.push_str(&format!("({})", marks.join(", ")));
-    }
-    sql
+/// `INSERT INTO <into> VALUES (…), (…)` for `rows` rows of `cols` values.
+fn insert_sql(marks: crate::db::InOrder, into: &str, rows: usize, cols: usize) -> String {
+    format!("INSERT INTO {into} VALUES {}", marks.rows(1, rows, cols))
 }
 
 /// Counts everything again from nothing, with the configured offset, in one transaction:
@@ -315,6 +308,7 @@ fn insert_sql(into: &str, rows: usize, cols: usize) -> String {
 pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
     let offset = svc.reports.utc_offset_minutes;
     let started = std::time::Instant::now();
+    let marks = crate::db::InOrder::of(&svc.db);
     let n = with_db!(&svc.db, p => async {
         let mut tx = p.begin_write().await?;
         let last_mark: i64 = sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM stats_dirty").fetch_one(&mut *tx).await?;
@@ -326,7 +320,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         // Writes the kept rows in one statement.
         macro_rules! flush {
             () => {{
-                let sql = insert_sql("stats_facts (kind, subject_id, cells)", kept.len(), 3);
+                let sql = insert_sql(marks, "stats_facts (kind, subject_id, cells)", kept.len(), 3);
                 let mut q = sqlx::query(&sql);
                 for (k, id, c) in kept.drain(..) {
                     q = q.bind(k).bind(id).bind(c);
@@ -413,7 +407,7 @@ pub async fn rebuild(svc: &Services) -> Result<usize, Error> {
         }
         let cells: Vec<(facts::Key, i64)> = total.into_iter().filter(|(_, v)| *v != 0).collect();
         for chunk in cells.chunks(INSERT_ROWS) {
-            let sql = insert_sql("stats_cells (month, department_id, dim, item, metric, value)", chunk.len(), 6);
+            let sql = insert_sql(marks, "stats_cells (month, department_id, dim, item, metric, value)", chunk.len(), 6);
             let mut q = sqlx::query(&sql);
             for ((month, d, dim, item, metric), v) in chunk {
                 q = q.bind(month).bind(d).bind(dim).bind(item).bind(metric).bind(v);
@@ -611,11 +605,34 @@ pub async fn results(
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn insert_statements_number_their_values() {
+    use crate::db::{Db, InOrder};
+
+    /// Numbered on PostgreSQL, unnamed on SQLite (see [`InOrder`]).
+    #[tokio::test]
+    async fn insert_statements_place_their_values_in_order() {
+        let db = Db::connect("sqlite::memory:", 1).await.expect("database");
         assert_eq!(
-            super::insert_sql("t (a, b)", 2, 2),
-            "INSERT INTO t (a, b) VALUES ($1, $2),($3, $4)"
+            super::insert_sql(InOrder::of(&db), "t (a, b)", 2, 2),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
         );
+        let Db::Sqlite(pool) = &db else {
+            unreachable!("a sqlite: URL")
+        };
+        // sqlx binds the unnamed placeholders in order.
+        sqlx::query("CREATE TABLE t (a INTEGER, b INTEGER)")
+            .execute(pool)
+            .await
+            .expect("table");
+        let sql = super::insert_sql(InOrder::of(&db), "t (a, b)", 2, 2);
+        let mut q = sqlx::query(&sql);
+        for v in [1, 2, 3, 4] {
+            q = q.bind(v);
+        }
+        q.execute(pool).await.expect("insert");
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT a, b FROM t ORDER BY a")
+            .fetch_all(pool)
+            .await
+            .expect("rows");
+        assert_eq!(rows, vec![(1, 2), (3, 4)]);
     }
 }
