@@ -281,20 +281,17 @@ pub enum DbError {
 /// `n` numbered placeholders from `$first` on, comma-separated: the list of an `IN (…)`
 /// whose values are bound one by one (the same text on both backends).
 pub fn marks(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    NUMBERED.marks(first, n)
 }
 
 /// `rows` parenthesised groups of `cols` numbered placeholders from `$first` on: the
 /// `VALUES` of a multi-row insert whose values are bound row by row.
 pub fn rows(first: usize, rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", marks(first + r * cols, cols)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    NUMBERED.rows(first, rows, cols)
 }
+
+/// Numbered placeholders on either backend (`$1` is SQLite's too).
+const NUMBERED: InOrder = InOrder { numbered: true };
 
 /// Placeholders for a statement of many values bound in order, one value per
 /// placeholder (a batch's ids, its rows): `$1, $2, …` on PostgreSQL, `?` on SQLite.
@@ -511,6 +508,16 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_or_plain_by_backend() {
+        assert_eq!(marks(3, 3), "$3, $4, $5");
+        assert_eq!(rows(2, 2, 2), "($2, $3), ($4, $5)");
+        let plain = InOrder { numbered: false };
+        assert_eq!(plain.marks(3, 3), "?, ?, ?");
+        assert_eq!(plain.rows(2, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(marks(1, 0), "");
+    }
 
     #[test]
     fn urls_pick_the_backend_and_hide_passwords() {
