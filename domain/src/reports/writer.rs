@@ -2,27 +2,40 @@
 //!
 //! A report is one transaction: the report, its first timeline entry, its photos, the
 //! reporter's follow, the job that passes it to the case system, the rate-limit count and
-//! the end of its kept draft. Commits are durable (WAL, `synchronous = FULL`): each waits
-//! for the disk, a few milliseconds. SQLite writes one transaction at a time, so a flood of
-//! reports, one commit each, would queue behind the disk.
+//! the end of its kept draft. A report is acknowledged only once the commit that holds it
+//! is on disk (so it survives a power cut), and a commit's wait for the disk is the
+//! longest part of a small transaction. SQLite writes one transaction at a time, so a
+//! flood of reports, one commit each, would queue behind the disk.
 //!
 //! So one writer task writes every report: it takes all the reports queued while
-//! its last commit was on its way to the disk and commits them together, one disk wait for
-//! the lot. On SQLite the batch is written with one statement per table, whatever its
-//! size, and the whole transaction (`BEGIN` to `COMMIT`) goes to SQLite's connection thread as one
-//! request on a connection the writer keeps (every request is a hand-off between threads,
-//! and the writer works alone); a report whose form was filed a moment ago is left out and
-//! answered as such. Should the batch fail for any other reason, it is rolled back and
-//! written again one report at a time, each in its own savepoint, so only the faulty one
-//! fails. A report is acknowledged only once the commit that holds it is on disk.
+//! it wrote the last batch and commits them together. On SQLite the batch is written with
+//! one statement per table, whatever its size, and the whole transaction (`BEGIN` to
+//! `COMMIT`) goes to SQLite's connection thread as one request on a connection the writer
+//! keeps (every request is a hand-off between threads, and the writer works alone); a
+//! report whose form was filed a moment ago is left out and answered as such. Should the
+//! batch fail for any other reason, it is rolled back and written again one report at a
+//! time, each in its own savepoint, so only the faulty one fails.
+//!
+//! On SQLite the writer does not wait for the disk itself: its connection commits with
+//! `synchronous = NORMAL` (the WAL's new pages are written, not yet synced), and a thread
+//! of its own, the [`Syncer`], syncs the WAL (`fdatasync`) and only then answers the
+//! batch's reports, while the writer already writes the next batch. Batches committed
+//! while a sync runs share the next one. After a power cut SQLite's recovery keeps every
+//! commit whose pages were synced (a commit is whole or not there at all), so every
+//! acknowledged report is kept, as with `synchronous = FULL`, where the writer would wait
+//! for the disk between batches. Other connections keep `FULL`; the job runner claims the
+//! report's forwarding job in a commit of its own, synced, so a report is never passed to
+//! the case system before it is on disk.
 //!
 //! PostgreSQL writes concurrent transactions at once and groups their WAL flushes, but a
 //! transaction per report is a round trip, a turn of a server process, a plan and a commit
 //! record each, several times the cost of the rows themselves. There the writer sends the
-//! whole batch as one statement ([`write_postgres`]), its own transaction; a batch that
+//! whole batch as one statement ([`write_postgres`]), its own transaction, and answers
+//! once it has committed (PostgreSQL flushes its WAL at the commit); a batch that
 //! fails is written again one report per statement. Every instance of a scaled-out
 //! server has its own writer; they meet only at the form tokens' unique index.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -322,6 +335,111 @@ struct Pending {
     reply: oneshot::Sender<Result<i64, Written>>,
 }
 
+/// A written report's answer, given once its commit is on disk.
+type Answer = (oneshot::Sender<Result<i64, Written>>, Result<i64, Written>);
+
+/// The thread that makes the SQLite writer's commits durable and only then answers their
+/// reports (see the module's documentation). Each sync covers every batch committed
+/// before it began: batches committed while one sync runs wait for the next, together.
+struct Syncer {
+    committed: std::sync::mpsc::Sender<Vec<Answer>>,
+}
+
+impl Syncer {
+    /// Starts the thread; `sync` puts on disk everything committed before it is called.
+    /// The thread ends once the `Syncer` is dropped and what it was given is answered.
+    fn start(
+        mut sync: impl FnMut() -> std::io::Result<()> + Send + 'static,
+    ) -> std::io::Result<Syncer> {
+        let (committed, queue) = std::sync::mpsc::channel::<Vec<Answer>>();
+        std::thread::Builder::new()
+            .name("gongzhi-report-sync".into())
+            .spawn(move || {
+                while let Ok(mut answers) = queue.recv() {
+                    answers.extend(queue.try_iter().flatten());
+                    match sync() {
+                        Ok(()) => {
+                            for (reply, result) in answers {
+                                let _ = reply.send(result);
+                            }
+                        }
+                        Err(e) => {
+                            // The reports are in the database, but whether they would
+                            // survive a power cut is unknown: none is acknowledged (filed
+                            // again, the form finds its report).
+                            tracing::error!(reports = answers.len(), error = %e, "syncing new reports to disk failed");
+                            for (reply, _) in answers {
+                                let _ = reply.send(Err(Written::Failed(format!(
+                                    "syncing the database to disk: {e}"
+                                ))));
+                            }
+                        }
+                    }
+                }
+            })?;
+        Ok(Syncer { committed })
+    }
+
+    /// Answers `answers` once what has been committed so far is on disk.
+    fn answer_when_synced(&self, answers: Vec<Answer>) {
+        if let Err(std::sync::mpsc::SendError(answers)) = self.committed.send(answers) {
+            for (reply, _) in answers {
+                let _ = reply.send(Err(Written::Failed("the disk sync stopped".into())));
+            }
+        }
+    }
+}
+
+/// Puts on disk what has been committed to the SQLite database `file`: its WAL's data
+/// (`fdatasync`). The WAL is opened anew each time: SQLite deletes it when the database's
+/// last connection closes, after copying it into the database file and syncing that (then
+/// the database file is synced here, which holds everything).
+fn sync_wal(file: &Path) -> std::io::Result<()> {
+    let mut wal = file.as_os_str().to_owned();
+    wal.push("-wal");
+    match std::fs::File::open(&wal) {
+        Ok(f) => f.sync_data(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::File::open(file)?.sync_data()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The SQLite writer's own connection, out of the pool: one handed back to the pool is
+/// pinged (a round trip) every time, and this one is used for every batch. For a database
+/// file in WAL mode it commits without waiting for the disk, and its [`Syncer`] answers.
+struct OwnSqlite {
+    conn: SqliteConnection,
+    syncer: Option<Syncer>,
+}
+
+impl OwnSqlite {
+    async fn open(pool: &SqlitePool) -> Result<OwnSqlite, sqlx::Error> {
+        let mut conn = pool.acquire().await?.detach();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut conn)
+            .await?;
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&mut conn)
+                .await?;
+        // An in-memory database (tests) keeps nothing on disk: nothing to wait for.
+        if !journal.eq_ignore_ascii_case("wal") || file.is_empty() {
+            return Ok(OwnSqlite { conn, syncer: None });
+        }
+        let file = PathBuf::from(file);
+        let syncer = Syncer::start(move || sync_wal(&file))?;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut conn)
+            .await?;
+        Ok(OwnSqlite {
+            conn,
+            syncer: Some(syncer),
+        })
+    }
+}
+
 /// The way to the report writer task, started on first use (and again should it have
 /// stopped, e.g. with the runtime that ran it).
 #[derive(Clone, Debug, Default)]
@@ -381,9 +499,8 @@ async fn run(
 ) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     let mut forgot: Option<std::time::Instant> = None;
-    // The writer's own connection, out of the pool: one handed back to the pool is pinged
-    // (a round trip) every time, and this one is used for every batch.
-    let mut own_sqlite: Option<SqliteConnection> = None;
+    // The writer's own connection (see `OwnSqlite`).
+    let mut own_sqlite: Option<OwnSqlite> = None;
     let mut own_postgres: Option<PgConnection> = None;
     let mut statistics = AttemptStatistics::new();
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
@@ -402,11 +519,24 @@ async fn run(
                     forgot = Some(std::time::Instant::now());
                 }
                 let mut attempts = 0;
-                for (p, result) in batch.drain(..).zip(results) {
-                    if result.is_ok() {
-                        attempts += p.row.attempts.len() as u64;
+                let answers: Vec<Answer> = batch
+                    .drain(..)
+                    .zip(results)
+                    .map(|(p, result)| {
+                        if result.is_ok() {
+                            attempts += p.row.attempts.len() as u64;
+                        }
+                        (p.reply, result)
+                    })
+                    .collect();
+                match own_sqlite.as_ref().and_then(|o| o.syncer.as_ref()) {
+                    Some(syncer) => syncer.answer_when_synced(answers),
+                    // Committed with `synchronous = FULL` (or PostgreSQL's commit): on disk.
+                    None => {
+                        for (reply, result) in answers {
+                            let _ = reply.send(result);
+                        }
                     }
-                    let _ = p.reply.send(result);
                 }
                 if let Db::Postgres(pool) = &db {
                     statistics.written(pool, attempts);
@@ -509,7 +639,7 @@ impl AttemptStatistics {
 /// one report at a time.
 async fn write_batch(
     pool: &SqlitePool,
-    own: &mut Option<SqliteConnection>,
+    own: &mut Option<OwnSqlite>,
     jobs: &JobSettings,
     batch: &[Pending],
     forget: bool,
@@ -521,8 +651,8 @@ async fn write_batch(
         return Err(sqlx::Error::PoolClosed);
     }
     let conn = match own {
-        Some(c) => c,
-        None => own.insert(pool.acquire().await?.detach()),
+        Some(o) => &mut o.conn,
+        None => &mut own.insert(OwnSqlite::open(pool).await?).conn,
     };
     let failed = match write_together(conn, jobs, &rows, forget).await {
         Ok(out) => return Ok(out),
@@ -730,4 +860,85 @@ async fn write_together(
         .fetch_all(&mut *conn)
         .await?;
     Ok(matched(rows, inserted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn answer(id: i64) -> (Answer, oneshot::Receiver<Result<i64, Written>>) {
+        let (reply, answered) = oneshot::channel();
+        ((reply, Ok(id)), answered)
+    }
+
+    /// A report is answered only after a sync that began once its batch was committed.
+    #[test]
+    fn reports_are_answered_only_once_synced() {
+        let (began, sync_began) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let syncer = Syncer::start(move || {
+            began.send(()).expect("test listens");
+            released.recv().expect("test releases");
+            Ok(())
+        })
+        .expect("thread");
+
+        let (a, mut answered_a) = answer(1);
+        syncer.answer_when_synced(vec![a]);
+        sync_began
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a sync began");
+        // Committed while that sync runs: it waits for the next one.
+        let (b, mut answered_b) = answer(2);
+        syncer.answer_when_synced(vec![b]);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(matches!(
+            answered_a.try_recv(),
+            Err(oneshot::error::TryRecvError::Empty)
+        ));
+
+        release.send(()).expect("sync waits");
+        let a = answered_a.blocking_recv().expect("answered");
+        assert!(matches!(a, Ok(1)), "{a:?}");
+        // The second batch needs a sync of its own.
+        sync_began
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a second sync began");
+        assert!(matches!(
+            answered_b.try_recv(),
+            Err(oneshot::error::TryRecvError::Empty)
+        ));
+        release.send(()).expect("sync waits");
+        let b = answered_b.blocking_recv().expect("answered");
+        assert!(matches!(b, Ok(2)), "{b:?}");
+    }
+
+    /// When the disk sync fails, no report of it is acknowledged.
+    #[test]
+    fn a_failed_sync_acknowledges_nothing() {
+        let syncer = Syncer::start(|| Err(std::io::Error::other("disk gone"))).expect("thread");
+        let (a, answered) = answer(7);
+        syncer.answer_when_synced(vec![a]);
+        match answered.blocking_recv().expect("answered") {
+            Err(Written::Failed(e)) => assert!(e.contains("disk gone"), "{e}"),
+            other => panic!("acknowledged without a sync: {other:?}"),
+        }
+    }
+
+    /// Syncing a database file syncs its WAL, or the file itself when it has none.
+    #[test]
+    fn syncing_finds_the_wal_or_the_database_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("g.db");
+        assert_eq!(
+            sync_wal(&file).expect_err("no database").kind(),
+            std::io::ErrorKind::NotFound
+        );
+        std::fs::write(&file, b"db").expect("write");
+        sync_wal(&file).expect("the database file alone");
+        std::fs::write(dir.path().join("g.db-wal"), b"wal").expect("write");
+        sync_wal(&file).expect("the WAL");
+    }
 }
